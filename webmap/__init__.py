@@ -1,0 +1,55 @@
+"""Flask application: the map page, the JSON API and health check.
+
+``create_app(test_config=None)`` builds the app; the network is loaded once per process
+(:func:`webmap.state.current_network`) from the cache — or taken from ``test_config["NETWORK"]``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from geo import settings
+from geo.errors import GeoError
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("LBB_SECRET_KEY", "dev-only-change-me"),
+        CACHE_DIR=str(settings.default_cache_dir()),
+        OSM_FILE=os.environ.get("LBB_OSM_FILE"),
+        PLACE=os.environ.get("LBB_PLACE", settings.DEFAULT_PLACE),
+        DEM=os.environ.get("LBB_DEM"),
+        NETWORK=None,
+        MAX_CONTENT_LENGTH=6 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config is not None:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from webmap import api, pages, state, vendor
+
+    state.init_app(app)
+    app.register_blueprint(vendor.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+
+    @app.errorhandler(GeoError)
+    def _geo_error(exc: GeoError) -> Any:
+        return jsonify(exc.to_dict()), exc.http_status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        if request.path.startswith(("/api/", "/open311/", "/healthz")):
+            code = (exc.name or "error").lower().replace(" ", "_")
+            return jsonify({"error": code, "message": exc.description}), exc.code
+        return exc
+
+    return app
