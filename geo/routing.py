@@ -1,0 +1,531 @@
+"""Barrier-free routing on the CSR arrays: routes, isochrones and nearest reachable targets.
+
+The search is ``scipy.sparse.csgraph.dijkstra`` (compiled) over a per-request cost array from
+:func:`geo.profiles.edge_cost_s`. Two exact prunings keep it fast:
+
+* every cost is at least ``length / speed`` (all profile factors are ≥ 1), so a path through a
+  node outside the ellipse ``|nO| + |nD| ≤ L`` costs at least ``L / speed``; the search runs on
+  the ellipse first with ``limit = L / speed`` and accepts the best route when its cost is
+  ≤ ``L / speed`` — otherwise it grows ``L`` to that cost and searches again (at most once more);
+* costs of a per-request profile are computed only on the edges inside the ellipse.
+
+Points snap onto the nearest edge the profile can use (split at the projected point, not the
+nearest node): the origin becomes an extra graph node with two partial edges, the destination is
+reached through the partial edges from its edge's two ends.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import shapely
+import shapely.geometry
+import shapely.ops
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from geo.errors import NoRouteError
+from geo.network import Network, Snap
+from geo.profiles import PROFILES, Profile, blocked_reasons, edge_cost_s
+
+#: Maximum distance from a point to the network (metres).
+MAX_SNAP_M = 300.0
+#: How much farther than the nearest edge a usable edge may be to be preferred (metres).
+SNAP_TOLERANCE_M = 25.0
+
+
+# --------------------------------------------------------------------------- overlay (reports)
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Changes to edge costs from outside the OSM data (confirmed barrier reports).
+
+    One entry per (directed edge, effect): ``blocks`` makes the edge impassable, otherwise
+    ``penalty_s`` is added; ``profiles`` is a bit mask over :data:`PROFILE_BITS` (which
+    profiles the entry affects). ``version`` changes whenever the entries do.
+    """
+
+    version: int = 0
+    edges: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    blocks: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    penalty_s: np.ndarray = field(default_factory=lambda: np.zeros(0, float))
+    profiles: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    labels: tuple[dict[str, Any], ...] = ()
+
+    def apply(self, cost: np.ndarray, profile: Profile) -> np.ndarray:
+        """Cost array with the entries that affect ``profile`` applied (a copy when changed)."""
+        if len(self.edges) == 0:
+            return cost
+        hit = (self.profiles & PROFILE_BITS.get(profile.name, 0)) != 0
+        if not hit.any():
+            return cost
+        out = cost.copy()
+        np.add.at(out, self.edges[hit & ~self.blocks], self.penalty_s[hit & ~self.blocks])
+        out[self.edges[hit & self.blocks]] = np.inf
+        return out
+
+    def entries_on(self, directed_edges: np.ndarray, profile: Profile) -> list[dict[str, Any]]:
+        """Labels of the entries that lie on the given directed edges and affect ``profile``."""
+        if len(self.edges) == 0:
+            return []
+        hit = np.isin(self.edges, directed_edges) & ((self.profiles & PROFILE_BITS.get(profile.name, 0)) != 0)
+        seen: dict[Any, dict[str, Any]] = {}
+        for i in np.flatnonzero(hit):
+            label = self.labels[i] if i < len(self.labels) else {}
+            seen.setdefault(label.get("id", i), label)
+        return list(seen.values())
+
+
+#: Bit of each built-in profile in :attr:`Overlay.profiles`.
+PROFILE_BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(PROFILES)}
+EMPTY_OVERLAY = Overlay()
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Anchor:
+    """A point snapped onto an undirected edge, with that edge's two directed edges."""
+
+    snap: Snap
+    u: int
+    v: int
+    fwd: int
+    back: int
+
+    @property
+    def f(self) -> float:
+        """Fraction along the edge from ``u``."""
+        return self.snap.fraction
+
+
+@dataclass
+class Piece:
+    """Part of a directed edge travelled: from fraction ``t0`` to ``t1`` of that directed edge."""
+
+    edge: int
+    t0: float
+    t1: float
+    cost_s: float
+
+
+@dataclass
+class Route:
+    """A computed route: the pieces travelled and the profile used."""
+
+    profile: Profile
+    origin: Anchor
+    destination: Anchor
+    pieces: list[Piece]
+    duration_s: float
+    searched_nodes: int = 0
+
+
+# --------------------------------------------------------------------------- the router
+
+
+class Router:
+    """Routing on one :class:`Network`; create once per process and share between requests."""
+
+    def __init__(self, net: Network, *, cache_size: int = 16) -> None:
+        self.net = net
+        a = net.arrays
+        self.n_nodes = net.n_nodes
+        self.n_edges = len(a)
+        self.x = net.nodes["x_m"].to_numpy(float)
+        self.y = net.nodes["y_m"].to_numpy(float)
+        # directed edge of each undirected edge in each direction
+        self.fwd_of = np.empty(len(net.edges), np.int64)
+        self.back_of = np.empty(len(net.edges), np.int64)
+        self.fwd_of[a.edge_id[a.forward]] = np.flatnonzero(a.forward)
+        self.back_of[a.edge_id[~a.forward]] = np.flatnonzero(~a.forward)
+        # CSR with one extra row (index n_nodes) for the virtual origin and its two partial edges
+        self.indptr_ext = np.concatenate([net.indptr, [self.n_edges + 2]]).astype(np.int64)
+        self.indices_base = np.concatenate([a.dst, [0, 0]]).astype(np.int32)
+        self.diameter_m = float(np.hypot(np.ptp(self.x), np.ptp(self.y))) if self.n_nodes else 0.0
+        self._cache: OrderedDict[tuple[Profile, int], np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    # ----------------------------------------------------------------- costs
+
+    def costs(self, profile: Profile, overlay: Overlay = EMPTY_OVERLAY,
+              subset: np.ndarray | None = None) -> np.ndarray:
+        """Full-length cost array for ``profile`` (``inf`` outside ``subset`` when given).
+
+        Built-in profiles are computed once and cached; a per-request profile is computed
+        on ``subset`` only.
+        """
+        key = (profile, overlay.version)
+        builtin = PROFILES.get(profile.name) == profile
+        if builtin or subset is None:
+            with self._lock:
+                cached = self._cache.get(key)
+                if cached is not None:
+                    self._cache.move_to_end(key)
+            if cached is None:
+                cached = overlay.apply(edge_cost_s(self.net.arrays, profile), profile)
+                cached.flags.writeable = False
+                with self._lock:
+                    self._cache[key] = cached
+                    while len(self._cache) > self._cache_size:
+                        self._cache.popitem(last=False)
+            if subset is None:
+                return cached
+            out = np.full(self.n_edges, np.inf)
+            out[subset] = cached[subset]
+            return out
+        out = np.full(self.n_edges, np.inf)
+        out[subset] = edge_cost_s(self.net.arrays.take(subset), profile)
+        return overlay.apply(out, profile)
+
+    # ----------------------------------------------------------------- snapping
+
+    def anchor(self, lon: float, lat: float, profile: Profile, overlay: Overlay = EMPTY_OVERLAY) -> Anchor:
+        """Snap a point onto the nearest edge, preferring one ``profile`` can travel.
+
+        Among the edges within :data:`SNAP_TOLERANCE_M` of the nearest one, the nearest edge the
+        profile can use in at least one direction wins (so a click on a junction never starts on
+        the steps beside it); if none is usable, the nearest edge is taken and routing explains.
+        """
+        net = self.net
+        snap = net.snap(lon, lat, max_distance_m=MAX_SNAP_M)
+        cost = self.costs(profile, overlay)
+        if not self._usable(snap.edge_id, cost):
+            x, y = net.to_metric.transform(lon, lat)
+            near = net.tree.query(shapely.Point(x, y), predicate="dwithin",
+                                  distance=snap.distance_m + SNAP_TOLERANCE_M)
+            usable = near[np.isfinite(cost[self.fwd_of[near]]) | np.isfinite(cost[self.back_of[near]])]
+            if len(usable):
+                snap = net.snap(lon, lat, max_distance_m=MAX_SNAP_M, candidates=np.sort(usable))
+        e = snap.edge_id
+        return Anchor(snap=snap, u=int(net.edges["u"].iat[e]), v=int(net.edges["v"].iat[e]),
+                      fwd=int(self.fwd_of[e]), back=int(self.back_of[e]))
+
+    def _usable(self, edge_id: int, cost: np.ndarray) -> bool:
+        return bool(np.isfinite(cost[self.fwd_of[edge_id]]) or np.isfinite(cost[self.back_of[edge_id]]))
+
+    # ----------------------------------------------------------------- search core
+
+    def _search(self, o: Anchor, cost: np.ndarray, limit_s: float) -> tuple[np.ndarray, np.ndarray, int]:
+        """Dijkstra from the origin anchor (virtual node ``n_nodes``)."""
+        data = np.empty(self.n_edges + 2)
+        data[: self.n_edges] = cost
+        data[self.n_edges] = _part(o.f, cost[o.back])  # origin → u, against the edge
+        data[self.n_edges + 1] = _part(1.0 - o.f, cost[o.fwd])  # origin → v, along the edge
+        indices = self.indices_base.copy()
+        indices[self.n_edges] = o.u
+        indices[self.n_edges + 1] = o.v
+        n = self.n_nodes + 1
+        graph = csr_matrix((data, indices, self.indptr_ext), shape=(n, n))
+        dist, pred = dijkstra(graph, directed=True, indices=self.n_nodes, return_predecessors=True,
+                              limit=limit_s)
+        return dist, pred, int(np.isfinite(dist).sum())
+
+    @staticmethod
+    def _arrival(d: Anchor, dist: np.ndarray, cost: np.ndarray) -> tuple[float, int]:
+        """Best cost at the destination anchor and the end node it comes through."""
+        via_u = dist[d.u] + _part(d.f, cost[d.fwd])
+        via_v = dist[d.v] + _part(1.0 - d.f, cost[d.back])
+        if not math.isfinite(via_u) and not math.isfinite(via_v):
+            return math.inf, -1
+        return (float(via_u), d.u) if via_u <= via_v else (float(via_v), d.v)
+
+    @staticmethod
+    def _direct(o: Anchor, d: Anchor, cost: np.ndarray) -> float:
+        """Cost of going straight along the edge when both points are on the same edge."""
+        if o.snap.edge_id != d.snap.edge_id:
+            return math.inf
+        c = _part(d.f - o.f, cost[o.fwd]) if d.f >= o.f else _part(o.f - d.f, cost[o.back])
+        return float(c)
+
+    def _edge_between(self, a: int, b: int) -> int:
+        lo, hi = self.net.indptr[a], self.net.indptr[a + 1]
+        k = lo + int(np.searchsorted(self.net.arrays.dst[lo:hi], b))
+        return int(k)
+
+    # ----------------------------------------------------------------- route
+
+    def route(self, origin: tuple[float, float], destination: tuple[float, float], profile: Profile,
+              overlay: Overlay = EMPTY_OVERLAY) -> Route:
+        """Least-cost route between two (lon, lat) points; raises :class:`NoRouteError` with reasons."""
+        o = self.anchor(*origin, profile, overlay)
+        d = self.anchor(*destination, profile, overlay)
+        found = self._best(o, d, profile, overlay)
+        if found is None:
+            raise self._no_route(o, d, profile, overlay)
+        return found
+
+    def _best(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay) -> Route | None:
+        ox, oy = self.net.to_metric.transform(o.snap.lon, o.snap.lat)
+        dx, dy = self.net.to_metric.transform(d.snap.lon, d.snap.lat)
+        gap = math.hypot(dx - ox, dy - oy)
+        length_m = 2.0 * gap + 300.0
+        speed = profile.speed_mps
+        while True:
+            full = length_m >= 2.0 * self.diameter_m + 1.0
+            if full:
+                cost = self.costs(profile, overlay)
+                limit = np.inf
+            else:
+                inside = np.hypot(self.x - ox, self.y - oy) + np.hypot(self.x - dx, self.y - dy) <= length_m
+                a = self.net.arrays
+                subset = np.flatnonzero(inside[a.src] & inside[a.dst])
+                subset = np.union1d(subset, [o.fwd, o.back, d.fwd, d.back])
+                cost = self.costs(profile, overlay, subset)
+                limit = length_m / speed
+            dist, pred, searched = self._search(o, cost, limit)
+            best, end = self._arrival(d, dist, cost)
+            direct = self._direct(o, d, cost)
+            if direct <= best:
+                best, end = direct, -2
+            if full or best <= limit:
+                if not math.isfinite(best):
+                    return None
+                return self._assemble(o, d, profile, cost, pred, end, best, searched)
+            length_m = best * speed * 1.0001 if math.isfinite(best) else length_m * 3.0
+
+    def _assemble(self, o: Anchor, d: Anchor, profile: Profile, cost: np.ndarray, pred: np.ndarray,
+                  end: int, total: float, searched: int) -> Route:
+        if end == -2:  # same edge, straight along it
+            along = d.f >= o.f
+            piece = Piece(o.fwd, o.f, d.f, total) if along else Piece(o.back, 1.0 - o.f, 1.0 - d.f, total)
+            return Route(profile, o, d, [piece], total, searched)
+        nodes = [end]
+        while nodes[-1] != self.n_nodes:
+            nodes.append(int(pred[nodes[-1]]))
+            if nodes[-1] < 0:  # pragma: no cover - a finite distance always has a predecessor chain
+                msg = "broken predecessor chain"
+                raise RuntimeError(msg)
+        nodes.reverse()
+        pieces: list[Piece] = []
+        first = nodes[1]
+        if first == o.u:
+            pieces.append(Piece(o.back, 1.0 - o.f, 1.0, _part(o.f, cost[o.back])))
+        else:
+            pieces.append(Piece(o.fwd, o.f, 1.0, _part(1.0 - o.f, cost[o.fwd])))
+        for a, b in itertools.pairwise(nodes[1:]):
+            k = self._edge_between(a, b)
+            pieces.append(Piece(k, 0.0, 1.0, float(cost[k])))
+        if end == d.u:
+            pieces.append(Piece(d.fwd, 0.0, d.f, _part(d.f, cost[d.fwd])))
+        else:
+            pieces.append(Piece(d.back, 0.0, 1.0 - d.f, _part(1.0 - d.f, cost[d.back])))
+        pieces = [p for p in pieces if p.t1 - p.t0 > 1e-12]
+        return Route(profile, o, d, pieces, total, searched)
+
+    # ----------------------------------------------------------------- no route: why, and what helps
+
+    def _no_route(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay) -> NoRouteError:
+        relaxed = replace(
+            profile, max_uphill_pct=math.inf, max_downhill_pct=math.inf, max_kerb_cm=math.inf, min_width_m=0.0,
+            steps="allowed", blocked_surfaces=frozenset(), max_smoothness=7, max_barrier_class=4,
+            blocked_by_wheelchair_no=False, avoid_unknown=False, name=profile.name + ":relaxed",
+        )
+        candidate = self._best(o, d, relaxed, EMPTY_OVERLAY)
+        if candidate is None:
+            msg = "the two points are not connected in the network (separate parts of the map)"
+            return NoRouteError(msg, reasons=[{"reason": "not_connected"}], relaxations=[])
+        edges = np.array([p.edge for p in candidate.pieces])
+        sub = self.net.arrays.take(edges)
+        reasons_mask = blocked_reasons(sub, profile)
+        a = sub
+        reasons: list[dict[str, Any]] = []
+        tries: list[dict[str, Any]] = []
+        with np.errstate(invalid="ignore"):
+            if reasons_mask["steps"].any():
+                reasons.append({"reason": "steps", "count": int(reasons_mask["steps"].sum())})
+                tries.append({"allow_steps": True})
+            if reasons_mask["uphill"].any():
+                need = float(np.nanmax(a.up_pct[reasons_mask["uphill"]]))
+                reasons.append({"reason": "uphill", "needed_pct": round(need, 1), "limit_pct": profile.max_uphill_pct})
+                tries.append({"max_uphill_pct": math.ceil(need * 10) / 10})
+            if reasons_mask["downhill"].any():
+                need = float(np.nanmax(a.down_pct[reasons_mask["downhill"]]))
+                reasons.append({"reason": "downhill", "needed_pct": round(need, 1),
+                                "limit_pct": profile.max_downhill_pct})
+                tries.append({"max_downhill_pct": math.ceil(need * 10) / 10})
+            if reasons_mask["kerb"].any():
+                need = float(np.nanmax(a.kerb_cm[reasons_mask["kerb"]]))
+                reasons.append({"reason": "kerb", "needed_cm": round(need, 1), "limit_cm": profile.max_kerb_cm})
+                tries.append({"max_kerb_cm": math.ceil(need)})
+            if reasons_mask["width"].any():
+                need = float(np.nanmin(a.width_m[reasons_mask["width"]]))
+                reasons.append({"reason": "width", "needed_m": round(need, 2), "limit_m": profile.min_width_m})
+                tries.append({"min_width_m": math.floor(need * 100) / 100})
+            for key in ("surface", "barrier", "wheelchair_no", "unknown"):
+                if key in reasons_mask and reasons_mask[key].any():
+                    reasons.append({"reason": key, "count": int(reasons_mask[key].sum())})
+            if "unknown" in reasons_mask and reasons_mask["unknown"].any():
+                tries.append({"avoid_unknown": False})
+        if not reasons:
+            reasons.append({"reason": "reported_barrier"})
+        relaxations = []
+        for change in tries:
+            if self._best(o, d, profile.with_limits(**change), overlay) is not None:
+                relaxations.append(change)
+        if len(tries) > 1:
+            combined = {k: v for t in tries for k, v in t.items()}
+            if combined not in relaxations and self._best(o, d, profile.with_limits(**combined), overlay):
+                relaxations.append(combined)
+        msg = f"no route for profile {profile.name}: every candidate route needs " + " or ".join(
+            _reason_text(r) for r in reasons
+        )
+        return NoRouteError(msg, reasons=reasons, relaxations=relaxations)
+
+    # ----------------------------------------------------------------- one-to-many
+
+    def reach(self, origin: tuple[float, float], profile: Profile, *, limit_s: float = np.inf,
+              overlay: Overlay = EMPTY_OVERLAY) -> Reach:
+        """One search from ``origin``: arrival times at every node within ``limit_s``."""
+        o = self.anchor(*origin, profile, overlay)
+        cost = self.costs(profile, overlay)
+        dist, _pred, searched = self._search(o, cost, limit_s)
+        return Reach(self, o, profile, cost, dist[: self.n_nodes], limit_s, searched)
+
+    def anchors_for(self, points: np.ndarray, *, max_distance_m: float = 150.0, k: int = 4) -> list[list[Anchor]]:
+        """Up to ``k`` nearest edges (as anchors) of each (lon, lat) point — targets such as services."""
+        net = self.net
+        t = net.to_metric
+        xs, ys = t.transform(points[:, 0], points[:, 1])
+        out: list[list[Anchor]] = []
+        for x, y in zip(xs, ys, strict=True):
+            pt = shapely.Point(x, y)
+            near = net.tree.query(pt, predicate="dwithin", distance=max_distance_m)
+            if len(near) == 0:
+                out.append([])
+                continue
+            dists = shapely.distance(net.edges_metric[near], pt)
+            chosen = near[np.argsort(dists)[:k]]
+            anchors = []
+            for e in chosen:
+                line = net.edges_metric[e]
+                frac = float(shapely.line_locate_point(line, pt, normalized=True)) if line.length > 0 else 0.0
+                on = net.edges.geometry.iloc[e].interpolate(frac, normalized=True)
+                snap = Snap(int(e), frac, float(shapely.distance(line, pt)), on.x, on.y)
+                anchors.append(Anchor(snap, int(net.edges["u"].iat[e]), int(net.edges["v"].iat[e]),
+                                      int(self.fwd_of[e]), int(self.back_of[e])))
+            out.append(anchors)
+        return out
+
+
+def _part(fraction: float, cost: float) -> float:
+    """Cost of travelling ``fraction`` of an edge: nothing when not moving, even on a blocked edge."""
+    return 0.0 if fraction <= 0.0 else float(fraction * cost)
+
+
+def _reason_text(r: dict[str, Any]) -> str:
+    kind = r["reason"]
+    if kind == "steps":
+        return "steps without a suitable ramp"
+    if kind == "uphill":
+        return f"{r['needed_pct']} % uphill (limit {r['limit_pct']:g} %)"
+    if kind == "downhill":
+        return f"{r['needed_pct']} % downhill (limit {r['limit_pct']:g} %)"
+    if kind == "kerb":
+        return f"a {r['needed_cm']:g} cm kerb (limit {r['limit_cm']:g} cm)"
+    if kind == "width":
+        return f"a {r['needed_m']:g} m narrow passage (minimum {r['limit_m']:g} m)"
+    return {"surface": "an impassable surface", "barrier": "a barrier (gate, stile, turnstile …)",
+            "wheelchair_no": "a way tagged wheelchair=no", "unknown": "stretches with unknown attributes",
+            "reported_barrier": "a confirmed reported barrier"}.get(kind, kind)
+
+
+@dataclass
+class Reach:
+    """Result of a one-to-many search: node arrival times from one origin."""
+
+    router: Router
+    origin: Anchor
+    profile: Profile
+    cost: np.ndarray
+    dist: np.ndarray
+    limit_s: float
+    searched: int
+
+    def arrival_s(self, anchors: list[Anchor]) -> float:
+        """Earliest arrival at a target reachable through any of its anchors (``inf`` if none)."""
+        best = math.inf
+        o = self.origin
+        for d in anchors:
+            t, _ = Router._arrival(d, self.dist, self.cost)
+            t = min(t, Router._direct(o, d, self.cost))
+            best = min(best, t)
+        return best
+
+    def reached_lines(self, limit_s: float) -> tuple[np.ndarray, np.ndarray]:
+        """Metric geometries of the reached parts of edges and their directed edge indices."""
+        r = self.router
+        a = r.net.arrays
+        t_src = self.dist[a.src]
+        ok = (t_src < limit_s) & np.isfinite(self.cost)
+        idx = np.flatnonzero(ok)
+        frac = np.clip((limit_s - t_src[idx]) / np.maximum(self.cost[idx], 1e-9), 0.0, 1.0)
+        geoms = r.net.edges_metric[a.edge_id[idx]]
+        fwd = a.forward[idx]
+        part = np.where(fwd, frac, 1.0 - frac)
+        full = frac >= 1.0
+        lines = geoms.copy()
+        cut = ~full
+        if cut.any():
+            starts = np.where(fwd[cut], 0.0, part[cut])
+            ends = np.where(fwd[cut], part[cut], 1.0)
+            lines[cut] = [shapely.ops.substring(g, s, e, normalized=True)
+                          for g, s, e in zip(geoms[cut], starts, ends, strict=True)]
+        # the origin's own edge: parts reachable directly from the snapped point
+        o = self.origin
+        extra = []
+        for edge, f0, sign in ((o.fwd, o.f, 1), (o.back, o.f, -1)):
+            c = self.cost[edge]
+            if np.isfinite(c) and c > 0:
+                reach_frac = min(1.0, limit_s / c)
+                lo, hi = (f0, min(1.0, f0 + reach_frac)) if sign > 0 else (max(0.0, f0 - reach_frac), f0)
+                if hi > lo:
+                    extra.append(shapely.ops.substring(r.net.edges_metric[o.snap.edge_id], lo, hi, normalized=True))
+        if extra:
+            lines = np.concatenate([lines, np.array(extra, dtype=object)])
+        return lines, idx
+
+
+def isochrone_polygon(reach: Reach, limit_s: float, *, cell_m: float = 20.0) -> shapely.Geometry:
+    """Area reachable within ``limit_s``, in lon/lat, traced from the reached parts of edges.
+
+    The reached lines are sampled every half cell onto a grid, dilated by one cell (so the area
+    hugs the streets, about ``cell_m`` either side), small enclosed holes are filled, and the
+    grid is traced back into polygons.
+    """
+    from rasterio.features import shapes
+    from rasterio.transform import from_origin
+    from scipy import ndimage
+
+    lines, _ = reach.reached_lines(limit_s)
+    if len(lines) == 0:
+        return shapely.Polygon()
+    pts = shapely.get_coordinates(shapely.segmentize(lines, cell_m / 2))
+    x0, y1 = pts[:, 0].min() - 3 * cell_m, pts[:, 1].max() + 3 * cell_m
+    cols = int((pts[:, 0].max() + 3 * cell_m - x0) // cell_m) + 1
+    rows = int((y1 - (pts[:, 1].min() - 3 * cell_m)) // cell_m) + 1
+    grid = np.zeros((rows, cols), dtype=bool)
+    grid[((y1 - pts[:, 1]) // cell_m).astype(int), ((pts[:, 0] - x0) // cell_m).astype(int)] = True
+    grid = ndimage.binary_dilation(grid, structure=np.ones((3, 3), bool))
+    holes = ndimage.binary_fill_holes(grid) & ~grid
+    labels, n = ndimage.label(holes)
+    if n:
+        sizes = ndimage.sum(holes, labels, index=np.arange(1, n + 1))
+        small = np.flatnonzero(sizes <= 25) + 1  # holes up to 25 cells (1 ha at 20 m) are filled
+        grid |= np.isin(labels, small)
+    transform = from_origin(x0, y1, cell_m, cell_m)
+    polys = [shapely.geometry.shape(geom) for geom, val in shapes(grid.astype(np.uint8), mask=grid,
+                                                                   transform=transform) if val == 1]
+    area = shapely.union_all(polys).simplify(cell_m / 2)
+    back = reach.router.net.to_metric
+    return shapely.transform(area, lambda xy: np.column_stack(back.transform(xy[:, 0], xy[:, 1],
+                                                                             direction="INVERSE")))
