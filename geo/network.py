@@ -28,6 +28,15 @@ from geo.graph import StreetNetwork
 log = logging.getLogger(__name__)
 
 
+_EMPTY = np.zeros(0)
+
+#: Fields the per-request limit checks read (:func:`geo.profiles.limit_blocked`).
+LIMIT_FIELDS: tuple[str, ...] = (
+    "src", "is_steps", "ramp_wheelchair", "ramp_stroller", "up_pct", "down_pct", "kerb_cm", "width_m",
+    "surface_known", "incline_known", "width_known", "kerb_known",
+)
+
+
 @dataclass(frozen=True)
 class EdgeArrays:
     """Directed edge attributes as parallel numpy arrays (one element per directed edge)."""
@@ -61,9 +70,11 @@ class EdgeArrays:
     def __len__(self) -> int:
         return len(self.src)
 
-    def take(self, index: np.ndarray) -> EdgeArrays:
-        """The arrays of a subset of directed edges."""
-        return EdgeArrays(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+    def take(self, index: np.ndarray, only: tuple[str, ...] | None = None) -> EdgeArrays:
+        """The arrays of a subset of directed edges (with ``only``: just those fields, others empty)."""
+        names = {f.name for f in fields(self)} if only is None else set(only)
+        return EdgeArrays(**{f.name: getattr(self, f.name)[index] if f.name in names else _EMPTY
+                             for f in fields(self)})
 
     def to_dict(self) -> dict[str, np.ndarray]:
         """Name → array, for saving."""
@@ -203,6 +214,7 @@ class Network:
     meta: dict[str, Any]
     _tree: shapely.STRtree | None = field(default=None, repr=False)
     _edges_metric: np.ndarray | None = field(default=None, repr=False)
+    _to_metric: Transformer | None = field(default=None, repr=False)
 
     @classmethod
     def from_street_network(cls, street: StreetNetwork, buildings: gpd.GeoDataFrame,
@@ -220,8 +232,10 @@ class Network:
 
     @property
     def to_metric(self) -> Transformer:
-        """lon/lat → the network's metric CRS."""
-        return Transformer.from_crs(settings.CRS_WGS84, self.crs_metric, always_xy=True)
+        """lon/lat → the network's metric CRS (created once)."""
+        if self._to_metric is None:
+            self._to_metric = Transformer.from_crs(settings.CRS_WGS84, self.crs_metric, always_xy=True)
+        return self._to_metric
 
     @property
     def edges_metric(self) -> np.ndarray:
@@ -251,18 +265,22 @@ class Network:
                 msg = f"the point {lat:.6f},{lon:.6f} is more than {max_distance_m:.0f} m from the network"
                 raise OutsideAreaError(msg, max_distance_m=max_distance_m)
             edge_id = int(hits[np.argmin(dists)])
-            dist = float(np.min(dists))
         else:
             d = shapely.distance(self.edges_metric[candidates], pt)
             if len(d) == 0 or np.min(d) > max_distance_m:
                 msg = f"no suitable edge within {max_distance_m:.0f} m of {lat:.6f},{lon:.6f}"
                 raise OutsideAreaError(msg, max_distance_m=max_distance_m)
             edge_id = int(candidates[np.argmin(d)])
-            dist = float(np.min(d))
+        return self.snap_to_edge(edge_id, pt)
+
+    def snap_to_edge(self, edge_id: int, pt: shapely.Point) -> Snap:
+        """Project a metric point onto one edge; the snapped lon/lat is the exact projected point."""
         line = self.edges_metric[edge_id]
         frac = float(shapely.line_locate_point(line, pt, normalized=True)) if line.length > 0 else 0.0
-        on = self.edges.geometry.iloc[edge_id].interpolate(frac, normalized=True)
-        return Snap(edge_id=edge_id, fraction=frac, distance_m=dist, lon=on.x, lat=on.y)
+        on = line.interpolate(frac, normalized=True)
+        lon, lat = self.to_metric.transform(on.x, on.y, direction="INVERSE")
+        return Snap(edge_id=edge_id, fraction=frac, distance_m=float(shapely.distance(line, pt)),
+                    lon=float(lon), lat=float(lat))
 
     def bounds(self) -> tuple[float, float, float, float]:
         """lon/lat bounding box of the network."""

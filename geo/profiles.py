@@ -94,6 +94,15 @@ class Profile:
                 raise BadRequestError(msg, field=key)
         return replace(self, **changes) if changes else self
 
+    def base_key(self) -> tuple[Any, ...]:
+        """Everything :func:`base_cost_s` depends on: the profile minus its limit values."""
+        d = asdict(self)
+        for key in (*LIMIT_RANGES, "avoid_unknown", "steps", "label_cs", "label_en"):
+            d.pop(key)
+        limited = (math.isfinite(self.max_uphill_pct) or math.isfinite(self.max_downhill_pct),
+                   self.min_width_m > 0, math.isfinite(self.max_kerb_cm))
+        return (*(v if not isinstance(v, (set, frozenset)) else tuple(sorted(v)) for v in d.values()), limited)
+
     def to_dict(self) -> dict[str, Any]:
         """Public description (JSON)."""
         d = asdict(self)
@@ -160,8 +169,16 @@ def _surface_blocked_lut(p: Profile) -> np.ndarray:
     return np.array([v in p.blocked_surfaces for v in SURFACE_VALUES], dtype=bool)
 
 
+#: Blocking reasons that depend on the per-request limits (the others depend on the profile only).
+LIMIT_REASONS: tuple[str, ...] = ("steps", "uphill", "downhill", "kerb", "width", "unknown")
+
+
 def blocked_reasons(e: EdgeArrays, p: Profile) -> dict[str, np.ndarray]:
     """Per reason, which directed edges the profile cannot pass (the union is the impassable set)."""
+    return {**_limit_reasons(e, p), **_profile_reasons(e, p)}
+
+
+def _limit_reasons(e: EdgeArrays, p: Profile) -> dict[str, np.ndarray]:
     with np.errstate(invalid="ignore"):
         steps_ok = (
             np.ones(len(e), bool) if p.steps == "allowed"
@@ -173,13 +190,26 @@ def blocked_reasons(e: EdgeArrays, p: Profile) -> dict[str, np.ndarray]:
             "downhill": e.down_pct > p.max_downhill_pct,
             "kerb": e.kerb_cm > p.max_kerb_cm,
             "width": e.width_m < p.min_width_m,
-            "surface": _surface_blocked_lut(p)[e.surface_code] | (e.smoothness > p.max_smoothness),
-            "barrier": e.barrier_class > p.max_barrier_class,
-            "wheelchair_no": (e.wheelchair == 0) if p.blocked_by_wheelchair_no else np.zeros(len(e), bool),
         }
         if p.avoid_unknown:
             reasons["unknown"] = unknown_count(e, p) > 0
     return reasons
+
+
+def _profile_reasons(e: EdgeArrays, p: Profile) -> dict[str, np.ndarray]:
+    return {
+        "surface": _surface_blocked_lut(p)[e.surface_code] | (e.smoothness > p.max_smoothness),
+        "barrier": e.barrier_class > p.max_barrier_class,
+        "wheelchair_no": (e.wheelchair == 0) if p.blocked_by_wheelchair_no else np.zeros(len(e), bool),
+    }
+
+
+def limit_blocked(e: EdgeArrays, p: Profile) -> np.ndarray:
+    """Edges closed by the profile's limits (steps, incline, kerb, width, unknown)."""
+    out = np.zeros(len(e), bool)
+    for mask in _limit_reasons(e, p).values():
+        out |= mask
+    return out
 
 
 def unknown_count(e: EdgeArrays, p: Profile) -> np.ndarray:
@@ -194,8 +224,9 @@ def unknown_count(e: EdgeArrays, p: Profile) -> np.ndarray:
     return n
 
 
-def edge_cost_s(e: EdgeArrays, p: Profile) -> np.ndarray:
-    """Seconds to traverse each directed edge for profile ``p``; ``inf`` where impassable."""
+def base_cost_s(e: EdgeArrays, p: Profile) -> np.ndarray:
+    """Seconds per directed edge before the per-request limits; ``inf`` where the profile itself
+    cannot pass (surface, barrier, ``wheelchair=no``). Depends only on :meth:`Profile.base_key`."""
     with np.errstate(invalid="ignore"):
         factor = np.asarray(p.surface_factor, dtype=np.float64)[e.surface_class]
         factor = factor * np.where(e.smoothness == SMOOTHNESS.index("bad"), p.bad_smoothness_factor, 1.0)
@@ -209,10 +240,15 @@ def edge_cost_s(e: EdgeArrays, p: Profile) -> np.ndarray:
         seconds += p.crossing_penalty_s * e.is_crossing
         seconds += p.elevator_penalty_s * e.is_elevator
         seconds += p.barrier_penalty_s * (e.barrier_class > 0)
-        blocked = np.zeros(len(e), bool)
-        for mask in blocked_reasons(e, p).values():
-            blocked |= mask
+    blocked = np.zeros(len(e), bool)
+    for mask in _profile_reasons(e, p).values():
+        blocked |= mask
     return np.where(blocked, np.inf, seconds)
+
+
+def edge_cost_s(e: EdgeArrays, p: Profile) -> np.ndarray:
+    """Seconds to traverse each directed edge for profile ``p``; ``inf`` where impassable."""
+    return np.where(limit_blocked(e, p), np.inf, base_cost_s(e, p))
 
 
 #: Accessibility classes of directed edges for a profile (map colours).

@@ -1,13 +1,14 @@
 """Barrier-free routing on the CSR arrays: routes, isochrones and nearest reachable targets.
 
 The search is ``scipy.sparse.csgraph.dijkstra`` (compiled) over a per-request cost array from
-:func:`geo.profiles.edge_cost_s`. Two exact prunings keep it fast:
+:func:`geo.profiles.edge_cost_s`. Every cost is at least ``length / speed`` (all profile factors
+are ≥ 1), which gives two exact prunings:
 
-* every cost is at least ``length / speed`` (all profile factors are ≥ 1), so a path through a
-  node outside the ellipse ``|nO| + |nD| ≤ L`` costs at least ``L / speed``; the search runs on
-  the ellipse first with ``limit = L / speed`` and accepts the best route when its cost is
-  ≤ ``L / speed`` — otherwise it grows ``L`` to that cost and searches again (at most once more);
-* costs of a per-request profile are computed only on the edges inside the ellipse.
+* A*: the straight-line time to the destination is a consistent potential, so Dijkstra on the
+  reduced costs ``c(u,v) − π(u) + π(v)`` settles nodes in A* order; with a cost bound ``B`` only
+  nodes with ``g + π ≤ B`` are searched, and a route costing ≤ ``B`` is optimal;
+* a path through a node outside the ellipse ``|nO| + |nD| ≤ B·speed`` costs more than ``B``, so
+  costs of a per-request profile are computed only on the edges inside that ellipse.
 
 Points snap onto the nearest edge the profile can use (split at the projected point, not the
 nearest node): the origin becomes an extra graph node with two partial edges, the destination is
@@ -19,7 +20,8 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -31,8 +33,8 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from geo.errors import NoRouteError
-from geo.network import Network, Snap
-from geo.profiles import PROFILES, Profile, blocked_reasons, edge_cost_s
+from geo.network import LIMIT_FIELDS, Network, Snap
+from geo.profiles import PROFILES, Profile, base_cost_s, blocked_reasons, limit_blocked
 
 #: Maximum distance from a point to the network (metres).
 MAX_SNAP_M = 300.0
@@ -142,6 +144,8 @@ class Router:
         self.n_edges = len(a)
         self.x = net.nodes["x_m"].to_numpy(float)
         self.y = net.nodes["y_m"].to_numpy(float)
+        self.edge_u = net.edges["u"].to_numpy(np.int64)
+        self.edge_v = net.edges["v"].to_numpy(np.int64)
         # directed edge of each undirected edge in each direction
         self.fwd_of = np.empty(len(net.edges), np.int64)
         self.back_of = np.empty(len(net.edges), np.int64)
@@ -151,9 +155,11 @@ class Router:
         self.indptr_ext = np.concatenate([net.indptr, [self.n_edges + 2]]).astype(np.int64)
         self.indices_base = np.concatenate([a.dst, [0, 0]]).astype(np.int32)
         self.diameter_m = float(np.hypot(np.ptp(self.x), np.ptp(self.y))) if self.n_nodes else 0.0
-        self._cache: OrderedDict[tuple[Profile, int], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._detours: dict[str, deque[float]] = {}
+        self.src_ext = np.repeat(np.arange(self.n_nodes + 1), np.diff(self.indptr_ext))
 
     # ----------------------------------------------------------------- costs
 
@@ -161,31 +167,46 @@ class Router:
               subset: np.ndarray | None = None) -> np.ndarray:
         """Full-length cost array for ``profile`` (``inf`` outside ``subset`` when given).
 
-        Built-in profiles are computed once and cached; a per-request profile is computed
-        on ``subset`` only.
+        Equal to ``edge_cost_s`` plus the overlay. The limit-independent part
+        (:func:`~geo.profiles.base_cost_s`) is computed once per profile base and cached; a
+        per-request profile only adds its limit checks (on ``subset`` when given).
         """
-        key = (profile, overlay.version)
-        builtin = PROFILES.get(profile.name) == profile
-        if builtin or subset is None:
-            with self._lock:
-                cached = self._cache.get(key)
-                if cached is not None:
-                    self._cache.move_to_end(key)
-            if cached is None:
-                cached = overlay.apply(edge_cost_s(self.net.arrays, profile), profile)
-                cached.flags.writeable = False
-                with self._lock:
-                    self._cache[key] = cached
-                    while len(self._cache) > self._cache_size:
-                        self._cache.popitem(last=False)
+        if PROFILES.get(profile.name) == profile:
+            full = self._cached(("full", profile, overlay.version),
+                                lambda: np.where(limit_blocked(self.net.arrays, profile), np.inf,
+                                                 self._base(profile, overlay)))
             if subset is None:
-                return cached
+                return full
             out = np.full(self.n_edges, np.inf)
-            out[subset] = cached[subset]
+            out[subset] = full[subset]
             return out
+        base = self._base(profile, overlay)
+        if subset is None:
+            return np.where(limit_blocked(self.net.arrays, profile), np.inf, base)
         out = np.full(self.n_edges, np.inf)
-        out[subset] = edge_cost_s(self.net.arrays.take(subset), profile)
-        return overlay.apply(out, profile)
+        sub = base[subset]
+        open_ = np.isfinite(sub)
+        idx = subset[open_]
+        out[idx] = np.where(limit_blocked(self.net.arrays.take(idx, LIMIT_FIELDS), profile), np.inf, sub[open_])
+        return out
+
+    def _base(self, profile: Profile, overlay: Overlay) -> np.ndarray:
+        return self._cached(("base", profile.name, profile.base_key(), overlay.version),
+                            lambda: overlay.apply(base_cost_s(self.net.arrays, profile), profile))
+
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], np.ndarray]) -> np.ndarray:
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        value = compute()
+        value.flags.writeable = False
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return value
 
     # ----------------------------------------------------------------- snapping
 
@@ -195,28 +216,42 @@ class Router:
         Among the edges within :data:`SNAP_TOLERANCE_M` of the nearest one, the nearest edge the
         profile can use in at least one direction wins (so a click on a junction never starts on
         the steps beside it); if none is usable, the nearest edge is taken and routing explains.
+        Usability is judged with the built-in profile the request is based on, so per-request
+        limits never move the start: relaxing a limit can only make the route cheaper.
         """
         net = self.net
+        profile = PROFILES.get(profile.name, profile)
         snap = net.snap(lon, lat, max_distance_m=MAX_SNAP_M)
-        cost = self.costs(profile, overlay)
-        if not self._usable(snap.edge_id, cost):
+        if not self._usable(np.array([snap.edge_id]), profile, overlay)[0]:
             x, y = net.to_metric.transform(lon, lat)
             near = net.tree.query(shapely.Point(x, y), predicate="dwithin",
                                   distance=snap.distance_m + SNAP_TOLERANCE_M)
-            usable = near[np.isfinite(cost[self.fwd_of[near]]) | np.isfinite(cost[self.back_of[near]])]
+            usable = near[self._usable(near, profile, overlay)]
             if len(usable):
                 snap = net.snap(lon, lat, max_distance_m=MAX_SNAP_M, candidates=np.sort(usable))
-        e = snap.edge_id
-        return Anchor(snap=snap, u=int(net.edges["u"].iat[e]), v=int(net.edges["v"].iat[e]),
-                      fwd=int(self.fwd_of[e]), back=int(self.back_of[e]))
+        return self._anchor_of(snap)
 
-    def _usable(self, edge_id: int, cost: np.ndarray) -> bool:
-        return bool(np.isfinite(cost[self.fwd_of[edge_id]]) or np.isfinite(cost[self.back_of[edge_id]]))
+    def _anchor_of(self, snap: Snap) -> Anchor:
+        e = snap.edge_id
+        return Anchor(snap=snap, u=int(self.edge_u[e]), v=int(self.edge_v[e]), fwd=int(self.fwd_of[e]),
+                      back=int(self.back_of[e]))
+
+    def _usable(self, edge_ids: np.ndarray, profile: Profile, overlay: Overlay) -> np.ndarray:
+        """Which undirected edges ``profile`` can travel in at least one direction."""
+        directed = np.concatenate([self.fwd_of[edge_ids], self.back_of[edge_ids]])
+        cost = self.costs(profile, overlay, directed)[directed]
+        return np.isfinite(cost[: len(edge_ids)]) | np.isfinite(cost[len(edge_ids):])
 
     # ----------------------------------------------------------------- search core
 
-    def _search(self, o: Anchor, cost: np.ndarray, limit_s: float) -> tuple[np.ndarray, np.ndarray, int]:
-        """Dijkstra from the origin anchor (virtual node ``n_nodes``)."""
+    def _search(self, o: Anchor, cost: np.ndarray, limit_s: float, potential: np.ndarray | None = None,
+                potential_origin: float = 0.0) -> tuple[np.ndarray, np.ndarray, int]:
+        """Dijkstra from the origin anchor (virtual node ``n_nodes``); true costs are returned.
+
+        With a ``potential`` (a lower bound of the remaining cost at every node, consistent
+        with the costs) the search runs on reduced costs ``c(u,v) − π(u) + π(v)`` — that is
+        A* — and ``limit_s`` bounds ``g + π``.
+        """
         data = np.empty(self.n_edges + 2)
         data[: self.n_edges] = cost
         data[self.n_edges] = _part(o.f, cost[o.back])  # origin → u, against the edge
@@ -224,11 +259,21 @@ class Router:
         indices = self.indices_base.copy()
         indices[self.n_edges] = o.u
         indices[self.n_edges + 1] = o.v
+        if potential is not None:
+            pot = np.append(potential, potential_origin)
+            pot_o = potential_origin
+            live = np.flatnonzero(np.isfinite(data))
+            # rounding may leave −1e−13 where a cost equals its straight-line bound; csgraph needs > 0
+            data[live] = np.maximum(data[live] - pot[self.src_ext[live]] + pot[indices[live]], 1e-9)
+            limit_s = limit_s - pot_o
         n = self.n_nodes + 1
         graph = csr_matrix((data, indices, self.indptr_ext), shape=(n, n))
         dist, pred = dijkstra(graph, directed=True, indices=self.n_nodes, return_predecessors=True,
                               limit=limit_s)
-        return dist, pred, int(np.isfinite(dist).sum())
+        searched = int(np.isfinite(dist).sum())
+        if potential is not None:
+            dist = dist + pot_o - pot
+        return dist, pred, searched
 
     @staticmethod
     def _arrival(d: Anchor, dist: np.ndarray, cost: np.ndarray) -> tuple[float, int]:
@@ -265,33 +310,57 @@ class Router:
         return found
 
     def _best(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay) -> Route | None:
+        """A* with the straight-line time to the destination as potential, in growing cost bounds.
+
+        Round k searches only nodes with ``g + π ≤ B`` inside the ellipse ``|nO| + |nD| ≤ B·v``
+        (outside it no path can cost ≤ B). A route of cost ≤ B is optimal; otherwise B grows to
+        the cost found (exact next round) or ×2.5 when nothing was found.
+        """
         ox, oy = self.net.to_metric.transform(o.snap.lon, o.snap.lat)
         dx, dy = self.net.to_metric.transform(d.snap.lon, d.snap.lat)
-        gap = math.hypot(dx - ox, dy - oy)
-        length_m = 2.0 * gap + 300.0
         speed = profile.speed_mps
+        gap = math.hypot(dx - ox, dy - oy)
+        to_dest = np.hypot(self.x - dx, self.y - dy)
+        # the destination point sits on its edge, so a node's straight-line distance to it is a
+        # lower bound of the remaining length; the small slack absorbs metric rounding
+        potential = np.maximum(to_dest * (1.0 - 1e-9) - 1e-6, 0.0) / speed
+        potential_origin = max(gap * (1.0 - 1e-9) - 1e-6, 0.0) / speed
+        straight_s = gap / speed
+        bound = self._detour_estimate(profile.name) * straight_s + 30.0
+        a = self.net.arrays
         while True:
+            length_m = bound * speed
             full = length_m >= 2.0 * self.diameter_m + 1.0
             if full:
                 cost = self.costs(profile, overlay)
-                limit = np.inf
+                bound = np.inf
             else:
-                inside = np.hypot(self.x - ox, self.y - oy) + np.hypot(self.x - dx, self.y - dy) <= length_m
-                a = self.net.arrays
-                subset = np.flatnonzero(inside[a.src] & inside[a.dst])
-                subset = np.union1d(subset, [o.fwd, o.back, d.fwd, d.back])
-                cost = self.costs(profile, overlay, subset)
-                limit = length_m / speed
-            dist, pred, searched = self._search(o, cost, limit)
+                inside = np.hypot(self.x - ox, self.y - oy) + to_dest <= length_m
+                mask = inside[a.src] & inside[a.dst]
+                mask[[o.fwd, o.back, d.fwd, d.back]] = True
+                cost = self.costs(profile, overlay, np.flatnonzero(mask))
+            dist, pred, searched = self._search(o, cost, bound, potential, potential_origin)
             best, end = self._arrival(d, dist, cost)
             direct = self._direct(o, d, cost)
             if direct <= best:
                 best, end = direct, -2
-            if full or best <= limit:
+            if full or best <= bound:
                 if not math.isfinite(best):
                     return None
+                if straight_s > 30.0:
+                    self._detours.setdefault(profile.name, deque(maxlen=200)).append(best / straight_s)
                 return self._assemble(o, d, profile, cost, pred, end, best, searched)
-            length_m = best * speed * 1.0001 if math.isfinite(best) else length_m * 3.0
+            bound = best * 1.0001 if math.isfinite(best) else bound * 1.4
+
+    def _detour_estimate(self, name: str) -> float:
+        """Cost over straight-line time that 80 % of recent routes of this profile stayed within.
+
+        Only a starting bound for the search (a low guess costs one more round, never a worse route).
+        """
+        seen = self._detours.get(name)
+        if not seen or len(seen) < 10:
+            return 1.7
+        return float(np.quantile(np.fromiter(seen, float), 0.8)) * 1.02
 
     def _assemble(self, o: Anchor, d: Anchor, profile: Profile, cost: np.ndarray, pred: np.ndarray,
                   end: int, total: float, searched: int) -> Route:
@@ -405,15 +474,7 @@ class Router:
                 continue
             dists = shapely.distance(net.edges_metric[near], pt)
             chosen = near[np.argsort(dists)[:k]]
-            anchors = []
-            for e in chosen:
-                line = net.edges_metric[e]
-                frac = float(shapely.line_locate_point(line, pt, normalized=True)) if line.length > 0 else 0.0
-                on = net.edges.geometry.iloc[e].interpolate(frac, normalized=True)
-                snap = Snap(int(e), frac, float(shapely.distance(line, pt)), on.x, on.y)
-                anchors.append(Anchor(snap, int(net.edges["u"].iat[e]), int(net.edges["v"].iat[e]),
-                                      int(self.fwd_of[e]), int(self.back_of[e])))
-            out.append(anchors)
+            out.append([self._anchor_of(net.snap_to_edge(int(e), pt)) for e in chosen])
         return out
 
 

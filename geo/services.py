@@ -42,7 +42,7 @@ class Services:
 
 def services_from_frame(frame: gpd.GeoDataFrame) -> Services:
     """Services from a GeoDataFrame with ``id``, ``name``, ``category`` and point-like geometry."""
-    if frame.empty:
+    if frame.empty or "id" not in frame:
         return Services(*(np.zeros(0, dtype=object) for _ in range(3)), np.zeros(0), np.zeros(0), ())
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     pts = frame.geometry.representative_point()
@@ -59,7 +59,7 @@ def services_from_frame(frame: gpd.GeoDataFrame) -> Services:
 
 def osm_service_pois(pois: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Social-service POIs of the OSM extract with a category (``id`` = ``osm:<element>/<id>``)."""
-    if pois.empty:
+    if pois.empty or "osmid" not in pois:
         return gpd.GeoDataFrame({"id": [], "name": [], "category": []}, geometry=[], crs=pois.crs)
     category = pd.Series(None, index=pois.index, dtype=object)
     for (key, value), cat in OSM_SERVICE_TAGS.items():
@@ -71,6 +71,8 @@ def osm_service_pois(pois: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out["id"] = "osm:" + element + "/" + out["osmid"].astype(str)
     out["category"] = category[keep]
     out["source"] = "OpenStreetMap"
+    if "name" not in out:
+        out["name"] = None
     cols = ["id", "name", "category", "source", *[c for c in ("wheelchair", "addr:street", "addr:housenumber")
                                                  if c in out]]
     return gpd.GeoDataFrame(out[cols], geometry=out.geometry, crs=pois.crs).reset_index(drop=True)

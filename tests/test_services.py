@@ -18,3 +18,13 @@ def test_services_arrays(helsinki_net: Network) -> None:
     assert len(s) > 5
     assert len(s.select("community_centre")) <= len(s)
     assert ((s.lon > 24.9) & (s.lon < 25.0)).all()
+
+
+def test_no_pois_gives_no_services() -> None:
+    import geopandas as gpd
+
+    empty = gpd.GeoDataFrame({"osmid": []}, geometry=[], crs="EPSG:4326")
+    assert len(services_from_pois(empty)) == 0
+    only_shops = gpd.GeoDataFrame({"osmid": [1], "shop": ["bakery"]}, geometry=gpd.points_from_xy([15.0], [50.7]),
+                                  crs="EPSG:4326")
+    assert len(services_from_pois(only_shops)) == 0
