@@ -343,7 +343,9 @@ def flats_frame(collection: FlatCollection, *, origin: str = "curated") -> gpd.G
 
 def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> gpd.GeoDataFrame:
     df = pd.DataFrame(rows, columns=[*columns, "geometry"])
-    df = df.astype({c: object for c in columns})
+    for c in columns:  # plain objects, missing values as None (pandas would infer str/float columns with NaN)
+        col = df[c].astype(object)
+        df[c] = col.where(col.notna(), None)
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(df["geometry"].to_list(), crs=settings.CRS_WGS84),
                             crs=settings.CRS_WGS84)
 
