@@ -204,7 +204,9 @@ def _slug(text: str) -> str:
 def _first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
     loc = [str(p) for p in err["loc"] if p != "properties"]
-    return f"field {'.'.join(loc) or 'record'!r}: {err['msg'].removeprefix('Value error, ')}"
+    text = err["msg"].removeprefix("Value error, ")
+    got = f" (got {err['input']!r})" if loc and isinstance(err.get("input"), str) else ""
+    return f"field {'.'.join(loc)!r}: {text}{got}" if loc else text
 
 
 def validate_registry(rows: list[RegistryRow], index: AddressIndex, *, source_name: str,

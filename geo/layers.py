@@ -484,9 +484,11 @@ def merge_services(curated: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, *, max_dist
 
     An OSM record duplicates a located curated record when their names are similar
     (≥ ``min_similarity``) and they lie within ``max_distance_m``; it duplicates an unlocated one
-    when the names are nearly the same (≥ ``name_only_similarity``) — the curated record then
-    takes the OSM position (precision ``exact``, source "OpenStreetMap POI name match"). The
-    curated record keeps a reference to the OSM object in ``osm_ref``.
+    when the names are nearly the same (≥ ``name_only_similarity``). The curated record keeps a
+    reference to the OSM object in ``osm_ref``, and takes the OSM position (precision ``exact``,
+    source "OpenStreetMap POI name match") when it had none, or only a street-level one and the
+    names are nearly the same as whole strings (so "Magistrát města Liberec" does not move the
+    record of one department of it).
     """
     out = curated.copy()
     geoms = list(out.geometry)
@@ -508,7 +510,10 @@ def merge_services(curated: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, *, max_dist
         col = out.columns.get_loc
         out.iat[best_i, col("osm_ref")] = orow.osm_ref
         g = geoms[best_i]
-        if (g is None or g.is_empty) and out.iloc[best_i]["locate"] != "none":
+        unlocated = g is None or g.is_empty
+        rough = not unlocated and out.iloc[best_i]["position_precision"] in ("street", "approximate") and max(
+            SequenceMatcher(None, fold(orow.name_cs), fold(n)).ratio() for n in names[best_i]) >= name_only_similarity
+        if (unlocated or rough) and out.iloc[best_i]["locate"] != "none":
             geoms[best_i] = orow.geometry
             out.iat[best_i, col("position_precision")] = "exact"
             out.iat[best_i, col("position_source")] = f"OpenStreetMap POI name match ({orow.osm_ref})"

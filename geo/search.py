@@ -163,8 +163,9 @@ def layer_entries(services: gpd.GeoDataFrame | None = None, flats: gpd.GeoDataFr
     return out
 
 
-def extract_entries(pois: gpd.GeoDataFrame, index: AddressIndex) -> list[SearchEntry]:
-    """Entries of the loaded extract: named POIs, addresses and streets."""
+def extract_entries(pois: gpd.GeoDataFrame, index: AddressIndex, *,
+                    exclude_refs: set[str] | frozenset[str] = frozenset()) -> list[SearchEntry]:
+    """Entries of the loaded extract: named POIs (except ``exclude_refs``, already in a layer), addresses, streets."""
     out: list[SearchEntry] = []
     if pois is not None and len(pois) and "name" in pois:
         named = pois[pois["name"].notna()]
@@ -176,6 +177,8 @@ def extract_entries(pois: gpd.GeoDataFrame, index: AddressIndex) -> list[SearchE
             number = _text(row.get("addr:housenumber"))
             address = " ".join(x for x in (street, number) if x) or None
             ref = f"{_text(row.get('element')) or 'feature'}/{_text(row.get('osmid')) or idx}"
+            if ref in exclude_refs:
+                continue
             out.append(SearchEntry(str(row["name"]), "poi", None, ref, round(pt.x, 6), round(pt.y, 6),
                                    address or detail, tuple(x for x in (address,) if x), "exact"))
     seen: dict[str, list[tuple[float, float]]] = {}
@@ -199,5 +202,7 @@ def build_index(*, pois: gpd.GeoDataFrame | None = None, address_index: AddressI
     """The search index of an extract and its layers."""
     entries = layer_entries(services, flats, stops)
     if address_index is not None:
-        entries += extract_entries(pois if pois is not None else gpd.GeoDataFrame(geometry=[]), address_index)
+        refs = {str(r) for r in services["osm_ref"].dropna()} if services is not None else set()
+        entries += extract_entries(pois if pois is not None else gpd.GeoDataFrame(geometry=[]), address_index,
+                                   exclude_refs=refs)
     return SearchIndex(entries)

@@ -5,7 +5,8 @@ stops file are read and validated — a broken file stops the app with one error
 feature and field. The parts that need the network (positions from OSM addresses, OSM POIs,
 barriers, search index) are built on first use, once per process.
 
-Config keys (with environment variables): ``SERVICES_FILE``, ``FLATS_FILE``, ``FLATS_STORE``
+Config keys (with environment variables): ``SERVICES_FILE`` (``$LBB_SERVICES_FILE``), ``FLATS_FILE``
+(``$LBB_FLATS_FILE``), ``FLATS_STORE``
 (``$LBB_FLATS_STORE``, where ``app.py import-flats`` writes), ``STOPS_FILE`` (``$LBB_STOPS_FILE``:
 GTFS zip/folder/stops.txt, or the DPMLJ CSV/GeoJSON), ``GTFS_URL`` (``$LBB_GTFS_URL``, downloaded
 into the cache when the city itself was downloaded and no stops file is given).
@@ -55,8 +56,9 @@ def _stops_path(app: Flask) -> Path | None:
 
 def load_files(app: Flask) -> LayerFiles:
     """Read and validate every layer file named by the app config (raises :class:`DataError`)."""
-    services = read_services(app.config.get("SERVICES_FILE") or settings.SERVICES_FILE)
-    flats = read_flats(app.config.get("FLATS_FILE") or settings.FLATS_FILE)
+    services = read_services(app.config.get("SERVICES_FILE") or os.environ.get("LBB_SERVICES_FILE")
+                             or settings.SERVICES_FILE)
+    flats = read_flats(app.config.get("FLATS_FILE") or os.environ.get("LBB_FLATS_FILE") or settings.FLATS_FILE)
     store = Path(app.config.get("FLATS_STORE") or settings.imported_flats_path())
     imported = read_flats(store) if store.is_file() else None
     if imported is not None:
