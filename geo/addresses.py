@@ -69,6 +69,10 @@ class Address:
         return self.conscription is not None
 
 
+def _is_name(text: str) -> bool:
+    return re.search(r"[a-z]", street_key(text)) is not None
+
+
 def parse_address(text: str) -> Address | None:
     """Parse ``"U Tiskárny 81/1, Liberec V"`` → street ``"U Tiskárny"``, numbers 81 / 1.
 
@@ -79,11 +83,11 @@ def parse_address(text: str) -> Address | None:
     matches = list(_NUMBER.finditer(head))
     if not matches:
         street = head.strip(" .")
-        return Address(text, street) if street_key(street) else None
+        return Address(text, street) if _is_name(street) else None
     m = matches[-1]
     street = head[: m.start()].strip(" .,")
-    if not street_key(street):  # the number belongs to the name ("28. října")
-        return Address(text, head) if street_key(head) else None
+    if not _is_name(street):  # the number belongs to the name ("28. října")
+        return Address(text, head) if _is_name(head) else None
     first, second, end = m.group(1).lower(), m.group(2), m.group(3)
     if second:
         return Address(text, street, conscription=first, orientation=second.lower())
