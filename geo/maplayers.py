@@ -242,6 +242,14 @@ class MapLayers:
                     "severity": {"1": "minor", "2": "serious", "3": "blocks a wheelchair"}}
         return LayerResult(name, sub, total, total > limit, limit, bbox, meta)
 
+    def service_targets(self) -> gpd.GeoDataFrame:
+        """Placed services (curated and OSM) with ``id``, ``name``, ``category``: routing destinations."""
+        s = self.services[located(self.services)]
+        return gpd.GeoDataFrame({"id": s["id"].to_numpy(), "name": s["name_cs"].to_numpy(),
+                                 "category": s["category"].to_numpy(), "origin": s["origin"].to_numpy(),
+                                 "position_precision": s["position_precision"].to_numpy()},
+                                geometry=s.geometry.to_numpy(), crs=s.crs)
+
     def summary(self) -> list[dict[str, Any]]:
         """Name, feature count and located count of every layer."""
         out = []

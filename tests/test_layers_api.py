@@ -119,3 +119,15 @@ def test_parse_bbox_accepts_spaces_and_negative_numbers() -> None:
     assert parse_bbox(" -1.5, -2 ,3,4") == (-1.5, -2.0, 3.0, 4.0)
     assert parse_bbox(None) is None and parse_bbox("") is None
     assert np.isfinite(parse_bbox("0,0,1,1")).all()
+
+
+def test_service_targets_for_routing_are_the_placed_services(liberec_app) -> None:
+    from geo.services import services_from_frame
+    from webmap.layers_state import current_layers
+
+    with liberec_app.app_context():
+        targets = current_layers().service_targets()
+    assert "palac-liebieg" in set(targets["id"]) and "housing-first" not in set(targets["id"])
+    assert targets.geometry.notna().all()
+    services = services_from_frame(targets)  # the routing module's array view accepts them as they are
+    assert len(services) == len(targets) and len(services.select("community_centre")) >= 2
