@@ -57,6 +57,13 @@ def parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="print counts and attribute coverage")
     _source_args(info)
     info.add_argument("--json", action="store_true", help="machine-readable output")
+    imp = sub.add_parser("import-flats", help="import the city's flat registry (CSV or GeoJSON), all rows or none")
+    imp.add_argument("file", type=Path, help="registry file (.csv or .geojson)")
+    _source_args(imp)
+    imp.add_argument("--store", type=Path, default=None,
+                     help="where to store the imported flats (default: instance/city_flats_imported.geojson)")
+    imp.add_argument("--allow-unmatched", action="store_true",
+                     help="import rows whose address is not found, without a position")
     return ap
 
 
@@ -114,6 +121,28 @@ def info(args: argparse.Namespace) -> int:
         print(f"  {key:<11} {known[key]:5.1f} %")
     print(f"  kerb at crossings {known['kerb_at_crossings']:5.1f} % of crossing length")
     print("surface classes (km): " + ", ".join(f"{k} {v}" for k, v in cov["surface_km"].items()))
+    return 0
+
+
+@_command("import-flats")
+def import_flats(args: argparse.Namespace) -> int:
+    """Validate, match and store a flat registry; print one line per row."""
+    from geo.addresses import address_index
+    from geo.errors import DataError
+    from geo.flats import import_flats as run_import
+    from geo.layers import read_flats
+
+    net = _network(args)
+    shipped = read_flats(settings.FLATS_FILE)
+    store = args.store or settings.imported_flats_path()
+    report = run_import(args.file, address_index(net.buildings, net.pois, net.edges), store,
+                        existing_ids={f.properties.id for f in shipped.features}, allow_unmatched=args.allow_unmatched)
+    print("\n".join(report.lines()))
+    if not report.ok:
+        msg = (f"import failed: {len(report.failed)} of {len(report.rows)} rows invalid or unmatched "
+               f"in {args.file}; nothing imported")
+        raise DataError(msg)
+    print(f"imported {len(report.rows)} flat sites into {store}")
     return 0
 
 

@@ -329,7 +329,9 @@ def _pyrosm_features(getter: Any) -> gpd.GeoDataFrame:
     if gdf is None or len(gdf) == 0:
         return _empty_features()
     gdf = _expand_tags(gdf, ("name", "addr:street", "addr:housenumber", "amenity", "office",
-                             "social_facility", "wheelchair", "building"))
+                             "social_facility", "wheelchair", "building",
+                             # Czech addresses carry two numbers; map layers match on both
+                             "addr:conscriptionnumber", "addr:streetnumber", "addr:place", "social_facility:for"))
     gdf = gdf.rename(columns={"id": "osmid"})
     if "osm_type" in gdf:
         gdf["element"] = gdf["osm_type"]

