@@ -18,6 +18,7 @@ For each city (the Helsinki sample, and the ≥ 60k-node Helsinki mosaic of ``be
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import logging
 import statistics
@@ -136,10 +137,8 @@ def qs(p: Profile) -> str:
 def report(name: str, net: Network, n_pairs: int, n_baseline: int, n_http: int) -> None:
     """Run all measurements on one network and print them."""
     requests = random_requests(net, n_pairs)
-    try:  # warm imports and caches once
+    with contextlib.suppress(NoRouteError):  # warm imports, JIT and caches once
         Router(net).route(requests[0][0], requests[0][1], PROFILES["walking"])
-    except NoRouteError:
-        pass
     ours = bench_in_process(net, requests)
     base = bench_osmnx(net, requests, n_baseline)
     server, port = serve(net)

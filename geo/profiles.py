@@ -10,6 +10,7 @@ than ``length / speed`` — the router relies on that bound to prune its search.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
@@ -96,12 +97,7 @@ class Profile:
 
     def base_key(self) -> tuple[Any, ...]:
         """Everything :func:`base_cost_s` depends on: the profile minus its limit values."""
-        d = asdict(self)
-        for key in (*LIMIT_RANGES, "avoid_unknown", "steps", "label_cs", "label_en"):
-            d.pop(key)
-        limited = (math.isfinite(self.max_uphill_pct) or math.isfinite(self.max_downhill_pct),
-                   self.min_width_m > 0, math.isfinite(self.max_kerb_cm))
-        return (*(v if not isinstance(v, (set, frozenset)) else tuple(sorted(v)) for v in d.values()), limited)
+        return _base_key(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Public description (JSON)."""
@@ -113,6 +109,16 @@ class Profile:
             if math.isinf(d[k]):
                 d[k] = None
         return d
+
+
+@functools.lru_cache(maxsize=256)
+def _base_key(profile: Profile) -> tuple[Any, ...]:
+    d = asdict(profile)
+    for key in (*LIMIT_RANGES, "avoid_unknown", "steps", "label_cs", "label_en"):
+        d.pop(key)
+    limited = (math.isfinite(profile.max_uphill_pct) or math.isfinite(profile.max_downhill_pct),
+               profile.min_width_m > 0, math.isfinite(profile.max_kerb_cm))
+    return (*(tuple(sorted(v)) if isinstance(v, (set, frozenset)) else v for v in d.values()), limited)
 
 
 def _factors(**by_class: float) -> tuple[float, ...]:

@@ -1,14 +1,10 @@
 """Barrier-free routing on the CSR arrays: routes, isochrones and nearest reachable targets.
 
-The search is ``scipy.sparse.csgraph.dijkstra`` (compiled) over a per-request cost array from
-:func:`geo.profiles.edge_cost_s`. Every cost is at least ``length / speed`` (all profile factors
-are ≥ 1), which gives two exact prunings:
-
-* A*: the straight-line time to the destination is a consistent potential, so Dijkstra on the
-  reduced costs ``c(u,v) − π(u) + π(v)`` settles nodes in A* order; with a cost bound ``B`` only
-  nodes with ``g + π ≤ B`` are searched, and a route costing ≤ ``B`` is optimal;
-* a path through a node outside the ellipse ``|nO| + |nD| ≤ B·speed`` costs more than ``B``, so
-  costs of a per-request profile are computed only on the edges inside that ellipse.
+A route is a compiled A* (:mod:`geo.astar`) over a per-request cost array from
+:func:`geo.profiles.edge_cost_s` that stops as soon as the destination is settled; one-to-many
+questions (isochrones, nearest services) use ``scipy.sparse.csgraph.dijkstra`` with a time limit.
+Cost arrays of the built-in profiles are cached; a per-request profile reuses the cached
+limit-independent part and only adds its limit checks.
 
 Points snap onto the nearest edge the profile can use (split at the projected point, not the
 nearest node): the origin becomes an extra graph node with two partial edges, the destination is
@@ -20,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -32,6 +28,7 @@ import shapely.ops
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from geo.astar import astar
 from geo.errors import NoRouteError
 from geo.network import LIMIT_FIELDS, Network, Snap
 from geo.profiles import PROFILES, Profile, base_cost_s, blocked_reasons, limit_blocked
@@ -158,8 +155,7 @@ class Router:
         self._cache: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
-        self._detours: dict[str, deque[float]] = {}
-        self.src_ext = np.repeat(np.arange(self.n_nodes + 1), np.diff(self.indptr_ext))
+        self._factors: dict[tuple[Any, ...], float] = {}
 
     # ----------------------------------------------------------------- costs
 
@@ -244,14 +240,8 @@ class Router:
 
     # ----------------------------------------------------------------- search core
 
-    def _search(self, o: Anchor, cost: np.ndarray, limit_s: float, potential: np.ndarray | None = None,
-                potential_origin: float = 0.0) -> tuple[np.ndarray, np.ndarray, int]:
-        """Dijkstra from the origin anchor (virtual node ``n_nodes``); true costs are returned.
-
-        With a ``potential`` (a lower bound of the remaining cost at every node, consistent
-        with the costs) the search runs on reduced costs ``c(u,v) − π(u) + π(v)`` — that is
-        A* — and ``limit_s`` bounds ``g + π``.
-        """
+    def _search(self, o: Anchor, cost: np.ndarray, limit_s: float) -> tuple[np.ndarray, np.ndarray, int]:
+        """One-to-all Dijkstra (scipy, compiled) from the origin anchor (virtual node ``n_nodes``)."""
         data = np.empty(self.n_edges + 2)
         data[: self.n_edges] = cost
         data[self.n_edges] = _part(o.f, cost[o.back])  # origin → u, against the edge
@@ -259,21 +249,11 @@ class Router:
         indices = self.indices_base.copy()
         indices[self.n_edges] = o.u
         indices[self.n_edges + 1] = o.v
-        if potential is not None:
-            pot = np.append(potential, potential_origin)
-            pot_o = potential_origin
-            live = np.flatnonzero(np.isfinite(data))
-            # rounding may leave −1e−13 where a cost equals its straight-line bound; csgraph needs > 0
-            data[live] = np.maximum(data[live] - pot[self.src_ext[live]] + pot[indices[live]], 1e-9)
-            limit_s = limit_s - pot_o
         n = self.n_nodes + 1
         graph = csr_matrix((data, indices, self.indptr_ext), shape=(n, n))
         dist, pred = dijkstra(graph, directed=True, indices=self.n_nodes, return_predecessors=True,
                               limit=limit_s)
-        searched = int(np.isfinite(dist).sum())
-        if potential is not None:
-            dist = dist + pot_o - pot
-        return dist, pred, searched
+        return dist, pred, int(np.isfinite(dist).sum())
 
     @staticmethod
     def _arrival(d: Anchor, dist: np.ndarray, cost: np.ndarray) -> tuple[float, int]:
@@ -310,57 +290,40 @@ class Router:
         return found
 
     def _best(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay) -> Route | None:
-        """A* with the straight-line time to the destination as potential, in growing cost bounds.
-
-        Round k searches only nodes with ``g + π ≤ B`` inside the ellipse ``|nO| + |nD| ≤ B·v``
-        (outside it no path can cost ≤ B). A route of cost ≤ B is optimal; otherwise B grows to
-        the cost found (exact next round) or ×2.5 when nothing was found.
-        """
-        ox, oy = self.net.to_metric.transform(o.snap.lon, o.snap.lat)
+        """Least-cost route between two anchors (compiled A*, :mod:`geo.astar`)."""
+        cost = self.costs(profile, overlay)
         dx, dy = self.net.to_metric.transform(d.snap.lon, d.snap.lat)
-        speed = profile.speed_mps
-        gap = math.hypot(dx - ox, dy - oy)
-        to_dest = np.hypot(self.x - dx, self.y - dy)
-        # the destination point sits on its edge, so a node's straight-line distance to it is a
-        # lower bound of the remaining length; the small slack absorbs metric rounding
-        potential = np.maximum(to_dest * (1.0 - 1e-9) - 1e-6, 0.0) / speed
-        potential_origin = max(gap * (1.0 - 1e-9) - 1e-6, 0.0) / speed
-        straight_s = gap / speed
-        bound = self._detour_estimate(profile.name) * straight_s + 30.0
-        a = self.net.arrays
-        while True:
-            length_m = bound * speed
-            full = length_m >= 2.0 * self.diameter_m + 1.0
-            if full:
-                cost = self.costs(profile, overlay)
-                bound = np.inf
-            else:
-                inside = np.hypot(self.x - ox, self.y - oy) + to_dest <= length_m
-                mask = inside[a.src] & inside[a.dst]
-                mask[[o.fwd, o.back, d.fwd, d.back]] = True
-                cost = self.costs(profile, overlay, np.flatnonzero(mask))
-            dist, pred, searched = self._search(o, cost, bound, potential, potential_origin)
-            best, end = self._arrival(d, dist, cost)
-            direct = self._direct(o, d, cost)
-            if direct <= best:
-                best, end = direct, -2
-            if full or best <= bound:
-                if not math.isfinite(best):
-                    return None
-                if straight_s > 30.0:
-                    self._detours.setdefault(profile.name, deque(maxlen=200)).append(best / straight_s)
-                return self._assemble(o, d, profile, cost, pred, end, best, searched)
-            bound = best * 1.0001 if math.isfinite(best) else bound * 1.4
+        # potential per metre: never more than the cheapest cost per metre of any edge
+        h_per_m = self._min_factor(profile, overlay) / profile.speed_mps * (1.0 - 1e-9)
+        dist = np.full(self.n_nodes, np.inf)
+        pred = np.full(self.n_nodes, -1, np.int64)
+        o_nodes = np.array([o.u, o.v], np.int64)
+        o_costs = np.array([_part(o.f, cost[o.back]), _part(1.0 - o.f, cost[o.fwd])])
+        d_nodes = np.array([d.u, d.v], np.int64)
+        d_costs = np.array([_part(d.f, cost[d.fwd]), _part(1.0 - d.f, cost[d.back])])
+        best, end, settled = astar(self.net.indptr, self.net.arrays.dst, cost, self.x, self.y, o_nodes, o_costs,
+                                   d_nodes, d_costs, float(dx), float(dy), h_per_m, dist, pred)
+        direct = self._direct(o, d, cost)
+        if direct <= best:
+            best, end = direct, -2
+        if not math.isfinite(best):
+            return None
+        return self._assemble(o, d, profile, cost, pred, end, float(best), int(settled))
 
-    def _detour_estimate(self, name: str) -> float:
-        """Cost over straight-line time that 80 % of recent routes of this profile stayed within.
-
-        Only a starting bound for the search (a low guess costs one more round, never a worse route).
-        """
-        seen = self._detours.get(name)
-        if not seen or len(seen) < 10:
-            return 1.7
-        return float(np.quantile(np.fromiter(seen, float), 0.8)) * 1.02
+    def _min_factor(self, profile: Profile, overlay: Overlay) -> float:
+        """Smallest cost per metre × speed over all passable edges (≥ 1 by construction)."""
+        key = ("factor", profile.name, profile.base_key(), overlay.version)
+        with self._lock:
+            hit = self._factors.get(key)
+        if hit is None:
+            base = self._base(profile, overlay)
+            length = self.net.arrays.length_m
+            ok = np.isfinite(base) & (length > 0)
+            hit = float(np.min(base[ok] * profile.speed_mps / length[ok])) if ok.any() else 1.0
+            hit = max(1.0, hit)
+            with self._lock:
+                self._factors[key] = hit
+        return hit
 
     def _assemble(self, o: Anchor, d: Anchor, profile: Profile, cost: np.ndarray, pred: np.ndarray,
                   end: int, total: float, searched: int) -> Route:
@@ -369,11 +332,12 @@ class Router:
             piece = Piece(o.fwd, o.f, d.f, total) if along else Piece(o.back, 1.0 - o.f, 1.0 - d.f, total)
             return Route(profile, o, d, [piece], total, searched)
         nodes = [end]
-        while nodes[-1] != self.n_nodes:
+        while pred[nodes[-1]] != -2:
             nodes.append(int(pred[nodes[-1]]))
             if nodes[-1] < 0:  # pragma: no cover - a finite distance always has a predecessor chain
                 msg = "broken predecessor chain"
                 raise RuntimeError(msg)
+        nodes.append(self.n_nodes)  # the origin point
         nodes.reverse()
         pieces: list[Piece] = []
         first = nodes[1]

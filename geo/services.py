@@ -1,4 +1,8 @@
-"""Service locations as routing targets: a light, array-based view for one-to-many searches."""
+"""Service locations as routing targets: a light, array-based view for one-to-many searches.
+
+The services themselves (curated records and OSM POIs, de-duplicated and placed) come from
+:meth:`geo.maplayers.MapLayers.service_targets`.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,6 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
-
-#: OSM tags that make a POI a social service, and the category it gets.
-OSM_SERVICE_TAGS: dict[tuple[str, str], str] = {
-    ("amenity", "social_facility"): "social_services_office",
-    ("amenity", "community_centre"): "community_centre",
-    ("amenity", "social_centre"): "community_centre",
-    ("office", "government"): "public_office",
-    ("amenity", "townhall"): "public_office",
-}
 
 
 @dataclass(frozen=True)
@@ -55,29 +49,3 @@ def services_from_frame(frame: gpd.GeoDataFrame) -> Services:
         lat=pts.y.to_numpy(float),
         properties=props,
     )
-
-
-def osm_service_pois(pois: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Social-service POIs of the OSM extract with a category (``id`` = ``osm:<element>/<id>``)."""
-    if pois.empty or "osmid" not in pois:
-        return gpd.GeoDataFrame({"id": [], "name": [], "category": []}, geometry=[], crs=pois.crs)
-    category = pd.Series(None, index=pois.index, dtype=object)
-    for (key, value), cat in OSM_SERVICE_TAGS.items():
-        if key in pois:
-            category = category.where(~(pois[key] == value) | category.notna(), cat)
-    keep = category.notna()
-    out = pois[keep].copy()
-    element = out["element"].fillna("node").astype(str) if "element" in out else "node"
-    out["id"] = "osm:" + element + "/" + out["osmid"].astype(str)
-    out["category"] = category[keep]
-    out["source"] = "OpenStreetMap"
-    if "name" not in out:
-        out["name"] = None
-    cols = ["id", "name", "category", "source", *[c for c in ("wheelchair", "addr:street", "addr:housenumber")
-                                                 if c in out]]
-    return gpd.GeoDataFrame(out[cols], geometry=out.geometry, crs=pois.crs).reset_index(drop=True)
-
-
-def services_from_pois(pois: gpd.GeoDataFrame) -> Services:
-    """Routing targets from the OSM extract's social-service POIs."""
-    return services_from_frame(osm_service_pois(pois))

@@ -1,30 +1,28 @@
-"""OSM social-service POIs as routing targets."""
+"""Service targets as parallel arrays for one-to-many routing."""
 
 from __future__ import annotations
 
-from geo.network import Network
-from geo.services import osm_service_pois, services_from_pois
+import geopandas as gpd
+import numpy as np
+
+from geo.services import services_from_frame
 
 
-def test_social_pois_get_categories(tag_rules_net: Network) -> None:
-    frame = osm_service_pois(tag_rules_net.pois)
-    by_name = dict(zip(frame["name"], frame["category"], strict=True))
-    assert by_name == {"Azylový dům (test)": "social_services_office", "Komunitní centrum (test)": "community_centre"}
-    assert all(i.startswith("osm:node/") for i in frame["id"])
+def test_services_from_a_frame_skip_unplaced() -> None:
+    frame = gpd.GeoDataFrame(
+        {"id": ["a", "b", "c"], "name": ["A", "B", None], "category": ["community_centre", "housing_help", "x"]},
+        geometry=[gpd.points_from_xy([15.05], [50.77])[0], None, gpd.points_from_xy([15.06], [50.78])[0]],
+        crs="EPSG:4326",
+    )
+    s = services_from_frame(frame)
+    assert list(s.ids) == ["a", "c"]
+    assert np.allclose(s.lon, [15.05, 15.06])
+    assert list(s.select("community_centre")) == [0]
+    assert len(s.select(None)) == 2
+    assert s.properties[1]["category"] == "x"
 
 
-def test_services_arrays(helsinki_net: Network) -> None:
-    s = services_from_pois(helsinki_net.pois)
-    assert len(s) > 5
-    assert len(s.select("community_centre")) <= len(s)
-    assert ((s.lon > 24.9) & (s.lon < 25.0)).all()
-
-
-def test_no_pois_gives_no_services() -> None:
-    import geopandas as gpd
-
-    empty = gpd.GeoDataFrame({"osmid": []}, geometry=[], crs="EPSG:4326")
-    assert len(services_from_pois(empty)) == 0
-    only_shops = gpd.GeoDataFrame({"osmid": [1], "shop": ["bakery"]}, geometry=gpd.points_from_xy([15.0], [50.7]),
-                                  crs="EPSG:4326")
-    assert len(services_from_pois(only_shops)) == 0
+def test_empty_frame_gives_no_services() -> None:
+    empty = gpd.GeoDataFrame({"id": []}, geometry=[], crs="EPSG:4326")
+    assert len(services_from_frame(empty)) == 0
+    assert len(services_from_frame(gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"))) == 0

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from geo.network import Network
 from geo.pipeline import SourceSpec, load_or_build
 from geo.routing import EMPTY_OVERLAY, Anchor, Overlay, Router
-from geo.services import Services, services_from_pois
+from geo.services import Services, services_from_frame
 
 log = logging.getLogger(__name__)
 _lock = threading.RLock()
@@ -72,8 +72,9 @@ def current_services() -> tuple[Services, list[list[Anchor]]]:
         with _lock:
             cached = app.extensions.get(_SERVICES)
             if cached is None:
-                net = current_network()
-                services = services_from_pois(net.pois)
+                from webmap.layers_state import current_layers  # layers_state imports this module
+
+                services = services_from_frame(current_layers().service_targets())
                 points = np.column_stack([services.lon, services.lat]) if len(services) else np.zeros((0, 2))
                 anchors = current_router().anchors_for(points)
                 cached = (services, anchors)
