@@ -102,12 +102,14 @@ class _Leg:
 def route_geojson(route: Route, net: Network, overlay: Overlay | None = None) -> dict[str, Any]:
     """The route as a GeoJSON FeatureCollection (first feature: the route with all properties)."""
     a = net.arrays
-    edges = net.edges
     p = route.profile
-    elev = net.nodes["elevation_m"].to_numpy(float) if "elevation_m" in net.nodes else np.full(net.n_nodes, np.nan)
-    names = edges["name"].to_numpy(object)
-    highways = edges["highway"].to_numpy(object)
-    geoms = edges.geometry.to_numpy()
+    elev = net.node_col("elevation_m").astype(float)
+    names = net.edge_col("name")
+    highways = net.edge_col("highway")
+    geoms = net.edge_col("geometry")
+    way_ids = net.edge_col("osm_way_id")
+    crossing_flags = net.edge_col("is_crossing")
+    barriers = net.node_col("barrier")
 
     coords: list[tuple[float, float]] = []
     piece_geoms: list[shapely.LineString] = []
@@ -169,8 +171,8 @@ def route_geojson(route: Route, net: Network, overlay: Overlay | None = None) ->
         if reaches_head and kerb > 0:
             warnings.append(_warning("kerb", f"Obrubník {_num_cs(kerb)} cm", f"Kerb {_num_en(kerb)} cm", end,
                                      value=kerb))
-        way_id = int(edges["osm_way_id"].iat[eid])
-        crossing_way = bool(edges["is_crossing"].iat[eid])
+        way_id = int(way_ids[eid])
+        crossing_way = bool(crossing_flags[eid])
         if a.is_crossing[k] and not a.kerb_known[k] and (reaches_head or crossing_way):
             crossing_key = way_id if crossing_way else ("node", int(a.dst[k]))
             if crossing_key not in unknown_kerb_at:
@@ -190,11 +192,11 @@ def route_geojson(route: Route, net: Network, overlay: Overlay | None = None) ->
         if a.is_elevator[k] and reaches_head:
             warnings.append(_warning("elevator", "Výtah — ověřte, že je v provozu", "Lift — check that it works", end))
         if a.barrier_class[k] > 0 and reaches_head:
-            barrier = net.nodes["barrier"].iat[int(a.dst[k])] if "barrier" in net.nodes else None
+            barrier = barriers[int(a.dst[k])]
             warnings.append(_warning("barrier", f"Překážka: {barrier or 'zábrana'}", f"Barrier: {barrier or 'barrier'}",
                                      end))
         seg_out.append({
-            "osm_way_id": int(edges["osm_way_id"].iat[eid]),
+            "osm_way_id": int(way_ids[eid]),
             "highway": highways[eid],
             "name": names[eid] if isinstance(names[eid], str) else None,
             "length_m": round(length, 1),
@@ -296,17 +298,16 @@ def _kind(highway: str, steps: bool, crossing: bool, elevator: bool) -> str:
 
 def _directions(route: Route, net: Network, geoms: list[shapely.LineString]) -> list[dict[str, Any]]:
     a = net.arrays
-    edges = net.edges
+    names, highways = net.edge_col("name"), net.edge_col("highway")
+    crossings, elevators, way_ids = net.edge_col("is_crossing"), net.edge_col("is_elevator"), net.edge_col("osm_way_id")
     legs: list[_Leg] = []
     for i, pc in enumerate(route.pieces):
         k = pc.edge
         eid = int(a.edge_id[k])
-        name = edges["name"].iat[eid]
+        name = names[eid]
         name = name if isinstance(name, str) and name else None
-        crossing_way = bool(edges["is_crossing"].iat[eid])
-        kind = _kind(str(edges["highway"].iat[eid]), bool(a.is_steps[k]), crossing_way,
-                     bool(edges["is_elevator"].iat[eid]))
-        key = (kind, name if kind not in ("crossing", "steps", "elevator") else int(edges["osm_way_id"].iat[eid]))
+        kind = _kind(str(highways[eid]), bool(a.is_steps[k]), bool(crossings[eid]), bool(elevators[eid]))
+        key = (kind, name if kind not in ("crossing", "steps", "elevator") else int(way_ids[eid]))
         if not legs or legs[-1].key != key:
             legs.append(_Leg(key=key, name=name, kind=kind))
         leg = legs[-1]
@@ -387,7 +388,7 @@ def _leg_text(leg: _Leg, maneuver: str, bearing: float, route: Route, net: Netwo
             ramp, ramp_en = ", rampa pro vozík", ", wheelchair ramp"
         elif a.ramp_stroller[k]:
             ramp, ramp_en = ", rampa pro kočárek", ", pram ramp"
-        sign = float(net.edges["incline_sign"].iat[int(a.edge_id[k])]) * (1.0 if a.forward[k] else -1.0)
+        sign = float(net.edge_col("incline_sign")[int(a.edge_id[k])]) * (1.0 if a.forward[k] else -1.0)
         direction_cs, direction_en = {1.0: (" nahoru", " up"), -1.0: (" dolů", " down")}.get(sign, ("", ""))
         return (f"Schodiště{direction_cs} ({dist_cs}{cnt_cs}{ramp})",
                 f"Take the steps{direction_en} ({dist_en}{cnt_en}{ramp_en})")

@@ -215,6 +215,7 @@ class Network:
     _tree: shapely.STRtree | None = field(default=None, repr=False)
     _edges_metric: np.ndarray | None = field(default=None, repr=False)
     _to_metric: Transformer | None = field(default=None, repr=False)
+    _columns: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_street_network(cls, street: StreetNetwork, buildings: gpd.GeoDataFrame,
@@ -227,6 +228,30 @@ class Network:
     def n_nodes(self) -> int:
         """Number of graph nodes."""
         return len(self.nodes)
+
+    def edge_col(self, name: str) -> np.ndarray:
+        """An undirected-edge column as a NumPy array (converted once; for per-element access)."""
+        return self._column("edges", name)
+
+    def node_col(self, name: str) -> np.ndarray:
+        """A node column as a NumPy array (converted once)."""
+        return self._column("nodes", name)
+
+    def _column(self, table: str, name: str) -> np.ndarray:
+        key = (table, name)
+        arr = self._columns.get(key)
+        if arr is None:
+            frame = self.edges if table == "edges" else self.nodes
+            if name == "geometry":
+                arr = frame.geometry.to_numpy()
+            elif name in frame:
+                col = frame[name]
+                arr = col.to_numpy(dtype=object) if col.dtype == object or str(col.dtype).startswith(
+                    ("string", "str")) else col.to_numpy()
+            else:
+                arr = np.full(len(frame), None, dtype=object)
+            self._columns[key] = arr
+        return arr
 
     # ----------------------------------------------------------------- projection & snapping
 
