@@ -60,7 +60,9 @@ def app(helsinki_net: Network, tmp_path: Path):
     """The Flask app serving the Helsinki sample."""
     from webmap import create_app
 
-    return create_app({"TESTING": True, "NETWORK": helsinki_net, "CACHE_DIR": str(tmp_path)})
+    return create_app({"TESTING": True, "NETWORK": helsinki_net, "CACHE_DIR": str(tmp_path),
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'lbb.sqlite3'}",
+                       "REPORTS_UPLOAD_DIR": str(tmp_path / "uploads")})
 
 
 @pytest.fixture
