@@ -246,7 +246,8 @@ class ReportStore:
 
     def _unavailable(self, exc: Exception) -> StorageError:
         log.error("database error on %s: %s", self.display_url, exc)
-        return StorageError("the reports database is unavailable or busy; try again in a moment")
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return StorageError(f"the reports database failed ({reason}); try again in a moment")
 
     # ----------------------------------------------------------------- migrations
 

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, current_app, g, jsonify, request, send_from_directory, session, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, send_from_directory, session, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -39,6 +39,12 @@ bp = Blueprint("reports", __name__, url_prefix="/api")
 F = TypeVar("F", bound=Callable[..., Any])
 CSRF_HEADER = "X-CSRF-Token"
 _PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
+
+
+@bp.after_request
+def _no_sniffing(resp: Response) -> Response:
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return resp
 
 
 @bp.errorhandler(RateLimitError)
