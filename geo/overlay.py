@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from geo.errors import StorageError
 from geo.network import Network
 from geo.profiles import PROFILES
 from geo.reports import CATEGORIES, Effect, Report, effect, utcnow
@@ -274,24 +275,33 @@ class OverlayProvider:
     def view(self) -> ReportsView:
         """The active reports and their overlay, refreshed if the database changed."""
         view = self._view
-        t = self.monotonic()
-        if view is not None and t - self._checked < self.poll_interval_s and not self._expired(view):
+        if view is not None and not self._due(view):
             return view
         with self._lock:
             view = self._view
-            t = self.monotonic()
-            if view is not None and t - self._checked < self.poll_interval_s and not self._expired(view):
+            if view is not None and not self._due(view):
                 return view
-            db_version = self.store.overlay_version()  # read before the reports: a change in between
-            self._checked = t                           # only causes one more rebuild later
-            if view is None or db_version != view.db_version or self._expired(view):
-                now = self.clock()
-                view = reports_view(self.net, self.store.active_reports(now), db_version=db_version, now=now,
-                                    tolerance_m=self.tolerance_m, node_radius_m=self.node_radius_m)
-                log.info("report overlay rebuilt: %d active reports, %d placed, %d entries (db version %d)",
-                         len(view.reports), len(view.placed), len(view.overlay.edges), db_version)
-                self._view = view
+            self._checked = self.monotonic()
+            now = self.clock()
+            try:
+                # the counter is read before the reports: a change in between only causes one more rebuild
+                db_version = self.store.overlay_version()
+                if view is not None and db_version == view.db_version and not self._expired(view):
+                    return view
+                reports = self.store.active_reports(now)
+            except StorageError as exc:  # keep routing on the last known reports while the database is away
+                log.warning("report overlay not refreshed: %s", exc.message)
+                db_version = view.db_version if view is not None else -1
+                reports = list(view.reports) if view is not None else []
+            view = reports_view(self.net, reports, db_version=db_version, now=now,
+                                tolerance_m=self.tolerance_m, node_radius_m=self.node_radius_m)
+            log.info("report overlay rebuilt: %d active reports, %d placed, %d entries (db version %d)",
+                     len(view.reports), len(view.placed), len(view.overlay.edges), db_version)
+            self._view = view
             return view
+
+    def _due(self, view: ReportsView) -> bool:
+        return self.monotonic() - self._checked >= self.poll_interval_s or self._expired(view)
 
     def _expired(self, view: ReportsView) -> bool:
         return view.next_expiry is not None and self.clock() >= view.next_expiry

@@ -98,16 +98,12 @@ _W = ("manual_wheelchair", "electric_wheelchair")
 _WP = (*_W, "pram")
 
 
-def _modes(**by_profile: Mode) -> dict[str, Mode]:
-    return dict(by_profile)
-
-
 #: Category → profile → mode (profiles not listed are not affected); the table in the module docstring.
 EFFECTS: dict[str, dict[str, Mode]] = {
     "steps": dict.fromkeys(_WP, "block"),
     "high_kerb": {**dict.fromkeys(_W, "severity"), "pram": "penalty"},
     "missing_curb_ramp": {**dict.fromkeys(_W, "severity"), "pram": "penalty"},
-    "steep_slope": _modes(manual_wheelchair="severity", electric_wheelchair="penalty", pram="penalty"),
+    "steep_slope": {"manual_wheelchair": "severity", "electric_wheelchair": "penalty", "pram": "penalty"},
     "surface_problem": dict.fromkeys(_WP, "severity"),
     "obstacle": {**dict.fromkeys(_WP, "severity"), "walking": "sev3"},
     "narrow_passage": dict.fromkeys(_WP, "severity"),

@@ -219,3 +219,26 @@ def test_provider_drops_expired_reports_without_a_status_change(tag_rules_net: N
     c.now = T0 + timedelta(hours=2)  # no poll is due (60 s interval), yet the barrier ends now
     assert provider.current() is EMPTY_OVERLAY
     store.close()
+
+
+def test_routing_keeps_the_last_reports_while_the_database_is_away(tag_rules_net: Network, tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    db = tmp_path / "r.sqlite3"
+    store = ReportStore(f"sqlite:///{db}", photo_dir=tmp_path)
+    store.migrate()
+    c = Clocks()
+    provider = OverlayProvider(store, tag_rules_net, poll_interval_s=0.5, clock=lambda: c.now,
+                               monotonic=lambda: c.mono)
+    for valid in (None, T0 + timedelta(hours=1)):
+        r = store.add_report(NewReport(lat=50.7700, lon=15.0505 + (0.0003 if valid else 0), category="steps",
+                                       severity=3, valid_until=valid), source="web", client="c", now=T0)
+        store.change_status(r.id, "confirmed", actor="m", now=T0)
+    assert len(provider.view().reports) == 2
+    store.close()
+    for path in tmp_path.glob("r.sqlite3*"):
+        path.rename(path.with_suffix(".moved" + path.suffix))  # the database file is gone
+    c.mono += 1.0
+    assert len(provider.view().reports) == 2  # no error: the last known reports still apply
+    assert "report overlay not refreshed" in caplog.text
+    c.now = T0 + timedelta(hours=2)
+    assert len(provider.view().reports) == 1  # and the temporary one still expires on time

@@ -132,7 +132,7 @@ class ReportQuery(BaseModel):
     @field_validator("bbox")
     @classmethod
     def _bbox_order(cls, v: tuple[float, float, float, float] | None) -> Any:
-        in_range = v is None or (all(-180 <= x <= 180 for x in v) and v[0] <= v[2] and v[1] <= v[3])
+        in_range = v is None or (-180 <= v[0] <= v[2] <= 180 and -90 <= v[1] <= v[3] <= 90)
         if not in_range:
             msg = "bbox must be minlon,minlat,maxlon,maxlat with min ≤ max, in degrees"
             raise ValueError(msg)
