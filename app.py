@@ -4,6 +4,10 @@
     build the network (or load it from the cache) and serve the map on http://127.0.0.1:5000.
 ``python app.py info [--osm-file PATH]``
     print counts and attribute coverage.
+``python app.py init-db [--database-url URL]``
+    create or upgrade the reports database (``$LBB_DATABASE_URL``, default SQLite in ./instance).
+``python app.py create-moderator NAME [--password-stdin] [--reset-password] [--database-url URL]``
+    create a moderator account (the password is asked for twice, or read from standard input).
 
 Without ``--osm-file`` the city of Liberec is downloaded from OpenStreetMap (Overpass) and
 cached; with no internet and no cache the app falls back to the real OSM sample of Helsinki that
@@ -64,6 +68,13 @@ def parser() -> argparse.ArgumentParser:
                      help="where to store the imported flats (default: instance/city_flats_imported.geojson)")
     imp.add_argument("--allow-unmatched", action="store_true",
                      help="import rows whose address is not found, without a position")
+    init_db = sub.add_parser("init-db", help="create or upgrade the reports database")
+    init_db.add_argument("--database-url", help="SQLAlchemy URL (default: $LBB_DATABASE_URL or instance/lbb.sqlite3)")
+    moderator = sub.add_parser("create-moderator", help="create a moderator account for the reports")
+    moderator.add_argument("name")
+    moderator.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    moderator.add_argument("--reset-password", action="store_true", help="set a new password for an existing name")
+    moderator.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
     return ap
 
 
@@ -143,6 +154,51 @@ def import_flats(args: argparse.Namespace) -> int:
                f"in {args.file}; nothing imported")
         raise DataError(msg)
     print(f"imported {len(report.rows)} flat sites into {store}")
+    return 0
+
+
+def _report_store(args: argparse.Namespace):
+    from webmap import create_app
+    from webmap.reporting import open_store
+
+    config = {"DATABASE_URL": args.database_url} if args.database_url else {}
+    return open_store(create_app({**config, "DATABASE_AUTO_MIGRATE": True}))
+
+
+@_command("init-db")
+def init_db(args: argparse.Namespace) -> int:
+    """Create or upgrade the reports database."""
+    store = _report_store(args)
+    print(f"database ready: {store.display_url} (schema version {store.schema_version()})")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    from geo.errors import BadRequestError
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        msg = "no terminal to ask for the password: pipe it in with --password-stdin"
+        raise BadRequestError(msg)
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        msg = "the two passwords differ"
+        raise BadRequestError(msg)
+    return first
+
+
+@_command("create-moderator")
+def create_moderator(args: argparse.Namespace) -> int:
+    """Create a moderator (or reset a password)."""
+    from geo.reports import utcnow
+
+    password = _read_password(args)
+    store = _report_store(args)
+    store.create_moderator(args.name, password, now=utcnow(), reset=args.reset_password)
+    print(f"moderator {args.name.strip()} {'updated' if args.reset_password else 'created'} in {store.display_url}")
     return 0
 
 

@@ -77,3 +77,52 @@ class NotFoundError(GeoError):
 
     code = "not_found"
     http_status = 404
+
+
+class InvalidTransitionError(GeoError):
+    """A report cannot move from its current status to the requested one."""
+
+    code = "invalid_transition"
+    http_status = 409
+
+
+class RateLimitError(GeoError):
+    """Too many requests from one client in the configured window; ``details`` say when to retry."""
+
+    code = "rate_limited"
+    http_status = 429
+
+
+class AuthRequiredError(GeoError):
+    """The request needs a logged-in moderator (or the login failed)."""
+
+    code = "auth_required"
+    http_status = 401
+
+
+class ForbiddenError(GeoError):
+    """Logged in, but the request is not allowed (e.g. a missing or wrong CSRF token)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class PayloadTooLargeError(GeoError):
+    """An uploaded file or field is larger than allowed."""
+
+    code = "payload_too_large"
+    http_status = 413
+
+
+class UnsupportedMediaTypeError(GeoError):
+    """The request body has a content type the endpoint does not read."""
+
+    code = "unsupported_media_type"
+    http_status = 415
+
+
+class StorageError(GeoError):
+    """The database is unavailable, locked for too long, or at an unknown schema version."""
+
+    code = "storage_unavailable"
+    http_status = 503

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -60,7 +61,9 @@ def app(helsinki_net: Network, tmp_path: Path):
     """The Flask app serving the Helsinki sample."""
     from webmap import create_app
 
-    return create_app({"TESTING": True, "NETWORK": helsinki_net, "CACHE_DIR": str(tmp_path)})
+    return create_app({"TESTING": True, "NETWORK": helsinki_net, "CACHE_DIR": str(tmp_path),
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'lbb.sqlite3'}",
+                       "REPORTS_UPLOAD_DIR": str(tmp_path / "uploads")})
 
 
 @pytest.fixture
@@ -100,10 +103,49 @@ def liberec_app(liberec_net: Network, dpmlj_stops: Path, tmp_path: Path):
 
     return create_app({"TESTING": True, "NETWORK": liberec_net, "CACHE_DIR": str(tmp_path),
                        "STOPS_FILE": str(dpmlj_stops / "dpmlj_stops_2026-08.csv"),
-                       "FLATS_STORE": str(tmp_path / "flats_store.geojson")})
+                       "FLATS_STORE": str(tmp_path / "flats_store.geojson"),
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'lbb.sqlite3'}",
+                       "REPORTS_UPLOAD_DIR": str(tmp_path / "uploads")})
 
 
 @pytest.fixture
 def liberec_client(liberec_app):
     """A test client of :func:`liberec_app`."""
     return liberec_app.test_client()
+
+
+# --------------------------------------------------------------------------- barrier reports
+
+MODERATOR = ("moderator", "correct horse battery")
+
+
+@pytest.fixture
+def make_reports_app(helsinki_net: Network, tmp_path: Path):
+    """Factory of apps on the Helsinki sample with a reports database file; apps given the same
+    ``db`` share it, like worker processes of one server."""
+    from webmap import create_app
+
+    def make(db: Path | None = None, **config):
+        db = db or tmp_path / "reports.sqlite3"
+        return create_app({"TESTING": True, "NETWORK": helsinki_net, "CACHE_DIR": str(tmp_path),
+                           "DATABASE_URL": f"sqlite:///{db}", "REPORTS_UPLOAD_DIR": str(db.parent / "uploads"),
+                           "REPORTS_POLL_INTERVAL_S": 0.05, **config})
+
+    return make
+
+
+@pytest.fixture
+def login():
+    """``login(app, client)`` creates the test moderator if needed, logs in, returns the CSRF header."""
+    from geo.errors import BadRequestError
+    from geo.reports import utcnow
+    from webmap.reporting import current_store
+
+    def do(app, client, name: str = MODERATOR[0], password: str = MODERATOR[1]) -> dict[str, str]:
+        with app.app_context(), contextlib.suppress(BadRequestError):  # already there: a second app on one DB
+            current_store().create_moderator(name, password, now=utcnow())
+        r = client.post("/api/auth/login", json={"name": name, "password": password})
+        assert r.status_code == 200, r.get_json()
+        return {"X-CSRF-Token": r.get_json()["csrf_token"]}
+
+    return do

@@ -78,3 +78,44 @@ def test_unwritable_cache_dir(tag_rules_osm: Path, tmp_path: Path) -> None:
 def test_bad_arguments_are_usage_errors(args: list[str]) -> None:
     proc = run(*args)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "usage:" in proc.stderr
+
+
+def run_with_input(text: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], input=text, capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, check=False)
+
+
+def test_init_db_and_create_moderator(tmp_path: Path) -> None:
+    from geo.store import ReportStore
+
+    url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
+    proc = run("init-db", "--database-url", url)
+    assert proc.returncode == 0, proc.stderr
+    assert "schema version 1" in proc.stdout
+    proc = run_with_input("correct horse battery\n", "create-moderator", "alice", "--password-stdin",
+                          "--database-url", url)
+    assert proc.returncode == 0, proc.stderr
+    assert "moderator alice created" in proc.stdout and "correct horse" not in proc.stdout + proc.stderr
+    store = ReportStore(url, photo_dir=tmp_path)
+    assert store.authenticate("alice", "correct horse battery", client="t", now=_now()) is not None
+    assert_one_line_error(run_with_input("another password\n", "create-moderator", "alice", "--password-stdin",
+                                         "--database-url", url), "already exists")
+    proc = run_with_input("another password\n", "create-moderator", "alice", "--password-stdin", "--reset-password",
+                          "--database-url", url)
+    assert proc.returncode == 0, proc.stderr
+    assert store.authenticate("alice", "another password", client="t", now=_now()) is not None
+    store.close()
+
+
+def test_create_moderator_errors_are_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
+    assert_one_line_error(run_with_input("short\n", "create-moderator", "bob", "--password-stdin",
+                                         "--database-url", url), "at least 8")
+    assert_one_line_error(run_with_input("", "create-moderator", "bob", "--database-url", url), "--password-stdin")
+    assert_one_line_error(run("init-db", "--database-url", "nosuchdb://x"), "cannot use database")
+
+
+def _now():
+    from geo.reports import utcnow
+
+    return utcnow()

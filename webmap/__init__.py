@@ -34,13 +34,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from webmap import api, layers_api, pages, state, vendor
+    from webmap import api, layers_api, open311, pages, reporting, reports_api, state, vendor
 
     state.init_app(app)
+    reporting.init_app(app)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(layers_api.bp)
+    app.register_blueprint(reports_api.bp)
+    app.register_blueprint(open311.bp)
 
     @app.errorhandler(GeoError)
     def _geo_error(exc: GeoError) -> Any:

@@ -7,13 +7,15 @@ from typing import Any
 
 import numpy as np
 import shapely
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from geo.itinerary import route_geojson
+from geo.overlay import add_nearby_reports
 from geo.profiles import PROFILES
 from geo.routing import isochrone_polygon
 from webmap.params import IsochroneQuery, NearestQuery, parse_latlon, profile_from_args
+from webmap.reporting import current_reports_view
 from webmap.state import current_network, current_overlay, current_router, current_services
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -39,9 +41,12 @@ def route() -> ResponseReturnValue:
     origin = parse_latlon(request.args.get("from"), "from")
     destination = parse_latlon(request.args.get("to"), "to")
     profile = profile_from_args(request.args)
-    overlay = current_overlay()
-    result = current_router().route(origin, destination, profile, overlay)
-    return jsonify(route_geojson(result, current_network(), overlay))
+    reports = current_reports_view()
+    result = current_router().route(origin, destination, profile, reports.overlay)
+    body = route_geojson(result, current_network(), reports.overlay)
+    add_nearby_reports(body, reports, current_network(), profile.name,
+                       max_distance_m=current_app.config["REPORTS_NEARBY_M"])
+    return jsonify(body)
 
 
 def _service_feature(services: Any, i: int, duration_s: float) -> dict[str, Any]:

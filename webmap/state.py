@@ -11,7 +11,7 @@ from flask import Flask, current_app
 
 from geo.network import Network
 from geo.pipeline import SourceSpec, load_or_build
-from geo.routing import EMPTY_OVERLAY, Anchor, Overlay, Router
+from geo.routing import Anchor, Overlay, Router
 from geo.services import Services, services_from_frame
 
 log = logging.getLogger(__name__)
@@ -59,9 +59,10 @@ def current_router() -> Router:
 
 
 def current_overlay() -> Overlay:
-    """Cost changes from confirmed barrier reports (none until reports are wired in)."""
-    provider = current_app.config.get("OVERLAY_PROVIDER")
-    return provider() if provider is not None else EMPTY_OVERLAY
+    """Cost changes from confirmed barrier reports, refreshed in every worker (see :mod:`geo.overlay`)."""
+    from webmap.reporting import current_overlay_provider
+
+    return current_overlay_provider().current()
 
 
 def current_services() -> tuple[Services, list[list[Anchor]]]:

@@ -1,0 +1,170 @@
+"""Open311 GeoReport v2 (``/open311/v2``), JSON only (``.json`` endpoints; no XML).
+
+* ``GET services.json`` — one service per report category (``service_code`` = category);
+  ``GET services/CODE.json`` — its attributes: ``severity`` (1–3, default 2) and ``valid_until``.
+* ``POST requests.json`` — a new report (status ``submitted``): ``service_code``, ``lat``, ``long``,
+  ``description``, optional ``attribute[severity]``, ``attribute[valid_until]``, ``email`` /
+  ``phone`` / ``first_name`` / ``last_name`` (kept as the private contact) and a ``media`` file
+  (JPEG/PNG). No ``api_key`` is needed (submissions are rate-limited per client); ``media_url`` and
+  ``address_string`` are not supported (we never fetch remote URLs nor geocode). Answers 201.
+* ``GET requests.json`` — filters ``service_request_id`` (comma list), ``service_code``,
+  ``status`` (open / closed), ``start_date``, ``end_date``; by default the last 90 days, at most 1000.
+* ``GET requests/ID.json`` — one request (in a one-element list, as the standard says).
+
+Statuses: submitted, confirmed, planned and in_progress are ``open``; fixed, rejected, duplicate
+and expired (past ``valid_until``) are ``closed``; the detailed status is in ``status_notes`` and
+``extended_attributes.detailed_status``. Errors are a list of ``{"code", "description"}``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from geo.errors import BadRequestError, GeoError, NotFoundError, RateLimitError
+from geo.reports import CATEGORIES, CLOSED_STATUSES, SEVERITIES, Report, iso, parse_datetime, utcnow
+from webmap.reporting import current_store, read_body, submit
+
+bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
+DEFAULT_DAYS = 90
+MAX_REQUESTS = 1000
+
+
+def _error(status: int, description: str, headers: dict[str, str] | None = None) -> ResponseReturnValue:
+    return jsonify([{"code": status, "description": description}]), status, headers or {}
+
+
+@bp.errorhandler(GeoError)
+def _geo_error(exc: GeoError) -> ResponseReturnValue:
+    headers = {"Retry-After": str(exc.details.get("retry_after_s", 60))} if isinstance(exc, RateLimitError) else None
+    return _error(exc.http_status, exc.message, headers)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> ResponseReturnValue:
+    return _error(exc.code or 500, exc.description or exc.name)
+
+
+# --------------------------------------------------------------------------- services
+
+
+def _service(code: str) -> dict[str, Any]:
+    cs, en = CATEGORIES[code]
+    return {"service_code": code, "service_name": cs, "description": en, "metadata": True, "type": "realtime",
+            "keywords": "bariéra, barrier, přístupnost, accessibility", "group": "Bariéry / Barriers"}
+
+
+@bp.get("/services.json")
+def services() -> ResponseReturnValue:
+    """Every report category as a service."""
+    return jsonify([_service(code) for code in CATEGORIES])
+
+
+@bp.get("/services/<code>.json")
+def service_definition(code: str) -> ResponseReturnValue:
+    """The extra attributes a request of this service may carry."""
+    if code not in CATEGORIES:
+        msg = f"no service {code!r}"
+        raise NotFoundError(msg)
+    return jsonify({"service_code": code, "attributes": [
+        {"variable": True, "code": "severity", "datatype": "singlevaluelist", "required": False, "order": 1,
+         "datatype_description": "1, 2 or 3 (default 2)", "description": "Závažnost / Severity",
+         "values": [{"key": str(k), "name": f"{cs} / {en}"} for k, (cs, en) in SEVERITIES.items()]},
+        {"variable": True, "code": "valid_until", "datatype": "datetime", "required": False, "order": 2,
+         "datatype_description": "ISO 8601; for temporary barriers such as construction",
+         "description": "Platí do / Valid until"},
+    ]})
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def _request(r: Report, now: Any) -> dict[str, Any]:
+    closed = r.status in CLOSED_STATUSES or r.expired(now)
+    last_note = next((e.note for e in reversed(r.history) if e.note), None)
+    notes = "expired" if r.expired(now) and r.status not in CLOSED_STATUSES else r.status
+    media = url_for("reports.photo", name=r.photo, _external=True) if r.photo and r.photo_public() else ""
+    return {
+        "service_request_id": str(r.id), "status": "closed" if closed else "open",
+        "status_notes": f"{notes}: {last_note}" if last_note else notes,
+        "service_name": CATEGORIES[r.category][0], "service_code": r.category, "description": r.description,
+        "agency_responsible": current_app.config["OPEN311_AGENCY"], "service_notice": "",
+        "requested_datetime": iso(r.created_at), "updated_datetime": iso(r.updated_at),
+        "expected_datetime": iso(r.valid_until), "address": "", "address_id": "", "zipcode": "",
+        "lat": r.lat, "long": r.lon, "media_url": media,
+        "extended_attributes": {"detailed_status": r.status, "severity": r.severity, "expired": r.expired(now),
+                                "duplicate_of": r.duplicate_of},
+    }
+
+
+def _from_open311(form: dict[str, Any]) -> dict[str, Any]:
+    """Open311 fields → the fields of a report submission."""
+    if ("lat" not in form or "long" not in form) and form.get("address_string"):
+        msg = "only lat/long locations are supported, not address_string"
+        raise BadRequestError(msg, field="lat")
+    if not form.get("service_code"):
+        msg = "service_code is required (see services.json)"
+        raise BadRequestError(msg, field="service_code")
+    name = " ".join(str(form[k]).strip() for k in ("first_name", "last_name") if form.get(k))
+    contact = ", ".join(p for p in (name, str(form.get("email") or "").strip(), str(form.get("phone") or "").strip())
+                        if p)
+    honeypot = current_app.config["REPORTS_HONEYPOT_FIELD"]
+    return {
+        "lat": form.get("lat"), "lon": form.get("long"), "category": form.get("service_code"),
+        "severity": form.get("attribute[severity]") or 2, "description": form.get("description") or "",
+        "contact": contact or None, "valid_until": form.get("attribute[valid_until]") or None,
+        honeypot: form.get(honeypot),
+    }
+
+
+@bp.post("/requests.json")
+def create_request() -> ResponseReturnValue:
+    """Create a service request (a submitted report)."""
+    form, media = read_body("media")
+    report = submit(_from_open311(form), media, source="open311")
+    notice = "Hlášení čeká na kontrolu moderátorem. / The report awaits moderation."
+    rid = str(report.id) if report is not None else None
+    return jsonify([{"service_request_id": rid, "service_notice": notice, "account_id": None}]), 201
+
+
+@bp.get("/requests.json")
+def list_requests() -> ResponseReturnValue:
+    """Service requests matching the standard filters."""
+    args = request.args
+    ids = None
+    if args.get("service_request_id"):
+        try:
+            ids = [int(x) for x in args["service_request_id"].split(",") if x.strip()]
+        except ValueError:
+            msg = "service_request_id must be a comma-separated list of numbers"
+            raise BadRequestError(msg, field="service_request_id") from None
+    codes = [c for c in args.get("service_code", "").split(",") if c]
+    bad = [c for c in codes if c not in CATEGORIES]
+    if bad:
+        msg = f"unknown service_code {bad[0]!r}"
+        raise BadRequestError(msg, field="service_code")
+    wanted = {s.strip() for s in args.get("status", "").split(",") if s.strip()}
+    if wanted - {"open", "closed"}:
+        msg = "status must be open, closed or both"
+        raise BadRequestError(msg, field="status")
+    now = utcnow()
+    start = parse_datetime(args["start_date"], "start_date") if args.get("start_date") else None
+    end = parse_datetime(args["end_date"], "end_date") if args.get("end_date") else None
+    if start is None and end is None and ids is None:
+        start = now - timedelta(days=DEFAULT_DAYS)
+    reports, _ = current_store().list_reports(ids=ids, categories=codes or None, since=start, until=end,
+                                              limit=MAX_REQUESTS)
+    out = [_request(r, now) for r in reports]
+    if wanted:
+        out = [x for x in out if x["status"] in wanted]
+    return jsonify(out)
+
+
+@bp.get("/requests/<int:request_id>.json")
+def get_request(request_id: int) -> ResponseReturnValue:
+    """One service request."""
+    return jsonify([_request(current_store().get_report(request_id), utcnow())])
