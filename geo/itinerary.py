@@ -234,8 +234,8 @@ def route_geojson(route: Route, net: Network, overlay: Overlay | None = None) ->
                                  value=round(surfaces["paved_rough"], 1)))
     if overlay is not None:
         for label in overlay.entries_on(np.array([pc.edge for pc in route.pieces]), p):
-            warnings.append(_warning("report", f"Nahlášená bariéra: {label.get('category', '')}",
-                                     f"Reported barrier: {label.get('category', '')}",
+            warnings.append(_warning("report", f"Nahlášená bariéra: {label.get('category_cs', label.get('category'))}",
+                                     f"Reported barrier: {label.get('category_en', label.get('category'))}",
                                      label.get("location"), report_id=label.get("id")))
 
     directions = _directions(route, net, piece_geoms)

@@ -145,8 +145,9 @@ def place_reports(net: Network, reports: list[Report] | tuple[Report, ...], *,
 
 
 def _label(r: Report) -> dict[str, Any]:
-    return {"id": r.id, "category": r.category, "severity": r.severity, "status": r.status,
-            "location": (r.lon, r.lat)}
+    cs, en = CATEGORIES.get(r.category, (r.category, r.category))
+    return {"id": r.id, "category": r.category, "category_cs": cs, "category_en": en, "severity": r.severity,
+            "status": r.status, "location": (r.lon, r.lat)}
 
 
 def build_overlay(reports: list[Report] | tuple[Report, ...], placed: dict[int, Placement], *,

@@ -294,7 +294,7 @@ class Router:
         cost = self.costs(profile, overlay)
         dx, dy = self.net.to_metric.transform(d.snap.lon, d.snap.lat)
         # potential per metre: never more than the cheapest cost per metre of any edge
-        h_per_m = self._min_factor(profile, overlay) / profile.speed_mps * (1.0 - 1e-9)
+        h_per_m = self._min_factor(profile) / profile.speed_mps * (1.0 - 1e-9)
         dist = np.full(self.n_nodes, np.inf)
         pred = np.full(self.n_nodes, -1, np.int64)
         o_nodes = np.array([o.u, o.v], np.int64)
@@ -310,13 +310,14 @@ class Router:
             return None
         return self._assemble(o, d, profile, cost, pred, end, float(best), int(settled))
 
-    def _min_factor(self, profile: Profile, overlay: Overlay) -> float:
+    def _min_factor(self, profile: Profile) -> float:
         """Smallest cost per metre × speed over all passable edges (≥ 1 by construction)."""
-        key = ("factor", profile.name, profile.base_key(), overlay.version)
+        # the overlay only adds penalties or closes edges, so the factor without it stays a lower bound
+        key = (profile.name, profile.base_key())
         with self._lock:
             hit = self._factors.get(key)
         if hit is None:
-            base = self._base(profile, overlay)
+            base = self._base(profile, EMPTY_OVERLAY)
             length = self.net.arrays.length_m
             ok = np.isfinite(base) & (length > 0)
             hit = float(np.min(base[ok] * profile.speed_mps / length[ok])) if ok.any() else 1.0
