@@ -28,15 +28,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DEM=os.environ.get("LBB_DEM"),
         NETWORK=None,
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,
+        # OSM raster tiles behind the vector layers when online ("" = plain background, no outside request)
+        TILE_URL=os.environ.get("LBB_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         JSON_SORT_KEYS=False,
     )
     if test_config is not None:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from webmap import api, layers_api, open311, pages, reporting, reports_api, state, vendor
+    from webmap import api, i18n, layers_api, open311, pages, reporting, reports_api, state, vendor
 
     state.init_app(app)
+    i18n.init_app(app)
     reporting.init_app(app)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(pages.bp)

@@ -1,17 +1,34 @@
-"""HTML pages and the health check."""
+"""HTML pages (the map, moderation) and the health check.
+
+The map is a folium ``Map`` with one (empty) ``FeatureGroup`` per layer and a ``LayerControl``;
+``static/js/app.js`` fills the groups from ``/api`` per viewport. Leaflet comes from the
+``xstatic-leaflet`` package through :mod:`webmap.vendor` — no CDN.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import folium
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
+from geo.layers import SERVICE_CATEGORIES
+from geo.profiles import LIMIT_RANGES, PROFILES
+from geo.reports import CATEGORIES
 from webmap import vendor
+from webmap.i18n import lang, t, table
 from webmap.state import current_network, is_sample
 
 bp = Blueprint("pages", __name__)
+
+#: Map layers in the layer control: (key, shown at start).
+MAP_GROUPS: tuple[tuple[str, bool], ...] = (
+    ("network", True), ("coverage", False), ("buildings", True), ("services", True), ("flats", True),
+    ("stops", True), ("barriers", False), ("reports", True), ("isochrone", True), ("route", True),
+)
 
 
 def source_banner(summary: dict[str, Any], sample: bool) -> dict[str, Any]:
@@ -24,15 +41,30 @@ def source_banner(summary: dict[str, Any], sample: bool) -> dict[str, Any]:
     }
 
 
-def build_map(bounds: tuple[float, float, float, float]) -> folium.Map:
-    """A folium map fitted to the network, using Leaflet served by this app."""
+def build_map(bounds: tuple[float, float, float, float]) -> tuple[folium.Map, dict[str, str], str]:
+    """The folium map fitted to the network, its layer groups (key → JS name) and its layer control."""
     minx, miny, maxx, maxy = bounds
-    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=15, tiles=None,
-                      control_scale=True)
+    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=16, tiles=None,
+                      control_scale=True, min_zoom=10, max_zoom=19)
     fmap.default_js = [("leaflet", vendor.LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", vendor.LEAFLET_CSS)]
+    groups: dict[str, str] = {}
+    for key, show in MAP_GROUPS:
+        group = folium.FeatureGroup(name=t(f"layer_{key}"), show=show, control=key not in ("route", "isochrone"))
+        group.add_to(fmap)
+        groups[key] = group.get_name()
+    control = folium.LayerControl(collapsed=True, position="topright")
+    control.add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    return fmap
+    return fmap, groups, control.get_name()
+
+
+def _render_map(fmap: folium.Map) -> dict[str, str]:
+    root = fmap.get_root()
+    root.render()
+    # folium's viewport meta forbids zooming the page (WCAG 1.4.4); the page template sets its own
+    header = re.sub(r'<meta name="viewport"[^>]*>', "", root.header.render())
+    return {"header": header, "html": root.html.render(), "script": root.script.render()}
 
 
 @bp.get("/")
@@ -40,18 +72,44 @@ def index() -> ResponseReturnValue:
     """The map page."""
     net = current_network()
     summary = net.summary()
-    fmap = build_map(net.bounds())
-    root = fmap.get_root()
-    root.render()
-    header = root.header.render().replace("maximum-scale=1.0, user-scalable=no", "")
+    fmap, groups, control = build_map(net.bounds())
+    profiles = {name: {"label": p.label_cs if lang() == "cs" else p.label_en,
+                       **{k: (None if v == float("inf") else v) for k, v in
+                          ((k, getattr(p, k)) for k in LIMIT_RANGES)},
+                       "avoid_unknown": p.avoid_unknown, "steps": p.steps}
+                for name, p in PROFILES.items()}
+    config = {
+        "lang": lang(),
+        "texts": table(lang()),
+        "map": fmap.get_name(),
+        "groups": groups,
+        "layerControl": control,
+        "tileUrl": current_app.config.get("TILE_URL") or "",
+        "bounds": list(net.bounds()),
+        "profiles": profiles,
+        "limitRanges": LIMIT_RANGES,
+        "serviceCategories": list(SERVICE_CATEGORIES),
+        "reportCategories": list(CATEGORIES),
+    }
     return render_template(
         "index.html",
         banner=source_banner(summary, is_sample(net)),
-        map_header=header,
-        map_html=root.html.render(),
-        map_script=root.script.render(),
-        map_name=fmap.get_name(),
+        folium_map=_render_map(fmap),
+        config_json=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
+        profiles=profiles,
+        service_categories=SERVICE_CATEGORIES,
+        report_categories=CATEGORIES,
     )
+
+
+@bp.get("/moderation")
+def moderation() -> ResponseReturnValue:
+    """The moderation queue (sign-in form until a moderator is signed in)."""
+    from geo.reports import STATUSES
+
+    config = {"lang": lang(), "texts": table(lang()), "statuses": list(STATUSES)}
+    return render_template("moderation.html", statuses=STATUSES,
+                           config_json=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"))
 
 
 @bp.get("/healthz")
