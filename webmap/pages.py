@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from typing import Any
 
 import folium
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, session
 from flask.typing import ResponseReturnValue
 
 from geo.layers import SERVICE_CATEGORIES
@@ -106,8 +107,12 @@ def index() -> ResponseReturnValue:
 def moderation() -> ResponseReturnValue:
     """The moderation queue (sign-in form until a moderator is signed in)."""
     from geo.reports import STATUSES
+    from webmap.reports_api import current_moderator
 
-    config = {"lang": lang(), "texts": table(lang()), "statuses": list(STATUSES)}
+    # who is signed in is known here, so the page needs no failing request to find out
+    mod = current_moderator()
+    me = {"name": mod.name, "csrf_token": session.setdefault("csrf", secrets.token_urlsafe(32))} if mod else None
+    config = {"lang": lang(), "texts": table(lang()), "statuses": list(STATUSES), "me": me}
     return render_template("moderation.html", statuses=STATUSES,
                            config_json=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"))
 

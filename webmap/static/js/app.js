@@ -563,6 +563,8 @@
     $("share-link").value = share;
     window.history.replaceState(null, "", "?" + params.toString() + (config.lang !== "cs" ? "&lang=" + config.lang : ""));
     $("route-result").hidden = false;
+    $("route-result").dataset.durationS = String(p.duration_s);
+    $("route-result").dataset.lengthM = String(p.length_m);
     $("route-status").textContent = t("route_found", { length: fmtDistance(p.length_m), duration: fmtDuration(p.duration_s) });
     state.lastRouteParams = params;
   }

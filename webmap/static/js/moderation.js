@@ -16,13 +16,8 @@
       const meta = await api("/api/reports/meta");
       transitions = meta.transitions || {};
     } catch (e) { transitions = {}; }
-    try {
-      const me = await api("/api/auth/me");
-      signedIn(me);
-    } catch (err) {
-      $("login-section").hidden = false;
-      $("queue-section").hidden = true;
-    }
+    if (config.me) signedIn(config.me);
+    else { $("login-section").hidden = false; $("queue-section").hidden = true; }
   }
 
   function signedIn(me) {
