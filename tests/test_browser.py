@@ -81,7 +81,8 @@ class Watched:
     def check_clean(self, expected_http: tuple[int, ...] = ()) -> None:
         """No console errors (but the browser's note on an expected API status), no outside request."""
         notes = tuple(f"the server responded with a status of {code}" for code in expected_http)
-        errors = [e for e in self.errors if not (notes and "Failed to load resource" in e and any(n in e for n in notes))]
+        errors = [e for e in self.errors
+                  if not (notes and "Failed to load resource" in e and any(n in e for n in notes))]
         assert errors == [], errors
         assert self.outside == [], self.outside
         assert self.dialogs == [], self.dialogs
@@ -245,7 +246,7 @@ def test_services_nearest_and_isochrone(watched: Watched) -> None:
 
 def _route_midpoint(base: str, profile: str = "manual_wheelchair") -> tuple[float, float, float]:
     url = f"{base}/api/route?from={A[0]},{A[1]}&to={B[0]},{B[1]}&profile={profile}"
-    with urllib.request.urlopen(url) as resp:  # noqa: S310 - local test server
+    with urllib.request.urlopen(url) as resp:
         fc = json.loads(resp.read())
     coords = fc["features"][0]["geometry"]["coordinates"]
     lon, lat = coords[len(coords) // 2]
