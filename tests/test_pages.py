@@ -24,3 +24,16 @@ def test_vendor_files_are_served(client) -> None:
     r = client.get("/vendor/leaflet/leaflet.js")
     assert r.status_code == 200 and b"Leaflet" in r.data[:2000]
     assert client.get("/vendor/nope/x.js").status_code == 404
+
+
+def test_json_and_pages_are_gzipped(client) -> None:
+    r = client.get("/api/profiles", headers={"Accept-Encoding": "gzip"})
+    assert r.headers.get("Content-Encoding") == "gzip"
+    assert client.get("/", headers={"Accept-Encoding": "gzip"}).headers.get("Content-Encoding") == "gzip"
+    assert client.get("/api/profiles").headers.get("Content-Encoding") is None
+
+
+def test_moderation_page_and_language(client) -> None:
+    html = client.get("/moderation?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Moderator sign-in" in html
+    assert '<html lang="en">' in client.get("/moderation").get_data(as_text=True)  # remembered in a cookie

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify, request
+from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
 
 from geo import settings
@@ -28,6 +29,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DEM=os.environ.get("LBB_DEM"),
         NETWORK=None,
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,
+        # gzip JSON, HTML, JS and CSS (GeoJSON layers shrink ~6×); fonts and images are already compressed
+        COMPRESS_ALGORITHM=["gzip"],
+        COMPRESS_LEVEL=5,
+        COMPRESS_MIN_SIZE=1024,
         # OSM raster tiles behind the vector layers when online ("" = plain background, no outside request)
         TILE_URL=os.environ.get("LBB_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         JSON_SORT_KEYS=False,
@@ -40,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     state.init_app(app)
     i18n.init_app(app)
+    Compress(app)
     reporting.init_app(app)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(pages.bp)

@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, jsonify, render_template, session
 from flask.typing import ResponseReturnValue
 
 from geo.layers import SERVICE_CATEGORIES
+from geo.network import Network
 from geo.profiles import LIMIT_RANGES, PROFILES
 from geo.reports import CATEGORIES
 from webmap import vendor
@@ -42,11 +43,10 @@ def source_banner(summary: dict[str, Any], sample: bool) -> dict[str, Any]:
     }
 
 
-def build_map(bounds: tuple[float, float, float, float]) -> tuple[folium.Map, dict[str, str], str]:
-    """The folium map fitted to the network, its layer groups (key → JS name) and its layer control."""
-    minx, miny, maxx, maxy = bounds
-    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=16, tiles=None,
-                      control_scale=True, min_zoom=10, max_zoom=19)
+def build_map(centre: tuple[float, float]) -> tuple[folium.Map, dict[str, str], str]:
+    """The folium map at street level around ``centre`` (lat, lon), its layer groups (key → JS name)
+    and its layer control. Street level, because the network and buildings load per viewport."""
+    fmap = folium.Map(location=list(centre), zoom_start=16, tiles=None, control_scale=True, min_zoom=10, max_zoom=19)
     fmap.default_js = [("leaflet", vendor.LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", vendor.LEAFLET_CSS)]
     groups: dict[str, str] = {}
@@ -56,8 +56,12 @@ def build_map(bounds: tuple[float, float, float, float]) -> tuple[folium.Map, di
         groups[key] = group.get_name()
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap, groups, control.get_name()
+
+
+def network_centre(net: Network) -> tuple[float, float]:
+    """Where the network is densest: the median node (lat, lon) — the city centre, not the bbox middle."""
+    return float(net.nodes["lat"].median()), float(net.nodes["lon"].median())
 
 
 def _render_map(fmap: folium.Map) -> dict[str, str]:
@@ -73,7 +77,7 @@ def index() -> ResponseReturnValue:
     """The map page."""
     net = current_network()
     summary = net.summary()
-    fmap, groups, control = build_map(net.bounds())
+    fmap, groups, control = build_map(network_centre(net))
     profiles = {name: {"label": p.label_cs if lang() == "cs" else p.label_en,
                        **{k: (None if v == float("inf") else v) for k, v in
                           ((k, getattr(p, k)) for k in LIMIT_RANGES)},

@@ -136,6 +136,7 @@
       ].map(function (p) { return p.catch(function () { return "error"; }); }));
       $("map-note").textContent = results.indexOf("zoom") >= 0 ? t("zoom_in_for")
         : results.indexOf("truncated") >= 0 ? t("truncated") : "";
+      if (window.LBB.app) window.LBB.app.layersDrawn = (window.LBB.app.layersDrawn || 0) + 1;
     }, 200);
   }
   map.on("moveend overlayadd", refreshViewport);
