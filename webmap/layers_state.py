@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +27,11 @@ from geo.errors import DataError, DownloadError
 from geo.layers import FlatCollection, ServiceCollection, read_flats, read_services
 from geo.maplayers import MapLayers
 from geo.stops import empty_stops, fetch_gtfs, load_stops
-from webmap.state import current_network
+from webmap.state import current_network, once
 
 log = logging.getLogger(__name__)
 _KEY = "lbb.layers"
-_lock = threading.Lock()
+_LAYERS = "lbb.layers.built"
 
 
 @dataclass
@@ -73,7 +72,8 @@ def load_files(app: Flask) -> LayerFiles:
 
 def init_app(app: Flask) -> None:
     """Validate the layer files now, so a broken file stops the app at start."""
-    app.extensions[_KEY] = {"files": load_files(app), "layers": None}
+    app.extensions[_KEY] = {"files": load_files(app)}
+    app.extensions[_LAYERS] = None
 
 
 def _online_stops(app: Flask, files: LayerFiles, source: str | None) -> LayerFiles:
@@ -92,14 +92,12 @@ def _online_stops(app: Flask, files: LayerFiles, source: str | None) -> LayerFil
 
 def current_layers() -> MapLayers:
     """The app's map layers, built on first use from the network and the validated files."""
-    app = current_app
-    slot = app.extensions[_KEY]
-    if slot["layers"] is not None:
-        return slot["layers"]
-    net = current_network()
-    with _lock:
-        if slot["layers"] is None:
-            files = _online_stops(app, slot["files"], net.meta.get("provenance", {}).get("source"))
-            slot["layers"] = MapLayers.build(net, files.services, files.flats, files.imported_flats, files.stops,
-                                             stops_source=files.stops_source)
-    return slot["layers"]
+
+    def build() -> MapLayers:
+        app = current_app
+        net = current_network()
+        files = _online_stops(app, app.extensions[_KEY]["files"], net.meta.get("provenance", {}).get("source"))
+        return MapLayers.build(net, files.services, files.flats, files.imported_flats, files.stops,
+                               stops_source=files.stops_source)
+
+    return once(_LAYERS, build)

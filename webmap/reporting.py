@@ -21,7 +21,6 @@ import hmac
 import logging
 import math
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +32,9 @@ from geo.errors import BadRequestError, OutsideAreaError, PayloadTooLargeError, 
 from geo.overlay import OverlayProvider, ReportsView
 from geo.reports import MAX_PHOTO_BYTES, Photo, Report, check_photo, parse_report, utcnow
 from geo.store import RateLimit, ReportStore
-from webmap.state import current_network
+from webmap.state import current_network, once
 
 log = logging.getLogger(__name__)
-_lock = threading.RLock()
 _STORE = "lbb.reports.store"
 _PROVIDER = "lbb.reports.overlay"
 #: Reports may lie this far outside the network's bounding box (metres).
@@ -77,30 +75,15 @@ def open_store(app: Flask) -> ReportStore:
 
 def current_store() -> ReportStore:
     """The app's reports store (opened once per process)."""
-    app = current_app
-    store = app.extensions.get(_STORE)
-    if store is None:
-        with _lock:
-            store = app.extensions.get(_STORE)
-            if store is None:
-                store = open_store(app)  # type: ignore[arg-type]
-                app.extensions[_STORE] = store
-    return store
+    return once(_STORE, lambda: open_store(current_app))  # type: ignore[arg-type]
 
 
 def current_overlay_provider() -> OverlayProvider:
     """The app's overlay provider (one per process)."""
-    app = current_app
-    provider = app.extensions.get(_PROVIDER)
-    if provider is None:
-        with _lock:
-            provider = app.extensions.get(_PROVIDER)
-            if provider is None:
-                provider = OverlayProvider(current_store(), current_network(),
-                                           poll_interval_s=float(app.config["REPORTS_POLL_INTERVAL_S"]),
-                                           tolerance_m=float(app.config["REPORTS_SNAP_TOLERANCE_M"]))
-                app.extensions[_PROVIDER] = provider
-    return provider
+    config = current_app.config
+    return once(_PROVIDER, lambda: OverlayProvider(current_store(), current_network(),
+                                                   poll_interval_s=float(config["REPORTS_POLL_INTERVAL_S"]),
+                                                   tolerance_m=float(config["REPORTS_SNAP_TOLERANCE_M"])))
 
 
 def current_reports_view() -> ReportsView:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from flask import Flask, current_app
@@ -16,6 +17,7 @@ from geo.services import Services, services_from_frame
 
 log = logging.getLogger(__name__)
 _lock = threading.RLock()
+T = TypeVar("T")
 _NET = "lbb.network"
 _ROUTER = "lbb.router"
 _SERVICES = "lbb.services"
@@ -28,34 +30,35 @@ def init_app(app: Flask) -> None:
     app.extensions[_SERVICES] = None
 
 
+def once(key: str, build: Callable[[], T]) -> T:
+    """The app's resource ``key``, built by ``build`` on first use — once per process, thread-safe."""
+    app = current_app
+    value = app.extensions.get(key)
+    if value is None:
+        with _lock:
+            value = app.extensions.get(key)
+            if value is None:
+                value = build()
+                app.extensions[key] = value
+    return value
+
+
 def current_network() -> Network:
     """The app's network, loaded from the cache (or built) on first use."""
-    app = current_app
-    net = app.extensions.get(_NET)
-    if net is not None:
-        return net
-    with _lock:
-        net = app.extensions.get(_NET)
-        if net is None:
-            osm_file = app.config.get("OSM_FILE")
-            spec = SourceSpec.file(osm_file) if osm_file else SourceSpec.place(app.config["PLACE"])
-            net = load_or_build(spec, dem=app.config.get("DEM"), cache_dir=app.config["CACHE_DIR"],
-                                fallback_to_sample=not osm_file)
-            app.extensions[_NET] = net
-    return net
+
+    def load() -> Network:
+        config = current_app.config
+        osm_file = config.get("OSM_FILE")
+        spec = SourceSpec.file(osm_file) if osm_file else SourceSpec.place(config["PLACE"])
+        return load_or_build(spec, dem=config.get("DEM"), cache_dir=config["CACHE_DIR"],
+                             fallback_to_sample=not osm_file)
+
+    return once(_NET, load)
 
 
 def current_router() -> Router:
     """The router over the app's network (built once)."""
-    app = current_app
-    router = app.extensions.get(_ROUTER)
-    if router is None:
-        with _lock:
-            router = app.extensions.get(_ROUTER)
-            if router is None:
-                router = Router(current_network())
-                app.extensions[_ROUTER] = router
-    return router
+    return once(_ROUTER, lambda: Router(current_network()))
 
 
 def current_overlay() -> Overlay:
@@ -67,20 +70,15 @@ def current_overlay() -> Overlay:
 
 def current_services() -> tuple[Services, list[list[Anchor]]]:
     """Service locations and their anchors on the network (computed once)."""
-    app = current_app
-    cached = app.extensions.get(_SERVICES)
-    if cached is None:
-        with _lock:
-            cached = app.extensions.get(_SERVICES)
-            if cached is None:
-                from webmap.layers_state import current_layers  # layers_state imports this module
 
-                services = services_from_frame(current_layers().service_targets())
-                points = np.column_stack([services.lon, services.lat]) if len(services) else np.zeros((0, 2))
-                anchors = current_router().anchors_for(points)
-                cached = (services, anchors)
-                app.extensions[_SERVICES] = cached
-    return cached
+    def build() -> tuple[Services, list[list[Anchor]]]:
+        from webmap.layers_state import current_layers  # layers_state imports this module
+
+        services = services_from_frame(current_layers().service_targets())
+        points = np.column_stack([services.lon, services.lat]) if len(services) else np.zeros((0, 2))
+        return services, current_router().anchors_for(points)
+
+    return once(_SERVICES, build)
 
 
 def is_sample(net: Network) -> bool:
