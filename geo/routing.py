@@ -151,7 +151,6 @@ class Router:
         # CSR with one extra row (index n_nodes) for the virtual origin and its two partial edges
         self.indptr_ext = np.concatenate([net.indptr, [self.n_edges + 2]]).astype(np.int64)
         self.indices_base = np.concatenate([a.dst, [0, 0]]).astype(np.int32)
-        self.diameter_m = float(np.hypot(np.ptp(self.x), np.ptp(self.y))) if self.n_nodes else 0.0
         self._cache: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
