@@ -107,15 +107,6 @@ class ParseReport:
         if len(ex) < 3 and value not in ex:
             ex.append(value)
 
-    def merge(self, other: ParseReport) -> None:
-        """Add another report's counts to this one."""
-        for tag, n in other.unparsed.items():
-            self.unparsed[tag] += n
-            for v in other.examples.get(tag, []):
-                ex = self.examples.setdefault(tag, [])
-                if len(ex) < 3 and v not in ex:
-                    ex.append(v)
-
     def log(self) -> None:
         """One log line per tag with unparsed values."""
         for tag, n in sorted(self.unparsed.items()):

@@ -121,9 +121,12 @@ def add_elevation(
     starts = np.cumsum(n_samples) - n_samples
     k = np.arange(len(edge_idx)) - np.repeat(starts, n_samples)
     frac = k / np.repeat(n_samples - 1, n_samples)
-    pts = shapely.line_interpolate_point(edges.geometry.to_numpy()[edge_idx], frac, normalized=True)
+    # sample along the metric geometry, so that samples are evenly spaced in metres on bent edges too
+    metric = edges.geometry.to_crs(net.crs_metric).to_numpy()
+    pts = shapely.line_interpolate_point(metric[edge_idx], frac, normalized=True)
     xy = shapely.get_coordinates(pts)
-    z = dem.sample(xy[:, 0], xy[:, 1])
+    lon, lat = Transformer.from_crs(net.crs_metric, settings.CRS_WGS84, always_xy=True).transform(xy[:, 0], xy[:, 1])
+    z = dem.sample(lon, lat)
 
     seg_len = np.maximum(np.diff(frac) * length[edge_idx[:-1]], 1e-9)
     same_edge = edge_idx[1:] == edge_idx[:-1]

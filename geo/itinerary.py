@@ -103,7 +103,7 @@ def route_geojson(route: Route, net: Network, overlay: Overlay | None = None) ->
     """The route as a GeoJSON FeatureCollection (first feature: the route with all properties)."""
     a = net.arrays
     p = route.profile
-    elev = net.node_col("elevation_m").astype(float)
+    elev = np.asarray(net.node_col("elevation_m"), dtype=float)
     names = net.edge_col("name")
     highways = net.edge_col("highway")
     geoms = net.edge_col("geometry")
@@ -131,7 +131,7 @@ def route_geojson(route: Route, net: Network, overlay: Overlay | None = None) ->
         k = pc.edge
         eid = int(a.edge_id[k])
         g = geoms[eid] if a.forward[k] else shapely.reverse(geoms[eid])
-        part = g if (pc.t0 <= 0 and pc.t1 >= 1) else shapely.ops.substring(g, pc.t0, pc.t1, normalized=True)
+        part = g if (pc.t0 <= 0 and pc.t1 >= 1) else _cut(net, eid, bool(a.forward[k]), pc.t0, pc.t1)
         if part.geom_type != "LineString" or len(part.coords) < 2:
             pt = part.coords[0] if len(part.coords) else g.coords[0]
             part = shapely.LineString([pt, pt])
@@ -275,6 +275,15 @@ def route_geojson(route: Route, net: Network, overlay: Overlay | None = None) ->
             features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": w["location"]},
                              "properties": {"kind": "warning", **{k: v for k, v in w.items() if k != "location"}}})
     return {"type": "FeatureCollection", "features": features}
+
+
+def _cut(net: Network, eid: int, forward: bool, t0: float, t1: float) -> shapely.LineString:
+    """The part of an edge between two fractions of its metric length (as the router measures them), in lon/lat."""
+    line = net.edges_metric[eid] if forward else shapely.reverse(net.edges_metric[eid])
+    part = shapely.ops.substring(line, t0, t1, normalized=True)
+    to_lonlat = net.to_metric
+    return shapely.transform(part, lambda xy: np.column_stack(to_lonlat.transform(xy[:, 0], xy[:, 1],
+                                                                                 direction="INVERSE")))
 
 
 def _finite(x: float) -> float | None:

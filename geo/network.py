@@ -57,6 +57,8 @@ class EdgeArrays:
     width_m: np.ndarray
     width_known: np.ndarray
     kerb_cm: np.ndarray
+    kerb_head_cm: np.ndarray
+    kerb_tail_cm: np.ndarray
     kerb_known: np.ndarray
     is_steps: np.ndarray
     step_count: np.ndarray
@@ -85,10 +87,6 @@ class EdgeArrays:
         """Inverse of :meth:`to_dict`."""
         return cls(**{f.name: np.asarray(data[f.name]) for f in fields(cls)})
 
-    @property
-    def all_known(self) -> np.ndarray:
-        """True where every attribute that matters for access is known."""
-        return self.incline_known & self.surface_known & self.width_known & self.kerb_known
 
 
 def directed_arrays(street: StreetNetwork) -> tuple[EdgeArrays, np.ndarray]:
@@ -114,8 +112,9 @@ def directed_arrays(street: StreetNetwork) -> tuple[EdgeArrays, np.ndarray]:
     up_dir = np.concatenate([up, down])
     down_dir = np.concatenate([down, up])
 
-    kerb, kerb_known = _directed_kerbs(street, src, dst, both("is_crossing", bool),
-                                       both("crossing_kerb_known", bool), both("way_kerb_cm", float))
+    kerb, kerb_head, kerb_tail, kerb_known = _directed_kerbs(
+        street, src, dst, both("is_crossing", bool), both("crossing_kerb_known", bool), both("way_kerb_cm", float)
+    )
     node_crossing = n["is_crossing_node"].to_numpy(bool)
     is_crossing = both("is_crossing", bool)
 
@@ -137,6 +136,8 @@ def directed_arrays(street: StreetNetwork) -> tuple[EdgeArrays, np.ndarray]:
         width_m=both("width_m", np.float32),
         width_known=both("width_known", bool),
         kerb_cm=kerb.astype(np.float32),
+        kerb_head_cm=kerb_head.astype(np.float32),
+        kerb_tail_cm=kerb_tail.astype(np.float32),
         kerb_known=kerb_known,
         is_steps=both("is_steps", bool),
         step_count=both("step_count", np.float32),
@@ -154,8 +155,9 @@ def directed_arrays(street: StreetNetwork) -> tuple[EdgeArrays, np.ndarray]:
 
 
 def _directed_kerbs(street: StreetNetwork, src: np.ndarray, dst: np.ndarray, crossing: np.ndarray,
-                    crossing_kerb_known: np.ndarray, way_kerb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Kerb height met on each directed edge and whether it is known.
+                    crossing_kerb_known: np.ndarray, way_kerb: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Kerb height met on each directed edge (all of it, near its head, near its tail) and whether it is known.
 
     A kerb node between two ways (degree 2) is met on entering it. A kerb node at a junction
     separates the crossing from the sidewalks: it is met only on the crossing — when entering it
@@ -180,13 +182,17 @@ def _directed_kerbs(street: StreetNetwork, src: np.ndarray, dst: np.ndarray, cro
     enter = tagged[dst] & ((degree[dst] <= 2) | crossing | ~has_crossing_edge[dst])
     leave = tagged[src] & (degree[src] >= 3) & crossing
     with np.errstate(invalid="ignore"):
-        kerb = np.fmax(np.where(enter, height[dst], np.nan), np.where(leave, height[src], np.nan))
-        kerb = np.fmax(kerb, way_kerb)
+        at_head = np.fmax(np.where(enter, height[dst], np.nan), way_kerb)
+        at_tail = np.fmax(np.where(leave, height[src], np.nan), way_kerb)
+        kerb = np.fmax(at_head, at_tail)
     unknown_height = (enter & np.isnan(height[dst])) | (leave & np.isnan(height[src]))
     has = ~np.isnan(kerb)
     known = ~unknown_height & (has | (crossing & crossing_kerb_known) | (~crossing & ~node_crossing[dst]))
-    kerb = np.where(has, kerb, np.where(known, 0.0, np.nan))
-    return kerb, known
+
+    def fill(x: np.ndarray) -> np.ndarray:
+        return np.where(~np.isnan(x), x, np.where(known, 0.0, np.nan))
+
+    return fill(kerb), fill(at_head), fill(at_tail), known
 
 
 @dataclass

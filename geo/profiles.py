@@ -50,6 +50,7 @@ class Profile:
     surface_factor: tuple[float, ...]
     #: worst passable smoothness code (0 excellent … 7 impassable)
     max_smoothness: int
+    #: time factor for smoothness "bad", compounded for every step worse
     bad_smoothness_factor: float = 1.3
     #: extra time per percent of climb / descent (factor 1 + k × pct)
     uphill_per_pct: float = 0.0
@@ -57,6 +58,9 @@ class Profile:
     #: highest passable barrier class (see geo.attributes.BARRIER_CLASS)
     max_barrier_class: int = 3
     blocked_by_wheelchair_no: bool = False
+    #: the ramp the vehicle rolls on (it stays when a request allows steps)
+    vehicle_ramp: Literal["ramp_wheelchair", "ramp_stroller"] | None = None
+    #: time factor on steps the traveller cannot roll up (those without the vehicle's ramp)
     steps_factor: float = 1.0
     unknown_factor: float = 0.05
     avoid_unknown: bool = False
@@ -129,7 +133,7 @@ PROFILES: dict[str, Profile] = {
     "manual_wheelchair": Profile(
         name="manual_wheelchair", label_cs="Mechanický vozík", label_en="Manual wheelchair",
         speed_mps=0.8, max_uphill_pct=8.33, max_downhill_pct=10.0, max_kerb_cm=3.0, min_width_m=0.9,
-        steps="ramp_wheelchair", blocked_surfaces=_LOOSE | {"unhewn_cobblestone"},
+        steps="ramp_wheelchair", vehicle_ramp="ramp_wheelchair", blocked_surfaces=_LOOSE | {"unhewn_cobblestone"},
         surface_factor=_factors(paved_rough=1.5, unpaved_compact=1.3),
         max_smoothness=SMOOTHNESS.index("bad"), uphill_per_pct=0.10, downhill_per_pct=0.03,
         max_barrier_class=1, blocked_by_wheelchair_no=True, kerb_penalty_s_per_cm=3.0,
@@ -137,7 +141,7 @@ PROFILES: dict[str, Profile] = {
     "electric_wheelchair": Profile(
         name="electric_wheelchair", label_cs="Elektrický vozík", label_en="Electric wheelchair",
         speed_mps=1.5, max_uphill_pct=12.0, max_downhill_pct=12.0, max_kerb_cm=6.0, min_width_m=0.9,
-        steps="ramp_wheelchair", blocked_surfaces=_LOOSE | {"unhewn_cobblestone"},
+        steps="ramp_wheelchair", vehicle_ramp="ramp_wheelchair", blocked_surfaces=_LOOSE | {"unhewn_cobblestone"},
         surface_factor=_factors(paved_rough=1.2, unpaved_compact=1.1),
         max_smoothness=SMOOTHNESS.index("bad"), uphill_per_pct=0.03, downhill_per_pct=0.02,
         max_barrier_class=1, blocked_by_wheelchair_no=True, kerb_penalty_s_per_cm=2.0,
@@ -145,7 +149,8 @@ PROFILES: dict[str, Profile] = {
     "pram": Profile(
         name="pram", label_cs="Kočárek", label_en="Pram",
         speed_mps=1.1, max_uphill_pct=12.0, max_downhill_pct=12.0, max_kerb_cm=10.0, min_width_m=0.7,
-        steps="ramp_stroller", blocked_surfaces=frozenset({"sand", "mud", "rock", "rocks", "stepping_stones"}),
+        steps="ramp_stroller", vehicle_ramp="ramp_stroller",
+        blocked_surfaces=frozenset({"sand", "mud", "rock", "rocks", "stepping_stones"}),
         surface_factor=_factors(paved_rough=1.15, unpaved_compact=1.1, unpaved_loose=1.4),
         max_smoothness=SMOOTHNESS.index("very_bad"), uphill_per_pct=0.05, downhill_per_pct=0.02,
         max_barrier_class=2, kerb_penalty_s_per_cm=1.0,
@@ -173,10 +178,6 @@ def get_profile(name: str | None) -> Profile:
 
 def _surface_blocked_lut(p: Profile) -> np.ndarray:
     return np.array([v in p.blocked_surfaces for v in SURFACE_VALUES], dtype=bool)
-
-
-#: Blocking reasons that depend on the per-request limits (the others depend on the profile only).
-LIMIT_REASONS: tuple[str, ...] = ("steps", "uphill", "downhill", "kerb", "width", "unknown")
 
 
 def blocked_reasons(e: EdgeArrays, p: Profile) -> dict[str, np.ndarray]:
@@ -230,17 +231,29 @@ def unknown_count(e: EdgeArrays, p: Profile) -> np.ndarray:
     return n
 
 
+def _ramp_for(p: Profile, e: EdgeArrays) -> np.ndarray:
+    """Steps with the ramp the profile's vehicle needs (none for walking)."""
+    if p.vehicle_ramp == "ramp_stroller":
+        return e.ramp_stroller
+    if p.vehicle_ramp == "ramp_wheelchair":
+        return e.ramp_wheelchair
+    return np.zeros(len(e), bool)
+
+
 def base_cost_s(e: EdgeArrays, p: Profile) -> np.ndarray:
     """Seconds per directed edge before the per-request limits; ``inf`` where the profile itself
     cannot pass (surface, barrier, ``wheelchair=no``). Depends only on :meth:`Profile.base_key`."""
     with np.errstate(invalid="ignore"):
         factor = np.asarray(p.surface_factor, dtype=np.float64)[e.surface_class]
-        factor = factor * np.where(e.smoothness == SMOOTHNESS.index("bad"), p.bad_smoothness_factor, 1.0)
+        # each step of smoothness from "bad" on costs another bad_smoothness_factor
+        steps_worse = np.clip(e.smoothness.astype(np.int16) - SMOOTHNESS.index("bad") + 1, 0, None)
+        factor = factor * np.power(p.bad_smoothness_factor, steps_worse)
         factor *= 1.0 + p.uphill_per_pct * np.nan_to_num(e.up_pct, nan=0.0)
         factor *= 1.0 + p.downhill_per_pct * np.nan_to_num(e.down_pct, nan=0.0)
         factor *= 1.0 + p.unknown_factor * unknown_count(e, p)
         if p.steps_factor != 1.0:
-            factor = np.where(e.is_steps, factor * p.steps_factor, factor)
+            rolled = _ramp_for(p, e)  # a usable ramp: no extra effort
+            factor = np.where(e.is_steps & ~rolled, factor * p.steps_factor, factor)
         seconds = e.length_m / p.speed_mps * factor
         seconds += p.kerb_penalty_s_per_cm * np.nan_to_num(e.kerb_cm, nan=0.0)
         seconds += p.crossing_penalty_s * e.is_crossing

@@ -30,8 +30,8 @@ from scipy.sparse.csgraph import dijkstra
 
 from geo.astar import astar
 from geo.errors import NoRouteError
-from geo.network import LIMIT_FIELDS, Network, Snap
-from geo.profiles import PROFILES, Profile, base_cost_s, blocked_reasons, limit_blocked
+from geo.network import Network, Snap
+from geo.profiles import LIMIT_RANGES, PROFILES, Profile, base_cost_s, blocked_reasons, edge_cost_s, limit_blocked
 
 #: Maximum distance from a point to the network (metres).
 MAX_SNAP_M = 300.0
@@ -70,6 +70,18 @@ class Overlay:
         out[self.edges[hit & self.blocks]] = np.inf
         return out
 
+    def apply_at(self, edges: np.ndarray, cost: np.ndarray, profile: Profile) -> np.ndarray:
+        """Like :meth:`apply`, for the costs of the listed directed edges only."""
+        if len(self.edges) == 0:
+            return cost
+        out = cost.copy()
+        hit = (self.profiles & PROFILE_BITS.get(profile.name, 0)) != 0
+        for i, k in enumerate(edges):
+            on = hit & (self.edges == k)
+            if on.any():
+                out[i] = np.inf if self.blocks[on].any() else out[i] + float(self.penalty_s[on].sum())
+        return out
+
     def entries_on(self, directed_edges: np.ndarray, profile: Profile) -> list[dict[str, Any]]:
         """Labels of the entries that lie on the given directed edges and affect ``profile``."""
         if len(self.edges) == 0:
@@ -104,6 +116,16 @@ class Anchor:
     def f(self) -> float:
         """Fraction along the edge from ``u``."""
         return self.snap.fraction
+
+
+@dataclass(frozen=True)
+class Ends:
+    """Seconds between a snapped point and the two nodes of its edge (``inf``: impassable)."""
+
+    to_u: float
+    to_v: float
+    from_u: float
+    from_v: float
 
 
 @dataclass
@@ -158,32 +180,18 @@ class Router:
 
     # ----------------------------------------------------------------- costs
 
-    def costs(self, profile: Profile, overlay: Overlay = EMPTY_OVERLAY,
-              subset: np.ndarray | None = None) -> np.ndarray:
-        """Full-length cost array for ``profile`` (``inf`` outside ``subset`` when given).
+    def costs(self, profile: Profile, overlay: Overlay = EMPTY_OVERLAY) -> np.ndarray:
+        """Cost array of ``profile`` over all directed edges (``edge_cost_s`` plus the overlay).
 
-        Equal to ``edge_cost_s`` plus the overlay. The limit-independent part
-        (:func:`~geo.profiles.base_cost_s`) is computed once per profile base and cached; a
-        per-request profile only adds its limit checks (on ``subset`` when given).
+        The limit-independent part (:func:`~geo.profiles.base_cost_s`) is computed once per profile
+        base and cached; a built-in profile's full array is cached too, a per-request profile only
+        adds its limit checks.
         """
         if PROFILES.get(profile.name) == profile:
-            full = self._cached(("full", profile, overlay.version),
+            return self._cached(("full", profile, overlay.version),
                                 lambda: np.where(limit_blocked(self.net.arrays, profile), np.inf,
                                                  self._base(profile, overlay)))
-            if subset is None:
-                return full
-            out = np.full(self.n_edges, np.inf)
-            out[subset] = full[subset]
-            return out
-        base = self._base(profile, overlay)
-        if subset is None:
-            return np.where(limit_blocked(self.net.arrays, profile), np.inf, base)
-        out = np.full(self.n_edges, np.inf)
-        sub = base[subset]
-        open_ = np.isfinite(sub)
-        idx = subset[open_]
-        out[idx] = np.where(limit_blocked(self.net.arrays.take(idx, LIMIT_FIELDS), profile), np.inf, sub[open_])
-        return out
+        return np.where(limit_blocked(self.net.arrays, profile), np.inf, self._base(profile, overlay))
 
     def _base(self, profile: Profile, overlay: Overlay) -> np.ndarray:
         return self._cached(("base", profile.name, profile.base_key(), overlay.version),
@@ -234,17 +242,17 @@ class Router:
     def _usable(self, edge_ids: np.ndarray, profile: Profile, overlay: Overlay) -> np.ndarray:
         """Which undirected edges ``profile`` can travel in at least one direction."""
         directed = np.concatenate([self.fwd_of[edge_ids], self.back_of[edge_ids]])
-        cost = self.costs(profile, overlay, directed)[directed]
+        cost = self.costs(profile, overlay)[directed]  # a built-in profile: the cached array
         return np.isfinite(cost[: len(edge_ids)]) | np.isfinite(cost[len(edge_ids):])
 
     # ----------------------------------------------------------------- search core
 
-    def _search(self, o: Anchor, cost: np.ndarray, limit_s: float) -> tuple[np.ndarray, np.ndarray, int]:
+    def _search(self, o: Anchor, ends: Ends, cost: np.ndarray, limit_s: float) -> tuple[np.ndarray, np.ndarray, int]:
         """One-to-all Dijkstra (scipy, compiled) from the origin anchor (virtual node ``n_nodes``)."""
         data = np.empty(self.n_edges + 2)
         data[: self.n_edges] = cost
-        data[self.n_edges] = _part(o.f, cost[o.back])  # origin → u, against the edge
-        data[self.n_edges + 1] = _part(1.0 - o.f, cost[o.fwd])  # origin → v, along the edge
+        data[self.n_edges] = ends.to_u  # origin → u, against the edge
+        data[self.n_edges + 1] = ends.to_v  # origin → v, along the edge
         indices = self.indices_base.copy()
         indices[self.n_edges] = o.u
         indices[self.n_edges + 1] = o.v
@@ -255,21 +263,65 @@ class Router:
         return dist, pred, int(np.isfinite(dist).sum())
 
     @staticmethod
-    def _arrival(d: Anchor, dist: np.ndarray, cost: np.ndarray) -> tuple[float, int]:
+    def _arrival(d: Anchor, ends: Ends, dist: np.ndarray) -> tuple[float, int]:
         """Best cost at the destination anchor and the end node it comes through."""
-        via_u = dist[d.u] + _part(d.f, cost[d.fwd])
-        via_v = dist[d.v] + _part(1.0 - d.f, cost[d.back])
+        via_u = dist[d.u] + ends.from_u
+        via_v = dist[d.v] + ends.from_v
         if not math.isfinite(via_u) and not math.isfinite(via_v):
             return math.inf, -1
         return (float(via_u), d.u) if via_u <= via_v else (float(via_v), d.v)
 
-    @staticmethod
-    def _direct(o: Anchor, d: Anchor, cost: np.ndarray) -> float:
+    def ends(self, a: Anchor, profile: Profile, overlay: Overlay = EMPTY_OVERLAY) -> Ends:
+        """Costs between a snapped point and its edge's two nodes, in both directions.
+
+        Leaving the point, the kerb or barrier at the far node is met but not one at the node
+        behind; arriving at the point from a node, the kerb at that node is met but nothing at
+        the node beyond the point.
+        """
+        leave = self.partial_costs(np.array([a.back, a.fwd]), "leave", profile, overlay)
+        arrive = self.partial_costs(np.array([a.fwd, a.back]), "arrive", profile, overlay)
+        # a point on a node (within half a metre) passes that node's kerb and barrier like any walker
+        at_tol = 0.5 / max(float(self.net.arrays.length_m[a.fwd]), 1e-9)
+        if a.f <= at_tol or a.f >= 1.0 - at_tol:
+            whole = self.partial_costs(np.array([a.back, a.fwd]), "whole", profile, overlay)
+            if a.f >= 1.0 - at_tol:  # at v: leaving towards u starts at v, arriving from u ends at v
+                leave[0], arrive[0] = whole[0], whole[1]
+            else:  # at u
+                leave[1], arrive[1] = whole[1], whole[0]
+        return Ends(to_u=_part(a.f, leave[0]), to_v=_part(1.0 - a.f, leave[1]),
+                    from_u=_part(a.f, arrive[0]), from_v=_part(1.0 - a.f, arrive[1]))
+
+    def partial_costs(self, edges: np.ndarray, mode: str, profile: Profile,
+                      overlay: Overlay = EMPTY_OVERLAY) -> np.ndarray:
+        """Full-length costs of directed edges travelled only in part.
+
+        ``leave``: from inside the edge to its head; ``arrive``: from its tail to inside;
+        ``within``: between two inner points; ``whole``: all of it. Node-bound kerbs and barriers
+        are kept only where that node is actually passed.
+        """
+        a = self.net.arrays.take(edges)
+        no_barrier = np.zeros(len(edges), np.int8)
+        if mode == "whole":
+            pass
+        elif mode == "leave":
+            a = replace(a, kerb_cm=a.kerb_head_cm)
+        elif mode == "arrive":
+            a = replace(a, kerb_cm=a.kerb_tail_cm, barrier_class=no_barrier)
+        else:
+            a = replace(a, kerb_cm=np.fmin(a.kerb_head_cm, a.kerb_tail_cm), barrier_class=no_barrier)
+        return overlay.apply_at(edges, edge_cost_s(a, profile), profile)
+
+    def _direct(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay) -> float:
         """Cost of going straight along the edge when both points are on the same edge."""
         if o.snap.edge_id != d.snap.edge_id:
             return math.inf
-        c = _part(d.f - o.f, cost[o.fwd]) if d.f >= o.f else _part(o.f - d.f, cost[o.back])
-        return float(c)
+        along = d.f >= o.f
+        start, end = (o.f, d.f) if along else (1.0 - o.f, 1.0 - d.f)  # fractions along the edge travelled
+        tol = 0.5 / max(float(self.net.arrays.length_m[o.fwd]), 1e-9)
+        at_tail, at_head = start <= tol, end >= 1.0 - tol
+        mode = ("whole" if at_head else "arrive") if at_tail else ("leave" if at_head else "within")
+        cost = self.partial_costs(np.array([o.fwd if along else o.back]), mode, profile, overlay)[0]
+        return _part(abs(d.f - o.f), cost)
 
     def _edge_between(self, a: int, b: int) -> int:
         lo, hi = self.net.indptr[a], self.net.indptr[a + 1]
@@ -296,18 +348,20 @@ class Router:
         h_per_m = self._min_factor(profile) / profile.speed_mps * (1.0 - 1e-9)
         dist = np.full(self.n_nodes, np.inf)
         pred = np.full(self.n_nodes, -1, np.int64)
+        oe = self.ends(o, profile, overlay)
+        de = self.ends(d, profile, overlay)
         o_nodes = np.array([o.u, o.v], np.int64)
-        o_costs = np.array([_part(o.f, cost[o.back]), _part(1.0 - o.f, cost[o.fwd])])
+        o_costs = np.array([oe.to_u, oe.to_v])
         d_nodes = np.array([d.u, d.v], np.int64)
-        d_costs = np.array([_part(d.f, cost[d.fwd]), _part(1.0 - d.f, cost[d.back])])
+        d_costs = np.array([de.from_u, de.from_v])
         best, end, settled = astar(self.net.indptr, self.net.arrays.dst, cost, self.x, self.y, o_nodes, o_costs,
                                    d_nodes, d_costs, float(dx), float(dy), h_per_m, dist, pred)
-        direct = self._direct(o, d, cost)
+        direct = self._direct(o, d, profile, overlay)
         if direct <= best:
             best, end = direct, -2
         if not math.isfinite(best):
             return None
-        return self._assemble(o, d, profile, cost, pred, end, float(best), int(settled))
+        return self._assemble(o, d, oe, de, profile, cost, pred, end, float(best), int(settled))
 
     def _min_factor(self, profile: Profile) -> float:
         """Smallest cost per metre × speed over all passable edges (≥ 1 by construction)."""
@@ -325,8 +379,8 @@ class Router:
                 self._factors[key] = hit
         return hit
 
-    def _assemble(self, o: Anchor, d: Anchor, profile: Profile, cost: np.ndarray, pred: np.ndarray,
-                  end: int, total: float, searched: int) -> Route:
+    def _assemble(self, o: Anchor, d: Anchor, oe: Ends, de: Ends, profile: Profile, cost: np.ndarray,
+                  pred: np.ndarray, end: int, total: float, searched: int) -> Route:
         if end == -2:  # same edge, straight along it
             along = d.f >= o.f
             piece = Piece(o.fwd, o.f, d.f, total) if along else Piece(o.back, 1.0 - o.f, 1.0 - d.f, total)
@@ -342,16 +396,16 @@ class Router:
         pieces: list[Piece] = []
         first = nodes[1]
         if first == o.u:
-            pieces.append(Piece(o.back, 1.0 - o.f, 1.0, _part(o.f, cost[o.back])))
+            pieces.append(Piece(o.back, 1.0 - o.f, 1.0, oe.to_u))
         else:
-            pieces.append(Piece(o.fwd, o.f, 1.0, _part(1.0 - o.f, cost[o.fwd])))
+            pieces.append(Piece(o.fwd, o.f, 1.0, oe.to_v))
         for a, b in itertools.pairwise(nodes[1:]):
             k = self._edge_between(a, b)
             pieces.append(Piece(k, 0.0, 1.0, float(cost[k])))
         if end == d.u:
-            pieces.append(Piece(d.fwd, 0.0, d.f, _part(d.f, cost[d.fwd])))
+            pieces.append(Piece(d.fwd, 0.0, d.f, de.from_u))
         else:
-            pieces.append(Piece(d.back, 0.0, 1.0 - d.f, _part(1.0 - d.f, cost[d.back])))
+            pieces.append(Piece(d.back, 0.0, 1.0 - d.f, de.from_v))
         pieces = [p for p in pieces if p.t1 - p.t0 > 1e-12]
         return Route(profile, o, d, pieces, total, searched)
 
@@ -380,20 +434,20 @@ class Router:
             if reasons_mask["uphill"].any():
                 need = float(np.nanmax(a.up_pct[reasons_mask["uphill"]]))
                 reasons.append({"reason": "uphill", "needed_pct": round(need, 1), "limit_pct": profile.max_uphill_pct})
-                tries.append({"max_uphill_pct": math.ceil(need * 10) / 10})
+                _suggest(tries, "max_uphill_pct", math.ceil(need * 10) / 10)
             if reasons_mask["downhill"].any():
                 need = float(np.nanmax(a.down_pct[reasons_mask["downhill"]]))
                 reasons.append({"reason": "downhill", "needed_pct": round(need, 1),
                                 "limit_pct": profile.max_downhill_pct})
-                tries.append({"max_downhill_pct": math.ceil(need * 10) / 10})
+                _suggest(tries, "max_downhill_pct", math.ceil(need * 10) / 10)
             if reasons_mask["kerb"].any():
                 need = float(np.nanmax(a.kerb_cm[reasons_mask["kerb"]]))
                 reasons.append({"reason": "kerb", "needed_cm": round(need, 1), "limit_cm": profile.max_kerb_cm})
-                tries.append({"max_kerb_cm": math.ceil(need)})
+                _suggest(tries, "max_kerb_cm", math.ceil(need))
             if reasons_mask["width"].any():
                 need = float(np.nanmin(a.width_m[reasons_mask["width"]]))
                 reasons.append({"reason": "width", "needed_m": round(need, 2), "limit_m": profile.min_width_m})
-                tries.append({"min_width_m": math.floor(need * 100) / 100})
+                _suggest(tries, "min_width_m", math.floor(need * 100) / 100)
             for key in ("surface", "barrier", "wheelchair_no", "unknown"):
                 if key in reasons_mask and reasons_mask[key].any():
                     reasons.append({"reason": key, "count": int(reasons_mask[key].sum())})
@@ -421,8 +475,9 @@ class Router:
         """One search from ``origin``: arrival times at every node within ``limit_s``."""
         o = self.anchor(*origin, profile, overlay)
         cost = self.costs(profile, overlay)
-        dist, _pred, searched = self._search(o, cost, limit_s)
-        return Reach(self, o, profile, cost, dist[: self.n_nodes], limit_s, searched)
+        oe = self.ends(o, profile, overlay)
+        dist, _pred, searched = self._search(o, oe, cost, limit_s)
+        return Reach(self, o, oe, profile, overlay, cost, dist[: self.n_nodes], limit_s, searched)
 
     def anchors_for(self, points: np.ndarray, *, max_distance_m: float = 150.0, k: int = 4) -> list[list[Anchor]]:
         """Up to ``k`` nearest edges (as anchors) of each (lon, lat) point — targets such as services."""
@@ -440,6 +495,13 @@ class Router:
             chosen = near[np.argsort(dists)[:k]]
             out.append([self._anchor_of(net.snap_to_edge(int(e), pt)) for e in chosen])
         return out
+
+
+def _suggest(tries: list[dict[str, Any]], key: str, value: float) -> None:
+    """Offer a limit change only when a request may ask for it (within :data:`LIMIT_RANGES`)."""
+    lo, hi = LIMIT_RANGES[key]
+    if lo <= value <= hi:
+        tries.append({key: value})
 
 
 def _part(fraction: float, cost: float) -> float:
@@ -470,7 +532,9 @@ class Reach:
 
     router: Router
     origin: Anchor
+    origin_ends: Ends
     profile: Profile
+    overlay: Overlay
     cost: np.ndarray
     dist: np.ndarray
     limit_s: float
@@ -478,12 +542,16 @@ class Reach:
 
     def arrival_s(self, anchors: list[Anchor]) -> float:
         """Earliest arrival at a target reachable through any of its anchors (``inf`` if none)."""
+        if not anchors:
+            return math.inf
+        r = self.router
+        edges = np.array([k for d in anchors for k in (d.fwd, d.back)])
+        arrive = r.partial_costs(edges, "arrive", self.profile, self.overlay)
         best = math.inf
-        o = self.origin
-        for d in anchors:
-            t, _ = Router._arrival(d, self.dist, self.cost)
-            t = min(t, Router._direct(o, d, self.cost))
-            best = min(best, t)
+        for i, d in enumerate(anchors):
+            ends = Ends(0.0, 0.0, _part(d.f, arrive[2 * i]), _part(1.0 - d.f, arrive[2 * i + 1]))
+            best = min(best, Router._arrival(d, ends, self.dist)[0],
+                       r._direct(self.origin, d, self.profile, self.overlay))
         return best
 
     def reached_lines(self, limit_s: float) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ LIBEREC_RELATION_ID = 439073
 CRS_WGS84 = "EPSG:4326"
 
 #: Bump when the cached network layout changes; older caches are rebuilt.
-CACHE_FORMAT_VERSION = 1
+CACHE_FORMAT_VERSION = 2
 
 #: Way tags kept from OSM (set as osmnx's useful tags *before* building a graph).
 WAY_TAGS: tuple[str, ...] = (
@@ -23,8 +23,10 @@ WAY_TAGS: tuple[str, ...] = (
     "step_count", "ramp", "ramp:wheelchair", "ramp:stroller", "handrail",
     "kerb", "kerb:height", "tactile_paving", "sidewalk", "sidewalk:both", "footway",
     "crossing", "lit", "barrier", "level", "bridge", "tunnel", "layer", "indoor",
-    "conveying", "oneway",
+    "conveying",
 )
+# ``oneway`` is deliberately not kept: pedestrians ignore it, and osmnx would reverse the node order
+# of ``oneway=-1`` ways, turning the way-direction ``incline`` upside down.
 
 #: Node tags kept from OSM: kerbs, barriers, crossings, lifts, entrances.
 NODE_TAGS: tuple[str, ...] = (

@@ -94,6 +94,10 @@ def test_nearest_with_category_and_bad_limit(client) -> None:
     r = client.get(f"/api/services/nearest?at={A}&category=community_centre")
     assert all(f["properties"]["category"] == "community_centre" for f in r.get_json()["features"])
     assert client.get(f"/api/services/nearest?at={A}&limit=0").status_code == 400
+    every = client.get(f"/api/services/nearest?at={A}&category=&limit=50").get_json()["features"]
+    assert len(every) > len(r.get_json()["features"])  # an empty category means all of them
+    bad = client.get(f"/api/services/nearest?at={A}&category=spa")
+    assert bad.status_code == 400 and "community_centre" in bad.get_json()["message"]
 
 
 def test_profiles_listed(client) -> None:

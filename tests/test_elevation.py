@@ -78,6 +78,22 @@ def test_node_elevations(plane_net: Network) -> None:
     assert 300 < z.min() < z.max() < 300 + 1500 * 0.05
 
 
+def test_bent_edges_are_sampled_evenly_in_metres(tmp_path: Path, plane_dem: Path) -> None:
+    # an L: 100 m east, then 100 m north, on a plane rising 5 % to the north
+    to_ll = Transformer.from_crs("EPSG:32633", "EPSG:4326", always_xy=True)
+    x0, y0 = Transformer.from_crs("EPSG:4326", "EPSG:32633", always_xy=True).transform(15.050, 50.770)
+    corners = [to_ll.transform(x0 + dx, y0 + dy) for dx, dy in ((0, 0), (100, 0), (100, 100))]
+    f = tmp_path / "bent.osm"
+    nodes = "".join(f'<node id="{i}" lat="{lat:.8f}" lon="{lon:.8f}"/>' for i, (lon, lat) in enumerate(corners, 1))
+    f.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}<way id="1"><nd ref="1"/><nd ref="2"/>'
+                 '<nd ref="3"/><tag k="highway" v="footway"/></way></osm>')
+    net = pipeline.load_or_build(pipeline.SourceSpec.file(f), dem=plane_dem, cache_dir=tmp_path / "c")
+    e = net.edges.iloc[0]
+    assert e["length_m"] == pytest.approx(200, rel=0.01)
+    assert e["up_pct"] == pytest.approx(5.0, abs=0.3)  # the steep half is 5 %, not more
+    assert e["incline_pct"] == pytest.approx(2.5, abs=0.2)  # 5 m over 200 m
+
+
 def test_bridges_are_not_on_the_terrain(tmp_path: Path, plane_dem: Path) -> None:
     f = tmp_path / "bridge.osm"
     f.write_text(

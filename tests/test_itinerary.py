@@ -96,3 +96,28 @@ def test_climb_and_elevation_profile_from_a_dem(tag_rules_osm: Path, tmp_path: P
     assert p["climb_m"] == pytest.approx(p["length_m"] * 0.05, rel=0.05)
     z = [e[1] for e in p["elevation_profile"]]
     assert z[-1] - z[0] == pytest.approx(p["climb_m"], abs=0.5)
+
+
+def test_route_line_starts_and_ends_at_the_snapped_points_on_bent_edges(helsinki_net: Network) -> None:
+    import shapely
+
+    net = helsinki_net
+    router = Router(net)
+    # the most bent long edge: straight-line distance between its ends far below its length
+    ends = shapely.get_coordinates(shapely.boundary(net.edges_metric)).reshape(-1, 2, 2)
+    chord = np.hypot(*(ends[:, 0] - ends[:, 1]).T)
+    bend = np.where(net.edges["length_m"].to_numpy() > 60, chord / net.edges["length_m"].to_numpy(), 1.0)
+    e = int(np.argmin(bend))
+    assert bend[e] < 0.95
+    pts = []
+    for frac in (0.3, 0.8):
+        p = net.edges_metric[e].interpolate(frac, normalized=True)
+        pts.append(net.to_metric.transform(p.x, p.y, direction="INVERSE"))
+    far = net.nodes[["lon", "lat"]].to_numpy()[0]
+    for a, b in ((pts[0], tuple(far)), (tuple(far), pts[1]), (pts[0], pts[1])):
+        r = router.route(a, b, PROFILES["walking"])
+        coords = route_geojson(r, net)["features"][0]["geometry"]["coordinates"]
+        for got, snap in ((coords[0], r.origin.snap), (coords[-1], r.destination.snap)):
+            x1, y1 = net.to_metric.transform(*got)
+            x2, y2 = net.to_metric.transform(snap.lon, snap.lat)
+            assert np.hypot(x1 - x2, y1 - y2) < 0.5  # metres

@@ -125,3 +125,19 @@ def test_download_failure_is_a_download_error(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(ox.settings, "use_cache", False)
     with pytest.raises(DownloadError, match="cannot download"):
         osm.load_place("Liberec, Czechia")
+
+
+def test_oneway_minus_one_keeps_the_way_direction(tmp_path: Path) -> None:
+    from geo import pipeline
+
+    f = tmp_path / "oneway.osm"
+    f.write_text('<?xml version="1.0"?><osm version="0.6">'
+                 '<node id="1" lat="50.7700" lon="15.05"/><node id="2" lat="50.7705" lon="15.05"/>'
+                 '<node id="3" lat="50.7710" lon="15.05"/>'
+                 '<way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="footway"/>'
+                 '<tag k="oneway" v="-1"/><tag k="incline" v="10%"/></way></osm>')
+    net = pipeline.load_or_build(pipeline.SourceSpec.file(f), cache_dir=tmp_path / "c")
+    e = net.edges.iloc[0]
+    osmid = net.nodes["osmid"].to_numpy()
+    assert (osmid[e["u"]], osmid[e["v"]]) == (1, 3)  # the way's own order
+    assert e["incline_pct"] == 10.0  # uphill from node 1 to node 3, as tagged

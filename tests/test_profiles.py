@@ -115,3 +115,17 @@ def test_access_classes(tag_rules_net: Network) -> None:
     assert classes[_way(tag_rules_net, 104, 4, 5)] == 0  # steps without ramp
     assert classes[_way(tag_rules_net, 102, 2, 3)] == 1  # setts: difficult
     assert set(np.unique(classes)) <= {0, 1, 2, 3}
+
+
+def test_worse_smoothness_never_costs_less(tag_rules_net: Network) -> None:
+    from dataclasses import replace
+
+    a = tag_rules_net.arrays
+    e = _way(tag_rules_net, 124, 63, 64)
+    one = a.take(np.array([e]))
+    costs = []
+    for level in range(8):
+        costs.append(edge_cost_s(replace(one, smoothness=np.array([level], np.int8)), PROFILES["walking"])[0])
+    finite = [c for c in costs if np.isfinite(c)]
+    assert finite == sorted(finite)
+    assert costs[4] > costs[3] > costs[2]  # very_bad > bad > intermediate

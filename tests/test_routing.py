@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from geo.errors import NoRouteError, OutsideAreaError
 from geo.network import Network
 from geo.profiles import PROFILES, Profile, edge_cost_s
-from geo.routing import PROFILE_BITS, Anchor, Overlay, Router, _part, isochrone_polygon
+from geo.routing import EMPTY_OVERLAY, PROFILE_BITS, Anchor, Overlay, Router, isochrone_polygon
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +51,18 @@ def usable_nodes(net: Network, profile: Profile) -> np.ndarray:
     return np.flatnonzero(out & inn & (net.nodes["osmid"].to_numpy() > 0))
 
 
-def oracle_cost(g: nx.DiGraph, cost: np.ndarray, o: Anchor, d: Anchor) -> float:
-    """Best cost between two anchors by networkx Dijkstra on the same weights."""
+def oracle_cost(g: nx.DiGraph, router: Router, profile: Profile, o: Anchor, d: Anchor) -> float:
+    """Best cost between two anchors by networkx Dijkstra on the same weights (the router's end costs)."""
+    oe, de = router.ends(o, profile), router.ends(d, profile)
     best = math.inf
-    for start, part_o in ((o.u, _part(o.f, cost[o.back])), (o.v, _part(1 - o.f, cost[o.fwd]))):
+    for start, part_o in ((o.u, oe.to_u), (o.v, oe.to_v)):
         if not math.isfinite(part_o):
             continue
         dist = nx.single_source_dijkstra_path_length(g, start)
-        for end, part_d in ((d.u, _part(d.f, cost[d.fwd])), (d.v, _part(1 - d.f, cost[d.back]))):
+        for end, part_d in ((d.u, de.from_u), (d.v, de.from_v)):
             best = min(best, part_o + dist.get(end, math.inf) + part_d)
     if o.snap.edge_id == d.snap.edge_id:
-        best = min(best, _part(d.f - o.f, cost[o.fwd]) if d.f >= o.f else _part(o.f - d.f, cost[o.back]))
+        best = min(best, router._direct(o, d, profile, EMPTY_OVERLAY))
     return best
 
 
@@ -73,14 +74,13 @@ def random_points(net: Network, rng: np.random.Generator, n: int) -> np.ndarray:
 
 def check_against_oracle(net: Network, router: Router, profile: Profile, seed: int, n: int) -> int:
     g = oracle_graph(net, profile)
-    cost = edge_cost_s(net.arrays, profile)
     rng = np.random.default_rng(seed)
     pts = random_points(net, rng, 2 * n)
     found = 0
     for a, b in zip(pts[:n], pts[n:], strict=True):
         o = router.anchor(*a, profile)
         d = router.anchor(*b, profile)
-        expected = oracle_cost(g, cost, o, d)
+        expected = oracle_cost(g, router, profile, o, d)
         try:
             got = router.route(tuple(a), tuple(b), profile).duration_s
         except NoRouteError:
@@ -293,3 +293,100 @@ def test_one_search_gives_arrival_at_targets(helsinki_net: Network, helsinki_rou
         except NoRouteError:
             expected = math.inf
         assert t <= expected + 1e-6  # the targets' best anchor is at least as good as the nearest edge
+
+
+def test_no_route_never_suggests_a_limit_out_of_range(tmp_path) -> None:
+    from geo import pipeline
+
+    f = tmp_path / "cliff.osm"
+    f.write_text('<?xml version="1.0"?><osm version="0.6">'
+                 '<node id="1" lat="50.7700" lon="15.05"/><node id="2" lat="50.7702" lon="15.05"/>'
+                 '<way id="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="path"/><tag k="incline" v="60°"/>'
+                 '</way></osm>')
+    net = pipeline.load_or_build(pipeline.SourceSpec.file(f), cache_dir=tmp_path / "c")
+    router = Router(net)
+    with pytest.raises(NoRouteError) as info:
+        router.route(node_point(net, 0), node_point(net, 1), PROFILES["manual_wheelchair"])
+    assert {r["reason"] for r in info.value.details["reasons"]} == {"uphill"}
+    assert info.value.details["relaxations"] == []  # 173 % is beyond any allowed limit
+
+
+def test_a_barrier_beyond_the_destination_point_is_not_met(tag_rules_net: Network, fixture_router: Router) -> None:
+    net = tag_rules_net
+    ids = net.nodes["osmid"].to_numpy()
+    i23, i32 = int(np.flatnonzero(ids == 23)[0]), int(np.flatnonzero(ids == 32)[0])
+    e = int(np.flatnonzero(((net.edges["u"] == i23) & (net.edges["v"] == i32)).to_numpy()
+                           | ((net.edges["u"] == i32) & (net.edges["v"] == i23)).to_numpy())[0])
+    pt = net.edges_metric[e].interpolate(0.5, normalized=True)
+    before_gate = net.to_metric.transform(pt.x, pt.y, direction="INVERSE")
+    pram = PROFILES["pram"]  # the kissing gate (node 32) blocks prams
+    r = fixture_router.route(_osm_node(net, 22), before_gate, pram)
+    assert r.destination.snap.edge_id == e and math.isfinite(r.duration_s)
+    with pytest.raises(NoRouteError):  # going through the gate is still impossible
+        fixture_router.route(_osm_node(net, 22), _osm_node(net, 24), pram)
+    # and a route starting just past the gate does not pay for it either
+    r2 = fixture_router.route(before_gate, _osm_node(net, 22), pram)
+    assert math.isfinite(r2.duration_s)
+
+
+def test_partial_kerbs_count_only_where_passed(tag_rules_net: Network, fixture_router: Router) -> None:
+    # crossing 2 → 12 has a lowered kerb at 2 (3 cm) and a raised one at 12 (15 cm)
+    net = tag_rules_net
+    ids = net.nodes["osmid"].to_numpy()
+    i2, i12 = int(np.flatnonzero(ids == 2)[0]), int(np.flatnonzero(ids == 12)[0])
+    k = int(np.flatnonzero((net.arrays.src == i2) & (net.arrays.dst == i12))[0])
+    assert net.arrays.kerb_tail_cm[k] == 3 and net.arrays.kerb_head_cm[k] == 15
+    manual = PROFILES["manual_wheelchair"]
+    leave, arrive = (fixture_router.partial_costs(np.array([k]), m, manual)[0] for m in ("leave", "arrive"))
+    assert math.isinf(leave)  # towards node 12: the 15 cm kerb is met
+    assert math.isfinite(arrive)  # from node 2 into the crossing: only the 3 cm kerb
+
+
+def _all_pairs(net: Network) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    pts = [node_point(net, i) for i in range(net.n_nodes) if net.nodes["osmid"].iat[i] > 0]
+    return [(a, b) for a in pts for b in pts if a != b]
+
+
+@pytest.mark.parametrize("name", ["manual_wheelchair", "electric_wheelchair", "pram"])
+def test_every_fixture_route_respects_the_profile(tag_rules_net: Network, fixture_router: Router,
+                                                  name: str) -> None:
+    """On the fixture every limit can be broken (kerbs, steps, gates, wheelchair=no, slopes, widths)."""
+    a = tag_rules_net.arrays
+    profile = PROFILES[name]
+    routes = 0
+    for s, t in _all_pairs(tag_rules_net):
+        try:
+            r = fixture_router.route(s, t, profile)
+        except NoRouteError:
+            continue
+        routes += 1
+        whole = np.array([p.edge for p in r.pieces if p.t0 <= 0 and p.t1 >= 1], dtype=np.int64)
+        assert not np.isinf(edge_cost_s(a.take(whole), profile)).any()
+        ramp = a.ramp_wheelchair if profile.steps == "ramp_wheelchair" else a.ramp_stroller
+        assert not (a.is_steps[whole] & ~ramp[whole]).any()
+        with np.errstate(invalid="ignore"):
+            assert not (a.kerb_cm[whole] > profile.max_kerb_cm).any()
+            assert not (a.up_pct[whole] > profile.max_uphill_pct).any()
+            assert not (a.width_m[whole] < profile.min_width_m).any()
+        assert not (a.barrier_class[whole] > profile.max_barrier_class).any()
+    assert routes > 20
+
+
+@pytest.mark.parametrize(("key", "looser"), [("max_uphill_pct", 20.0), ("max_kerb_cm", 20.0), ("min_width_m", 0.3),
+                                             ("allow_steps", True), ("avoid_unknown", False)])
+def test_relaxing_never_slows_any_fixture_route(tag_rules_net: Network, fixture_router: Router, key: str,
+                                                looser: object) -> None:
+    strict = PROFILES["manual_wheelchair"].with_limits(avoid_unknown=True) if key == "avoid_unknown" \
+        else PROFILES["manual_wheelchair"]
+    relaxed = strict.with_limits(**{key: looser})
+    improved = 0
+    for s, t in _all_pairs(tag_rules_net):
+        costs = []
+        for p in (strict, relaxed):
+            try:
+                costs.append(fixture_router.route(s, t, p).duration_s)
+            except NoRouteError:
+                costs.append(math.inf)
+        assert costs[1] <= costs[0] + 1e-6
+        improved += costs[1] < costs[0]
+    assert improved > 0  # the relaxation matters somewhere on the fixture

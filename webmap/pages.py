@@ -22,7 +22,7 @@ from geo.profiles import LIMIT_RANGES, PROFILES
 from geo.reports import CATEGORIES
 from webmap import vendor
 from webmap.i18n import lang, t, table
-from webmap.state import current_network, is_sample
+from webmap.state import current_network, is_sample, once
 
 bp = Blueprint("pages", __name__)
 
@@ -74,9 +74,12 @@ def _render_map(fmap: folium.Map) -> dict[str, str]:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """The map page."""
+    """The map page (its map and settings are assembled once per process and language)."""
+    return render_template("index.html", **once(f"lbb.page.{lang()}", _index_context))
+
+
+def _index_context() -> dict[str, Any]:
     net = current_network()
-    summary = net.summary()
     fmap, groups, control = build_map(network_centre(net))
     profiles = {name: {"label": p.label_cs if lang() == "cs" else p.label_en,
                        **{k: (None if v == float("inf") else v) for k, v in
@@ -96,15 +99,14 @@ def index() -> ResponseReturnValue:
         "serviceCategories": list(SERVICE_CATEGORIES),
         "reportCategories": list(CATEGORIES),
     }
-    return render_template(
-        "index.html",
-        banner=source_banner(summary, is_sample(net)),
-        folium_map=_render_map(fmap),
-        config_json=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
-        profiles=profiles,
-        service_categories=SERVICE_CATEGORIES,
-        report_categories=CATEGORIES,
-    )
+    return {
+        "banner": source_banner(net.summary(), is_sample(net)),
+        "folium_map": _render_map(fmap),
+        "config_json": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
+        "profiles": profiles,
+        "service_categories": SERVICE_CATEGORIES,
+        "report_categories": CATEGORIES,
+    }
 
 
 @bp.get("/moderation")

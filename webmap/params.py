@@ -99,8 +99,20 @@ class IsochroneQuery(_Query):
 
 
 class NearestQuery(_Query):
-    """How many services to return and which category."""
+    """How many services to return and which category (empty = all)."""
 
     limit: int = Field(default=5, ge=1, le=50)
     category: str | None = Field(default=None, max_length=60)
     max_minutes: float = Field(default=120.0, gt=0, le=600)
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _known_category(cls, v: Any) -> Any:
+        from geo.layers import SERVICE_CATEGORIES
+
+        if v is None or v == "":
+            return None
+        if v not in SERVICE_CATEGORIES:
+            msg = f"unknown category {v!r}; choose one of {', '.join(SERVICE_CATEGORIES)}"
+            raise ValueError(msg)
+        return v

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from flask import Flask, current_app
@@ -84,9 +84,3 @@ def current_services() -> tuple[Services, list[list[Anchor]]]:
 def is_sample(net: Network) -> bool:
     """True when the network is the bundled Helsinki sample, not Liberec."""
     return net.meta.get("provenance", {}).get("source") == "sample"
-
-
-def describe_source(net: Network) -> dict[str, Any]:
-    """Area, source and date for banners."""
-    s = net.summary()
-    return {"area": s["area"], "source": s["source"], "data_date": s["data_date"], "sample": is_sample(net)}
