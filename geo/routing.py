@@ -276,39 +276,32 @@ class Router:
 
         Leaving the point, the kerb or barrier at the far node is met but not one at the node
         behind; arriving at the point from a node, the kerb at that node is met but nothing at
-        the node beyond the point.
+        the node beyond the point. A point on a node (within half a metre) passes that node's
+        kerb and barrier like any walker.
         """
-        leave = self.partial_costs(np.array([a.back, a.fwd]), "leave", profile, overlay)
-        arrive = self.partial_costs(np.array([a.fwd, a.back]), "arrive", profile, overlay)
-        # a point on a node (within half a metre) passes that node's kerb and barrier like any walker
-        at_tol = 0.5 / max(float(self.net.arrays.length_m[a.fwd]), 1e-9)
-        if a.f <= at_tol or a.f >= 1.0 - at_tol:
-            whole = self.partial_costs(np.array([a.back, a.fwd]), "whole", profile, overlay)
-            if a.f >= 1.0 - at_tol:  # at v: leaving towards u starts at v, arriving from u ends at v
-                leave[0], arrive[0] = whole[0], whole[1]
-            else:  # at u
-                leave[1], arrive[1] = whole[1], whole[0]
-        return Ends(to_u=_part(a.f, leave[0]), to_v=_part(1.0 - a.f, leave[1]),
-                    from_u=_part(a.f, arrive[0]), from_v=_part(1.0 - a.f, arrive[1]))
+        tol = 0.5 / max(float(self.net.arrays.length_m[a.fwd]), 1e-9)
+        at_u, at_v = a.f <= tol, a.f >= 1.0 - tol
+        edges = np.array([a.back, a.fwd, a.fwd, a.back])  # to u, to v, from u, from v
+        modes = ["whole" if at_v else "leave", "whole" if at_u else "leave",
+                 "whole" if at_v else "arrive", "whole" if at_u else "arrive"]
+        c = self.partial_costs(edges, modes, profile, overlay)
+        return Ends(to_u=_part(a.f, c[0]), to_v=_part(1.0 - a.f, c[1]),
+                    from_u=_part(a.f, c[2]), from_v=_part(1.0 - a.f, c[3]))
 
-    def partial_costs(self, edges: np.ndarray, mode: str, profile: Profile,
+    def partial_costs(self, edges: np.ndarray, modes: str | list[str], profile: Profile,
                       overlay: Overlay = EMPTY_OVERLAY) -> np.ndarray:
-        """Full-length costs of directed edges travelled only in part.
+        """Full-length costs of directed edges travelled only in part (one vectorised call).
 
-        ``leave``: from inside the edge to its head; ``arrive``: from its tail to inside;
-        ``within``: between two inner points; ``whole``: all of it. Node-bound kerbs and barriers
-        are kept only where that node is actually passed.
+        Per edge, ``leave``: from inside the edge to its head; ``arrive``: from its tail to
+        inside; ``within``: between two inner points; ``whole``: all of it. Node-bound kerbs and
+        barriers are kept only where that node is actually passed.
         """
         a = self.net.arrays.take(edges)
-        no_barrier = np.zeros(len(edges), np.int8)
-        if mode == "whole":
-            pass
-        elif mode == "leave":
-            a = replace(a, kerb_cm=a.kerb_head_cm)
-        elif mode == "arrive":
-            a = replace(a, kerb_cm=a.kerb_tail_cm, barrier_class=no_barrier)
-        else:
-            a = replace(a, kerb_cm=np.fmin(a.kerb_head_cm, a.kerb_tail_cm), barrier_class=no_barrier)
+        m = np.broadcast_to(np.asarray(modes, dtype=object), (len(edges),))
+        kerb = np.select([m == "leave", m == "arrive", m == "within"],
+                         [a.kerb_head_cm, a.kerb_tail_cm, np.fmin(a.kerb_head_cm, a.kerb_tail_cm)], a.kerb_cm)
+        barrier = np.where((m == "arrive") | (m == "within"), 0, a.barrier_class).astype(np.int8)
+        a = replace(a, kerb_cm=kerb.astype(np.float32), barrier_class=barrier)
         return overlay.apply_at(edges, edge_cost_s(a, profile), profile)
 
     def _direct(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay) -> float:
