@@ -8,7 +8,9 @@ Lifecycle (after FixMyStreet)::
         └─────────────┴──► rejected | duplicate (of another report)
 
 Only ``confirmed``, ``planned`` and ``in_progress`` reports change routes (see :mod:`geo.overlay`),
-and only until their optional ``valid_until`` has passed (a report past it is *expired*).
+and only until their optional ``valid_until`` has passed (a report past it is *expired*). The
+public sees a report's description and photo only once a moderator accepted it (``confirmed`` or
+later, not ``rejected`` / ``duplicate``); before that, only its status, category and place.
 
 Effect on routing, per category and profile (``block`` = impassable at any severity;
 ``severity`` = impassable at severity 3, a penalty at 1–2; ``penalty`` = a penalty only, the
@@ -81,6 +83,11 @@ STATUSES: tuple[str, ...] = ("submitted", "confirmed", "planned", "in_progress",
 ACTIVE_STATUSES: frozenset[str] = frozenset({"confirmed", "planned", "in_progress"})
 #: Statuses that end a report's life.
 CLOSED_STATUSES: frozenset[str] = frozenset({"fixed", "rejected", "duplicate"})
+#: Statuses of a report still being dealt with (Open311 ``open`` unless expired).
+OPEN_STATUSES: frozenset[str] = frozenset(STATUSES) - CLOSED_STATUSES
+#: Statuses whose description and photo anyone may see (accepted by a moderator); the others
+#: (submitted, rejected, duplicate) only moderators.
+PUBLIC_STATUSES: frozenset[str] = frozenset({"confirmed", "planned", "in_progress", "fixed"})
 #: Allowed moves: current status → statuses it may go to.
 TRANSITIONS: dict[str, frozenset[str]] = {
     "submitted": frozenset({"confirmed", "rejected", "duplicate"}),
@@ -121,7 +128,9 @@ MAX_CONTACT = 200
 MAX_NOTE = 2000
 #: Largest accepted photo (bytes) and image size (pixels).
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-MAX_PHOTO_PIXELS = 50_000_000
+MAX_PHOTO_PIXELS = 24_000_000
+#: Largest id (and offset) the database can hold: a signed 64-bit integer.
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -186,9 +195,18 @@ def parse_datetime(text: str, name: str, *, end_of_day: bool = False) -> datetim
     except ValueError:
         msg = f"{name} must be an ISO 8601 date or date and time (e.g. 2025-06-30 or 2025-06-30T18:00), got {text!r}"
         raise BadRequestError(msg, field=name) from None
+    except OverflowError:  # the day after 9999-12-31
+        raise _out_of_range(name, text) from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=LOCAL_TZ)
-    return dt.astimezone(UTC).replace(tzinfo=None)
+    try:
+        return dt.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # e.g. 0001-01-01 in Prague, or 9999-12-31T23:59-05:00
+        raise _out_of_range(name, text) from None
+
+
+def _out_of_range(name: str, text: str) -> BadRequestError:
+    return BadRequestError(f"{name} is out of range (years 1–9999 in UTC), got {text!r}", field=name)
 
 
 # --------------------------------------------------------------------------- records
@@ -239,15 +257,22 @@ class Report:
         """Confirmed (or planned / in progress) and not expired."""
         return self.status in ACTIVE_STATUSES and not self.expired(now)
 
-    def photo_public(self) -> bool:
-        """Photos of rejected reports are shown to moderators only."""
-        return self.photo is not None and self.status != "rejected"
+    def content_public(self) -> bool:
+        """True once a moderator accepted the report: only then may anyone see its text and photo."""
+        return self.status in PUBLIC_STATUSES
 
-    def to_dict(self, *, now: datetime, private: bool = False,
+    def photo_public(self) -> bool:
+        """A photo anyone may see: of a confirmed (or later, not rejected / duplicate) report."""
+        return self.photo is not None and self.content_public()
+
+    def to_dict(self, *, now: datetime, private: bool = False, own: bool = False,
                 photo_url: Callable[[str], str] | None = None, history: bool = True) -> dict[str, Any]:
-        """JSON of the report; ``contact`` only when ``private`` (moderators). Text is returned as
-        stored: escaping is the job of whatever renders it as HTML."""
-        show_photo = self.photo is not None and (private or self.photo_public())
+        """JSON of the report; ``contact`` only when ``private`` (moderators); ``description`` and
+        ``photo_url`` are ``None`` for the public until the report is confirmed (``own``: the
+        submitter's copy in the answer to the submission shows them). Text is returned as stored:
+        escaping is the job of whatever renders it as HTML."""
+        show_text = private or own or self.content_public()
+        show_photo = self.photo is not None and show_text
         out: dict[str, Any] = {
             "id": self.id,
             "lat": self.lat,
@@ -255,7 +280,7 @@ class Report:
             "category": self.category,
             "category_label": dict(zip(("cs", "en"), CATEGORIES[self.category], strict=True)),
             "severity": self.severity,
-            "description": self.description,
+            "description": self.description if show_text else None,
             "status": self.status,
             "duplicate_of": self.duplicate_of,
             "valid_until": iso(self.valid_until),
@@ -341,7 +366,7 @@ class StatusChange(BaseModel):
 
     status: str
     note: str | None = Field(default=None, max_length=MAX_NOTE)
-    duplicate_of: int | None = Field(default=None, ge=1)
+    duplicate_of: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     @field_validator("status")
     @classmethod
@@ -415,11 +440,6 @@ class Photo:
 
     ext: str  # "jpg" or "png"
     data: bytes
-
-    @property
-    def content_type(self) -> str:
-        """MIME type."""
-        return "image/jpeg" if self.ext == "jpg" else "image/png"
 
 
 def check_photo(data: bytes, *, max_bytes: int = MAX_PHOTO_BYTES) -> Photo:

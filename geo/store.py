@@ -24,7 +24,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -33,6 +33,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from geo.errors import BadRequestError, DataError, NotFoundError, RateLimitError, StorageError
 from geo.reports import (
     ACTIVE_STATUSES,
+    CLOSED_STATUSES,
+    MAX_ID,
+    OPEN_STATUSES,
     Event,
     NewReport,
     Photo,
@@ -316,6 +319,7 @@ class ReportStore:
 
     def get_report(self, report_id: int) -> Report:
         """One report with its history; :class:`NotFoundError` if there is none."""
+        _known_id(report_id)
         with self._read() as conn:
             row = conn.execute(sa.select(REPORTS).where(REPORTS.c.id == report_id)).mappings().first()
             if row is None:
@@ -327,8 +331,14 @@ class ReportStore:
                      statuses: Sequence[str] | None = None, categories: Sequence[str] | None = None,
                      ids: Sequence[int] | None = None, since: datetime | None = None,
                      until: datetime | None = None, limit: int = 200, offset: int = 0,
-                     oldest_first: bool = False) -> tuple[list[Report], int]:
-        """Reports matching every given filter (newest first) and how many match in total."""
+                     oldest_first: bool = False, lifecycle: Literal["open", "closed"] | None = None,
+                     now: datetime | None = None) -> tuple[list[Report], int]:
+        """Reports matching every given filter (newest first) and how many match in total.
+        ``lifecycle``: ``open`` = not closed and not expired at ``now``; ``closed`` = fixed, rejected,
+        duplicate or expired."""
+        if not 0 <= offset <= MAX_ID:
+            msg = f"offset must be between 0 and {MAX_ID}"
+            raise BadRequestError(msg, field="offset")
         cond: list[Any] = []
         if bbox is not None:
             minlon, minlat, maxlon, maxlat = bbox
@@ -338,11 +348,17 @@ class ReportStore:
         if categories:
             cond.append(REPORTS.c.category.in_(list(categories)))
         if ids is not None:
-            cond.append(REPORTS.c.id.in_(list(ids)))
+            cond.append(REPORTS.c.id.in_([i for i in ids if 0 < i <= MAX_ID]))  # larger ones cannot exist
         if since is not None:
             cond.append(REPORTS.c.created_at >= since)
         if until is not None:
             cond.append(REPORTS.c.created_at <= until)
+        if lifecycle is not None:
+            at = now or utcnow()
+            expired = sa.and_(REPORTS.c.valid_until.is_not(None), REPORTS.c.valid_until <= at)
+            cond.append(sa.and_(REPORTS.c.status.in_(sorted(OPEN_STATUSES)), sa.not_(expired))
+                        if lifecycle == "open" else
+                        sa.or_(REPORTS.c.status.in_(sorted(CLOSED_STATUSES)), expired))
         where = sa.and_(sa.true(), *cond)
         order = REPORTS.c.id.asc() if oldest_first else REPORTS.c.id.desc()
         with self._read() as conn:
@@ -368,6 +384,10 @@ class ReportStore:
     def change_status(self, report_id: int, status: str, *, actor: str, now: datetime, note: str | None = None,
                       duplicate_of: int | None = None) -> Report:
         """Move a report along the lifecycle, record who and when, and bump the overlay counter."""
+        _known_id(report_id)
+        if duplicate_of is not None and not 0 < duplicate_of <= MAX_ID:
+            msg = f"duplicate_of: no report {duplicate_of}"
+            raise BadRequestError(msg, field="duplicate_of")
         with self._write() as conn:
             row = conn.execute(sa.select(REPORTS.c.status).where(REPORTS.c.id == report_id)
                                .with_for_update()).first()
@@ -410,17 +430,21 @@ class ReportStore:
 
     # ----------------------------------------------------------------- rate limits
 
-    def _hit(self, conn: Connection, kind: str, client: str, limit: RateLimit, now: datetime) -> None:
-        """Record one event; raise :class:`RateLimitError` (rolling it back) when over the limit."""
+    def _hit(self, conn: Connection, kind: str, client: str, limit: RateLimit, now: datetime, *,
+             what: str = "requests") -> int:
+        """Record one event (inside the caller's write transaction, so parallel requests are counted
+        one after another); returns its row id. Over the limit, raise :class:`RateLimitError`, which
+        rolls the event back."""
         start = now - timedelta(seconds=limit.window_s)
         conn.execute(RATE.delete().where(RATE.c.kind == kind, RATE.c.at < start))  # keeps the table small
-        conn.execute(RATE.insert().values(kind=kind, client=client, at=now))
+        hit = conn.execute(RATE.insert().values(kind=kind, client=client, at=now)).inserted_primary_key[0]
         in_window = sa.and_(RATE.c.kind == kind, RATE.c.client == client, RATE.c.at >= start)
         count, oldest = conn.execute(sa.select(sa.func.count(), sa.func.min(RATE.c.at)).where(in_window)).one()
         if count > limit.limit:
             retry = max(1, int((oldest + timedelta(seconds=limit.window_s) - now).total_seconds()) + 1)
-            msg = f"too many requests: at most {limit.limit} in {limit.window_s / 60:g} minutes; retry in {retry} s"
+            msg = f"too many {what}: at most {limit.limit} in {limit.window_s / 60:g} minutes; retry in {retry} s"
             raise RateLimitError(msg, retry_after_s=retry)
+        return int(hit)
 
     # ----------------------------------------------------------------- moderators
 
@@ -458,25 +482,22 @@ class ReportStore:
 
     def authenticate(self, name: str, password: str, *, client: str, now: datetime,
                      limit: RateLimit | None = None) -> Moderator | None:
-        """The moderator if the password matches; failed attempts count against ``limit`` per client."""
-        with self._read() as conn:
-            row = conn.execute(sa.select(MODERATORS).where(MODERATORS.c.name == name)).mappings().first()
-        if limit is not None:
-            start = now - timedelta(seconds=limit.window_s)
-            with self._read() as conn:
-                failures = conn.execute(sa.select(sa.func.count()).select_from(RATE).where(
-                    RATE.c.kind == "login", RATE.c.client == client, RATE.c.at >= start)).scalar() or 0
-            if failures >= limit.limit:
-                msg = f"too many failed logins; wait up to {limit.window_s / 60:g} minutes"
-                raise RateLimitError(msg, retry_after_s=int(limit.window_s))
-        ok = check_password_hash(row["password_hash"] if row is not None else _DUMMY_HASH, password)
-        if row is not None and ok and row["active"]:
-            return _moderator(row)
+        """The moderator if the password matches; failed attempts count against ``limit`` per client.
+
+        Each attempt first takes a slot of the limit in one write transaction (count and insert
+        together, so parallel guesses are counted one by one); a successful login gives it back."""
+        hit = None
         if limit is not None:
             with self._write() as conn:
-                conn.execute(RATE.delete().where(RATE.c.kind == "login",
-                                                 RATE.c.at < now - timedelta(seconds=limit.window_s)))
-                conn.execute(RATE.insert().values(kind="login", client=client, at=now))
+                hit = self._hit(conn, "login", client, limit, now, what="failed logins")
+        with self._read() as conn:
+            row = conn.execute(sa.select(MODERATORS).where(MODERATORS.c.name == name)).mappings().first()
+        ok = check_password_hash(row["password_hash"] if row is not None else _DUMMY_HASH, password)
+        if row is not None and ok and row["active"]:
+            if hit is not None:
+                with self._write() as conn:
+                    conn.execute(RATE.delete().where(RATE.c.id == hit))
+            return _moderator(row)
         return None
 
     def get_moderator(self, moderator_id: int) -> Moderator | None:
@@ -494,6 +515,13 @@ class Moderator:
     id: int
     name: str
     session_key: str
+
+
+def _known_id(report_id: int) -> None:
+    """:class:`NotFoundError` for ids no row can have (SQL integers are 64-bit)."""
+    if not 0 < report_id <= MAX_ID:
+        msg = f"no report {report_id}"
+        raise NotFoundError(msg)
 
 
 def _moderator(row: Any) -> Moderator:

@@ -12,12 +12,15 @@ from geo.errors import BadRequestError, InvalidTransitionError, PayloadTooLargeE
 from geo.reports import (
     CATEGORIES,
     EFFECTS,
+    MAX_ID,
+    MAX_PHOTO_PIXELS,
     PENALTY_S,
     STATUSES,
     TRANSITIONS,
     Effect,
     NewReport,
     Report,
+    StatusChange,
     check_photo,
     check_transition,
     effect,
@@ -155,6 +158,30 @@ def test_valid_until_dates_are_local_and_inclusive() -> None:
     assert parse_datetime("2025-06-30T18:00:00+01:00", "x") == datetime(2025, 6, 30, 17, 0)
 
 
+@pytest.mark.parametrize(("text", "end_of_day"), [
+    ("0001-01-01", False), ("0001-01-01T00:00", False), ("9999-12-31T23:59:59-05:00", False),
+    ("9999-12-31", True),
+])
+def test_dates_at_the_ends_of_the_calendar_are_bad_requests(text: str, end_of_day: bool) -> None:
+    with pytest.raises(BadRequestError, match="out of range") as err:
+        parse_datetime(text, "start_date", end_of_day=end_of_day)
+    assert err.value.details["field"] == "start_date"
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01T00:00", "0001-01-01T00:00Z"])
+def test_extreme_valid_until_is_refused(value: str) -> None:
+    with pytest.raises(BadRequestError) as err:
+        parse_report({**OK, "valid_until": value}, now=NOW)
+    assert err.value.details["field"] == "valid_until"
+
+
+def test_duplicate_of_must_fit_a_database_id() -> None:
+    assert validate(StatusChange, {"status": "duplicate", "duplicate_of": MAX_ID}).duplicate_of == 2**63 - 1
+    with pytest.raises(BadRequestError) as err:
+        validate(StatusChange, {"status": "duplicate", "duplicate_of": 100000000000000000000000})
+    assert err.value.details["field"] == "duplicate_of"
+
+
 def test_utcnow_is_naive_utc() -> None:
     assert utcnow().tzinfo is None
     assert abs(utcnow() - datetime.now(UTC).replace(tzinfo=None)) < timedelta(seconds=5)
@@ -176,13 +203,29 @@ def test_report_expiry_and_routing_activity() -> None:
     assert r.to_dict(now=NOW, private=True)["contact"] == "a@b"
 
 
+@pytest.mark.parametrize(("status", "public"), [
+    ("submitted", False), ("confirmed", True), ("planned", True), ("in_progress", True), ("fixed", True),
+    ("rejected", False), ("duplicate", False),
+])
+def test_text_and_photo_are_public_only_after_confirmation(status: str, public: bool) -> None:
+    r = Report(id=1, lat=0, lon=0, category="steps", severity=3, description="schody", contact=None,
+               photo="p.png", valid_until=None, status=status, duplicate_of=None, source="web", created_at=NOW,
+               updated_at=NOW)
+    assert r.content_public() is public and r.photo_public() is public
+    shown = r.to_dict(now=NOW, photo_url=lambda n: f"/p/{n}")
+    assert shown["status"] == status and shown["category"] == "steps"
+    assert (shown["description"], shown["photo_url"]) == (("schody", "/p/p.png") if public else (None, None))
+    mod = r.to_dict(now=NOW, private=True, photo_url=lambda n: f"/p/{n}")
+    assert (mod["description"], mod["photo_url"]) == ("schody", "/p/p.png")
+
+
 # --------------------------------------------------------------------------- photos
 
 
 def test_png_and_jpeg_are_recognised_by_content() -> None:
     assert check_photo(image_bytes("PNG")).ext == "png"
     jpg = check_photo(image_bytes("JPEG"))
-    assert jpg.ext == "jpg" and jpg.content_type == "image/jpeg"
+    assert jpg.ext == "jpg"
     assert Image.open(io.BytesIO(jpg.data)).size == (40, 30)
 
 
@@ -207,6 +250,14 @@ def test_truncated_png_is_rejected() -> None:
 def test_oversized_photo_is_413() -> None:
     with pytest.raises(PayloadTooLargeError):
         check_photo(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000, max_bytes=1000)
+
+
+def test_photos_over_24_megapixels_are_413() -> None:
+    assert MAX_PHOTO_PIXELS == 24_000_000
+    buf = io.BytesIO()
+    Image.new("1", (5000, 5000)).save(buf, "PNG")  # 25 MP, a few kB
+    with pytest.raises(PayloadTooLargeError, match="24 MP"):
+        check_photo(buf.getvalue())
 
 
 def test_exif_is_removed_but_orientation_applied() -> None:

@@ -17,6 +17,7 @@ from geo.network import Network
 from geo.profiles import PROFILES
 from geo.reports import utcnow
 from geo.routing import Router
+from webmap.reporting import current_store
 
 A = (24.9402, 60.1688)
 B = (24.9510, 60.1730)
@@ -67,7 +68,7 @@ def move(client: Any, headers: dict[str, str], rid: int, status: str, **extra: A
 # --------------------------------------------------------------------------- submitting
 
 
-def test_submit_json_gives_201_with_id_and_status(make_reports_app: Any) -> None:
+def test_submit_json_gives_201_with_id_and_status(make_reports_app: Any, login: Any) -> None:
     app = make_reports_app()
     client = app.test_client()
     r = submit(client, 24.945, 60.17, category="broken_lift", severity=2, description="Výtah nejede",
@@ -76,22 +77,30 @@ def test_submit_json_gives_201_with_id_and_status(make_reports_app: Any) -> None
     body = r.get_json()
     assert body["status"] == "submitted" and isinstance(body["id"], int)
     assert r.headers["Location"].endswith(f"/api/reports/{body['id']}")
+    assert body["description"] == "Výtah nejede"  # the submitter's own copy
     one = client.get(f"/api/reports/{body['id']}").get_json()
-    assert one["description"] == "Výtah nejede" and one["category"] == "broken_lift" and one["severity"] == 2
+    assert one["category"] == "broken_lift" and one["severity"] == 2 and one["status"] == "submitted"
+    assert one["description"] is None and one["photo_url"] is None  # not public before moderation
     assert [h["to"] for h in one["history"]] == ["submitted"] and one["history"][0]["at"].endswith("Z")
     assert "contact" not in one  # contact is private
     assert one["affects_routing"] is False
+    headers = login(app, client)
+    assert move(client, headers, body["id"], "confirmed").status_code == 200
+    public = app.test_client().get(f"/api/reports/{body['id']}").get_json()
+    assert public["description"] == "Výtah nejede" and "contact" not in public
 
 
-def test_submit_form_with_a_png_named_jpg(make_reports_app: Any) -> None:
-    client = make_reports_app().test_client()
+def test_submit_form_with_a_png_named_jpg(make_reports_app: Any, login: Any) -> None:
+    app = make_reports_app()
+    client = app.test_client()
     data = {"lat": "60.17", "lon": "24.945", "category": "obstacle", "severity": "2",
             "photo": (io.BytesIO(png_bytes()), "IMG_0001.jpg", "image/jpeg")}
     r = client.post("/api/reports", data=data, content_type="multipart/form-data")
     assert r.status_code == 201, r.get_json()
     url = r.get_json()["photo_url"]
     assert url.endswith(".png")  # type by content, name generated
-    photo = client.get(url)
+    move(client, login(app, client), r.get_json()["id"], "confirmed")
+    photo = app.test_client().get(url)
     assert photo.status_code == 200 and photo.mimetype == "image/png"
     assert photo.headers["X-Content-Type-Options"] == "nosniff"
     assert Image.open(io.BytesIO(photo.data)).size == (32, 24)
@@ -148,10 +157,13 @@ def test_bodies_that_are_not_objects_or_not_forms(make_reports_app: Any) -> None
     assert r.status_code == 415 and r.get_json()["error"] == "unsupported_media_type"
 
 
-def test_script_in_the_description_is_stored_and_returned_verbatim(make_reports_app: Any) -> None:
-    client = make_reports_app().test_client()
+def test_script_in_the_description_is_stored_and_returned_verbatim(make_reports_app: Any, login: Any) -> None:
+    app = make_reports_app()
+    client = app.test_client()
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)> & \u2028'
     rid = submit(client, 24.945, 60.17, description=evil).get_json()["id"]
+    move(client, login(app, client), rid, "confirmed")
+    client = app.test_client()  # the public
     one = client.get(f"/api/reports/{rid}")
     assert one.mimetype == "application/json" and one.headers["X-Content-Type-Options"] == "nosniff"
     assert one.get_json()["description"] == evil
@@ -165,7 +177,33 @@ def test_honeypot_looks_accepted_but_stores_nothing(make_reports_app: Any) -> No
     client = app.test_client()
     r = submit(client, 24.945, 60.17, website="http://spam.example")
     assert r.status_code == 201 and r.get_json() == {"id": None, "status": "submitted"}
-    assert client.get("/api/reports").get_json()["total"] == 0
+    with app.app_context():
+        assert current_store().list_reports()[1] == 0
+
+
+def test_honeypot_hits_count_against_the_rate_limit(make_reports_app: Any) -> None:
+    client = make_reports_app(REPORTS_RATE_LIMIT=2).test_client()
+    for _ in range(3):  # the bot never learns it was caught or limited
+        r = submit(client, 24.945, 60.17, website="http://spam.example")
+        assert r.status_code == 201 and r.get_json() == {"id": None, "status": "submitted"}
+    r = submit(client, 24.945, 60.17)
+    assert r.status_code == 429 and r.get_json()["error"] == "rate_limited"
+
+
+def test_submissions_with_refused_photos_count_against_the_rate_limit(make_reports_app: Any) -> None:
+    client = make_reports_app(REPORTS_RATE_LIMIT=2).test_client()
+
+    def with_photo(payload: bytes) -> Any:
+        data = {"lat": "60.17", "lon": "24.945", "category": "obstacle", "severity": "2",
+                "photo": (io.BytesIO(payload), "x.png", "image/png")}
+        return client.post("/api/reports", data=data, content_type="multipart/form-data")
+
+    assert with_photo(b"\x89PNG\r\n\x1a\n" + b"garbage" * 30).status_code == 400
+    assert with_photo(png_bytes()).status_code == 201
+    # over the limit: refused before the photo is even decoded
+    r = with_photo(b"\x89PNG\r\n\x1a\n" + b"garbage" * 30)
+    assert r.status_code == 429 and r.get_json()["error"] == "rate_limited"
+    assert submit(client, 24.945, 60.17).status_code == 429
 
 
 def test_submissions_are_rate_limited_per_client_across_workers(make_reports_app: Any, tmp_path: Path) -> None:
@@ -181,7 +219,8 @@ def test_submissions_are_rate_limited_per_client_across_workers(make_reports_app
     other_ip = one.post("/api/reports", json={"lat": 60.17, "lon": 24.945, "category": "steps", "severity": 1},
                         environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert other_ip.status_code == 201
-    assert one.get("/api/reports").get_json()["total"] == 4
+    with one.application.app_context():
+        assert current_store().list_reports()[1] == 4
 
 
 def test_list_filters(make_reports_app: Any, login: Any) -> None:
@@ -203,9 +242,67 @@ def test_list_filters(make_reports_app: Any, login: Any) -> None:
     assert ids("category=steps") == [a]
     assert ids("bbox=24.948,60.171,24.952,60.173") == [b]
     assert ids("limit=1&offset=1") == [a]
-    for bad in ("status=open", "category=pothole", "bbox=1,2,3", "bbox=24.96,60,24.95,61", "limit=0"):
+    for bad in ("status=open", "category=pothole", "bbox=1,2,3", "bbox=24.96,60,24.95,61", "limit=0",
+                "offset=-1", "offset=100000000000000000000000"):
         r = client.get(f"/api/reports?{bad}")
         assert r.status_code == 400 and r.get_json()["error"] == "bad_request", bad
+    assert ids(f"offset={2**63 - 1}") == []
+
+
+def test_the_public_list_shows_moderated_reports_only(make_reports_app: Any, login: Any) -> None:
+    app = make_reports_app()
+    client = app.test_client()
+    rid = {s: submit(client, 24.945, 60.17, description=s).get_json()["id"]
+           for s in ("submitted", "confirmed", "planned", "in_progress", "fixed", "rejected", "duplicate")}
+    headers = login(app, client)
+    for status, path in (("confirmed", ["confirmed"]), ("planned", ["confirmed", "planned"]),
+                         ("in_progress", ["confirmed", "in_progress"]),
+                         ("fixed", ["confirmed", "in_progress", "fixed"]), ("rejected", ["rejected"])):
+        for step in path:
+            assert move(client, headers, rid[status], step).status_code == 200
+    assert move(client, headers, rid["duplicate"], "duplicate", duplicate_of=rid["confirmed"]).status_code == 200
+    public = app.test_client()
+
+    def listed(c: Any, query: str = "") -> set[str]:
+        r = c.get(f"/api/reports?{query}")
+        assert r.status_code == 200, r.get_json()
+        return {f["properties"]["description"] for f in r.get_json()["features"]}
+
+    assert listed(public) == {"confirmed", "planned", "in_progress", "fixed"}
+    assert public.get("/api/reports").get_json()["total"] == 4
+    assert listed(public, "status=fixed,planned") == {"fixed", "planned"}
+    for hidden in ("submitted", "rejected", "duplicate", "confirmed,submitted"):
+        r = public.get(f"/api/reports?status={hidden}")
+        assert r.status_code == 401 and r.get_json()["error"] == "auth_required", hidden
+    assert listed(client) == set(rid)  # a signed-in moderator sees everything
+    assert listed(client, "status=submitted,rejected") == {"submitted", "rejected"}
+    for status, shown in (("submitted", False), ("rejected", False), ("duplicate", False), ("planned", True)):
+        one = public.get(f"/api/reports/{rid[status]}").get_json()
+        assert one["status"] == status and one["category"] == "steps"
+        assert (one["description"] == status) is shown
+
+
+def test_ids_and_offsets_beyond_64_bits_are_not_errors(make_reports_app: Any, login: Any) -> None:
+    app = make_reports_app()
+    client = app.test_client()
+    rid = submit(client, 24.945, 60.17).get_json()["id"]
+    huge = 100000000000000000000000
+    for url in (f"/api/reports/{huge}", f"/api/reports/{2**63}"):
+        r = client.get(url)
+        assert r.status_code == 404 and r.get_json()["error"] == "not_found", url
+    headers = login(app, client)
+    r = move(client, headers, huge, "confirmed")
+    assert r.status_code == 404 and r.get_json()["error"] == "not_found"
+    r = move(client, headers, rid, "duplicate", duplicate_of=huge)
+    assert r.status_code == 400 and r.get_json()["field"] == "duplicate_of"
+    assert client.get(f"/api/reports/{rid}").get_json()["status"] == "submitted"
+
+
+@pytest.mark.parametrize("valid_until", ["9999-12-31", "0001-01-01T00:00", "9999-12-31T23:59:59-05:00"])
+def test_extreme_valid_until_dates_are_400(make_reports_app: Any, valid_until: str) -> None:
+    client = make_reports_app().test_client()
+    r = submit(client, 24.945, 60.17, valid_until=valid_until)
+    assert r.status_code == 400 and r.get_json()["field"] == "valid_until"
 
 
 # --------------------------------------------------------------------------- moderation
@@ -240,8 +337,6 @@ def test_a_logged_in_moderator_still_needs_the_csrf_header(make_reports_app: Any
 
 
 def test_login_is_json_only_and_ends_when_the_account_changes(make_reports_app: Any, login: Any) -> None:
-    from webmap.reporting import current_store
-
     app = make_reports_app()
     client = app.test_client()
     assert client.post("/api/auth/login", data={"name": "x", "password": "y"}).status_code == 415
@@ -294,6 +389,30 @@ def test_the_queue_lists_submitted_reports_oldest_first_with_contact(make_report
     props = queue["features"][0]["properties"]
     assert props["contact"] == "a@example.cz" and props["history"][0]["to"] == "submitted"
     assert [f["id"] for f in client.get("/api/moderation/queue?status=rejected").get_json()["features"]] == [second]
+
+
+@pytest.mark.parametrize(("path", "public"), [
+    ([], False), (["rejected"], False), (["duplicate"], False), (["confirmed"], True),
+    (["confirmed", "planned"], True), (["confirmed", "in_progress", "fixed"], True),
+])
+def test_photos_are_public_only_once_confirmed(make_reports_app: Any, login: Any, path: list[str],
+                                               public: bool) -> None:
+    app = make_reports_app()
+    client = app.test_client()
+    original = submit(client, 24.945, 60.17).get_json()["id"]
+    data = {"lat": "60.17", "lon": "24.945", "category": "other", "severity": "1",
+            "photo": (io.BytesIO(png_bytes()), "x.png")}
+    body = client.post("/api/reports", data=data, content_type="multipart/form-data").get_json()
+    headers = login(app, client)
+    for status in path:
+        extra = {"duplicate_of": original} if status == "duplicate" else {}
+        assert move(client, headers, body["id"], status, **extra).status_code == 200
+    assert client.get(body["photo_url"]).status_code == 200  # moderators always
+    anonymous = app.test_client()
+    assert anonymous.get(body["photo_url"]).status_code == (200 if public else 404)
+    assert (anonymous.get(f"/api/reports/{body['id']}").get_json()["photo_url"] == body["photo_url"]) is public
+    media = anonymous.get(f"/open311/v2/requests/{body['id']}.json").get_json()[0]["media_url"]
+    assert media.endswith(body["photo_url"]) if public else media == ""
 
 
 def test_photos_of_rejected_reports_are_for_moderators_only(make_reports_app: Any, login: Any) -> None:

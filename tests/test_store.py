@@ -165,6 +165,43 @@ def test_concurrent_moderators_cannot_both_move_a_report(store: ReportStore, tmp
     other.close()
 
 
+HUGE = 100000000000000000000000  # beyond SQLite's 64-bit integers
+
+
+def test_ids_beyond_64_bits_are_unknown_not_a_crash(store: ReportStore) -> None:
+    a = store.add_report(new(), source="web", client="c", now=T0)
+    with pytest.raises(NotFoundError):
+        store.get_report(HUGE)
+    with pytest.raises(NotFoundError):
+        store.change_status(HUGE, "confirmed", actor="m", now=T0)
+    with pytest.raises(BadRequestError, match="no report"):
+        store.change_status(a.id, "duplicate", actor="m", now=T0, duplicate_of=HUGE)
+    assert store.list_reports(ids=[HUGE, a.id]) == ([store.get_report(a.id)], 1)
+    assert store.list_reports(ids=[HUGE]) == ([], 0)
+    with pytest.raises(BadRequestError, match="offset"):
+        store.list_reports(offset=HUGE)
+    assert store.get_report(a.id).status == "submitted"
+
+
+def test_open_and_closed_are_filtered_in_the_query(store: ReportStore) -> None:
+    now = T0 + timedelta(hours=1)
+    ids = {}
+    for key, valid in [("new", None), ("open", None), ("expired", T0 + timedelta(minutes=30)),
+                       ("later", T0 + timedelta(hours=2)), ("fixed", None), ("rejected", None)]:
+        ids[key] = store.add_report(new(valid_until=valid), source="web", client="c", now=T0).id
+    for key in ("open", "expired", "later", "fixed"):
+        store.change_status(ids[key], "confirmed", actor="m", now=T0)
+    store.change_status(ids["fixed"], "in_progress", actor="m", now=T0)
+    store.change_status(ids["fixed"], "fixed", actor="m", now=T0)
+    store.change_status(ids["rejected"], "rejected", actor="m", now=T0)
+    opened, n_open = store.list_reports(lifecycle="open", now=now, oldest_first=True)
+    assert [r.id for r in opened] == [ids["new"], ids["open"], ids["later"]] and n_open == 3
+    closed, n_closed = store.list_reports(lifecycle="closed", now=now, oldest_first=True)
+    assert [r.id for r in closed] == [ids["expired"], ids["fixed"], ids["rejected"]] and n_closed == 3
+    # the filter runs before the limit
+    assert [r.id for r in store.list_reports(lifecycle="closed", now=now, limit=1)[0]] == [ids["rejected"]]
+
+
 def test_filters(store: ReportStore) -> None:
     a = store.add_report(new(lat=60.17, lon=24.94, category="steps"), source="web", client="c", now=T0)
     b = store.add_report(new(lat=60.18, lon=24.96, category="obstacle"), source="web", client="c", now=T0)
@@ -249,6 +286,40 @@ def test_failed_logins_are_rate_limited(store: ReportStore) -> None:
     assert store.authenticate("alice", "correct horse", client="y", now=T0, limit=limit) is not None
     later = T0 + timedelta(seconds=901)
     assert store.authenticate("alice", "correct horse", client="x", now=later, limit=limit) is not None
+
+
+def test_parallel_failed_logins_cannot_pass_the_limit_together(store: ReportStore, tmp_path: Path) -> None:
+    store.create_moderator("alice", "correct horse", now=T0)
+    limit = RateLimit(limit=3, window_s=900)
+    workers = [ReportStore(store.url, photo_dir=tmp_path / "photos") for _ in range(8)]
+    results: list[str] = []
+    barrier = threading.Barrier(len(workers))
+
+    def guess(s: ReportStore) -> None:
+        barrier.wait()
+        try:
+            results.append("ok" if s.authenticate("alice", "guess", client="x", now=T0, limit=limit) else "wrong")
+        except RateLimitError:
+            results.append("limited")
+
+    threads = [threading.Thread(target=guess, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for w in workers:
+        w.close()
+    assert sorted(results) == ["limited"] * 5 + ["wrong"] * 3
+    with pytest.raises(RateLimitError):
+        store.authenticate("alice", "correct horse", client="x", now=T0, limit=limit)
+
+
+def test_a_successful_login_does_not_count_against_the_limit(store: ReportStore) -> None:
+    store.create_moderator("alice", "correct horse", now=T0)
+    limit = RateLimit(limit=2, window_s=900)
+    for _ in range(5):
+        assert store.authenticate("alice", "correct horse", client="x", now=T0, limit=limit) is not None
+    assert store.authenticate("alice", "guess", client="x", now=T0, limit=limit) is None
 
 
 def test_schema_and_queries_compile_for_postgresql() -> None:

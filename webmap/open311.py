@@ -8,8 +8,12 @@
   (JPEG/PNG). No ``api_key`` is needed (submissions are rate-limited per client); ``media_url`` and
   ``address_string`` are not supported (we never fetch remote URLs nor geocode). Answers 201.
 * ``GET requests.json`` — filters ``service_request_id`` (comma list), ``service_code``,
-  ``status`` (open / closed), ``start_date``, ``end_date``; by default the last 90 days, at most 1000.
+  ``status`` (open / closed), ``start_date``, ``end_date`` (a bare date includes that whole day);
+  by default the last 90 days, at most 1000 (newest first; every filter applies before that limit).
 * ``GET requests/ID.json`` — one request (in a one-element list, as the standard says).
+
+Like ``/api/reports``, a request's ``description`` and ``media_url`` are empty for the public until a
+moderator confirms it (and stay empty if it is rejected or a duplicate); moderators see them.
 
 Statuses: submitted, confirmed, planned and in_progress are ``open``; fixed, rejected, duplicate
 and expired (past ``valid_until``) are ``closed``; the detailed status is in ``status_notes`` and
@@ -18,16 +22,17 @@ and expired (past ``valid_until``) are ``closed``; the detailed status is in ``s
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from geo.errors import BadRequestError, GeoError, NotFoundError, RateLimitError
-from geo.reports import CATEGORIES, CLOSED_STATUSES, SEVERITIES, Report, iso, parse_datetime, utcnow
+from geo.reports import CATEGORIES, CLOSED_STATUSES, MAX_ID, SEVERITIES, Report, iso, parse_datetime, utcnow
 from webmap.reporting import current_store, read_body, submit
+from webmap.reports_api import current_moderator
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 DEFAULT_DAYS = 90
@@ -83,15 +88,18 @@ def service_definition(code: str) -> ResponseReturnValue:
 # --------------------------------------------------------------------------- requests
 
 
-def _request(r: Report, now: Any) -> dict[str, Any]:
+def _request(r: Report, now: datetime, *, private: bool) -> dict[str, Any]:
+    """A report as an Open311 request; before confirmation the public gets no description or media."""
     closed = r.status in CLOSED_STATUSES or r.expired(now)
     last_note = next((e.note for e in reversed(r.history) if e.note), None)
     notes = "expired" if r.expired(now) and r.status not in CLOSED_STATUSES else r.status
-    media = url_for("reports.photo", name=r.photo, _external=True) if r.photo and r.photo_public() else ""
+    show = private or r.content_public()
+    media = url_for("reports.photo", name=r.photo, _external=True) if r.photo and show else ""
     return {
         "service_request_id": str(r.id), "status": "closed" if closed else "open",
         "status_notes": f"{notes}: {last_note}" if last_note else notes,
-        "service_name": CATEGORIES[r.category][0], "service_code": r.category, "description": r.description,
+        "service_name": CATEGORIES[r.category][0], "service_code": r.category,
+        "description": r.description if show else "",
         "agency_responsible": current_app.config["OPEN311_AGENCY"], "service_notice": "",
         "requested_datetime": iso(r.created_at), "updated_datetime": iso(r.updated_at),
         "expected_datetime": iso(r.valid_until), "address": "", "address_id": "", "zipcode": "",
@@ -140,8 +148,10 @@ def list_requests() -> ResponseReturnValue:
         try:
             ids = [int(x) for x in args["service_request_id"].split(",") if x.strip()]
         except ValueError:
-            msg = "service_request_id must be a comma-separated list of numbers"
-            raise BadRequestError(msg, field="service_request_id") from None
+            ids = [0]
+        if not all(1 <= i <= MAX_ID for i in ids):
+            msg = f"service_request_id must be a comma-separated list of request ids (1 to {MAX_ID})"
+            raise BadRequestError(msg, field="service_request_id")
     codes = [c for c in args.get("service_code", "").split(",") if c]
     bad = [c for c in codes if c not in CATEGORIES]
     if bad:
@@ -151,20 +161,22 @@ def list_requests() -> ResponseReturnValue:
     if wanted - {"open", "closed"}:
         msg = "status must be open, closed or both"
         raise BadRequestError(msg, field="status")
+    lifecycle: Literal["open", "closed"] | None = None
+    if len(wanted) == 1:
+        lifecycle = "open" if "open" in wanted else "closed"
     now = utcnow()
     start = parse_datetime(args["start_date"], "start_date") if args.get("start_date") else None
-    end = parse_datetime(args["end_date"], "end_date") if args.get("end_date") else None
+    end = parse_datetime(args["end_date"], "end_date", end_of_day=True) if args.get("end_date") else None
     if start is None and end is None and ids is None:
         start = now - timedelta(days=DEFAULT_DAYS)
     reports, _ = current_store().list_reports(ids=ids, categories=codes or None, since=start, until=end,
-                                              limit=MAX_REQUESTS)
-    out = [_request(r, now) for r in reports]
-    if wanted:
-        out = [x for x in out if x["status"] in wanted]
-    return jsonify(out)
+                                              lifecycle=lifecycle, now=now, limit=MAX_REQUESTS)
+    private = current_moderator() is not None
+    return jsonify([_request(r, now, private=private) for r in reports])
 
 
 @bp.get("/requests/<int:request_id>.json")
 def get_request(request_id: int) -> ResponseReturnValue:
-    """One service request."""
-    return jsonify([_request(current_store().get_report(request_id), utcnow())])
+    """One service request (its description and media only once confirmed, or for moderators)."""
+    report = current_store().get_report(request_id)
+    return jsonify([_request(report, utcnow(), private=current_moderator() is not None)])

@@ -21,6 +21,7 @@ import hmac
 import logging
 import math
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,13 @@ from flask import Flask, current_app, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from geo.errors import BadRequestError, OutsideAreaError, PayloadTooLargeError, UnsupportedMediaTypeError
+from geo.errors import (
+    BadRequestError,
+    OutsideAreaError,
+    PayloadTooLargeError,
+    RateLimitError,
+    UnsupportedMediaTypeError,
+)
 from geo.overlay import OverlayProvider, ReportsView
 from geo.reports import MAX_PHOTO_BYTES, Photo, Report, check_photo, parse_report, utcnow
 from geo.store import RateLimit, ReportStore
@@ -141,15 +148,26 @@ def check_in_area(lon: float, lat: float) -> None:
         raise OutsideAreaError(msg, field="lat")
 
 
+def submission_limit() -> RateLimit:
+    """The per-client submission limit of the app's settings."""
+    cfg = current_app.config
+    return RateLimit(int(cfg["REPORTS_RATE_LIMIT"]), float(cfg["REPORTS_RATE_WINDOW_S"]))
+
+
 def submit(data: dict[str, Any], photo_bytes: bytes | None, *, source: str) -> Report | None:
-    """Validate and store one submission; ``None`` when the honeypot caught a bot (nothing stored)."""
+    """Validate and store one submission; ``None`` when the honeypot caught a bot (nothing stored).
+
+    Every submission that passes the cheap field checks is counted against the client's rate limit
+    before its photo is decoded, so refused photos count and an over-limit client costs no decoding.
+    Honeypot hits count too, but the bot always gets the same fake success."""
+    store, now = current_store(), utcnow()
     if is_bot(data):
         log.info("honeypot: discarded a %s submission", source)
+        with suppress(RateLimitError):
+            store.count_submission(client=client_key(), now=now, limit=submission_limit())
         return None
-    now = utcnow()
     new = parse_report(data, now=now)
     check_in_area(new.lon, new.lat)
+    store.count_submission(client=client_key(), now=now, limit=submission_limit())
     photo: Photo | None = check_photo(photo_bytes) if photo_bytes is not None else None
-    cfg = current_app.config
-    limit = RateLimit(int(cfg["REPORTS_RATE_LIMIT"]), float(cfg["REPORTS_RATE_WINDOW_S"]))
-    return current_store().add_report(new, source=source, client=client_key(), now=now, limit=limit, photo=photo)
+    return store.add_report(new, source=source, client=client_key(), now=now, photo=photo)

@@ -24,7 +24,9 @@ from geo.errors import AuthRequiredError, ForbiddenError, NotFoundError, RateLim
 from geo.reports import (
     CATEGORIES,
     EFFECTS,
+    MAX_ID,
     PENALTY_S,
+    PUBLIC_STATUSES,
     SEVERITIES,
     STATUSES,
     TRANSITIONS,
@@ -116,7 +118,7 @@ class ReportQuery(BaseModel):
     status: list[str] | None = None
     category: list[str] | None = None
     limit: int = Field(default=200, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
 
     @field_validator("bbox", mode="before")
     @classmethod
@@ -179,20 +181,30 @@ def create_report() -> ResponseReturnValue:
     report = submit(data, photo, source="web")
     if report is None:  # honeypot: looks accepted, nothing stored
         return jsonify({"id": None, "status": "submitted"}), 201
-    body = report.to_dict(now=utcnow(), photo_url=photo_url)
+    body = report.to_dict(now=utcnow(), own=True, photo_url=photo_url)
     return jsonify(body), 201, {"Location": url_for(".get_report", report_id=report.id)}
 
 
 @bp.get("/reports")
 def list_reports() -> ResponseReturnValue:
-    """Reports as GeoJSON, filtered by ``bbox``, ``status`` and ``category``; newest first."""
+    """Reports as GeoJSON, filtered by ``bbox``, ``status`` and ``category``; newest first. The public
+    gets only moderated reports (:data:`PUBLIC_STATUSES`, the default); other statuses need a login."""
     query = validate(ReportQuery, request.args.to_dict())
-    return jsonify(_collection(query, private=current_moderator() is not None))
+    private = current_moderator() is not None
+    if not private:
+        hidden = [s for s in query.status or [] if s not in PUBLIC_STATUSES]
+        if hidden:
+            msg = (f"{hidden[0]} reports are listed for moderators only (log in); the public list has "
+                   + ", ".join(s for s in STATUSES if s in PUBLIC_STATUSES))
+            raise AuthRequiredError(msg, field="status")
+        query.status = query.status or [s for s in STATUSES if s in PUBLIC_STATUSES]
+    return jsonify(_collection(query, private=private))
 
 
 @bp.get("/reports/<int:report_id>")
 def get_report(report_id: int) -> ResponseReturnValue:
-    """One report with its history (moderators also see the contact and who changed it)."""
+    """One report with its history (moderators also see the contact and who changed it); before
+    confirmation the public sees its status, category and place but not its description or photo."""
     report = current_store().get_report(report_id)
     return jsonify(report.to_dict(now=utcnow(), private=current_moderator() is not None, photo_url=photo_url))
 
@@ -214,7 +226,7 @@ def reports_meta() -> ResponseReturnValue:
 
 @bp.get("/reports/photos/<name>")
 def photo(name: str) -> ResponseReturnValue:
-    """A report photo (photos of rejected reports only for moderators)."""
+    """A report photo: public once the report is confirmed (not rejected / duplicate), else moderators only."""
     report = current_store().find_photo(name) if _PHOTO_NAME.match(name) else None
     if report is None or not (report.photo_public() or current_moderator() is not None):
         msg = "no such photo"
