@@ -168,14 +168,16 @@ def test_plan_a_route_with_the_keyboard_only(watched: Watched) -> None:
     _tab_until(page, "from-input")
     assert _focus_is_visible(page)
     page.keyboard.type("Mannerheimintie 6")
-    page.wait_for_selector("#from-list:not([hidden]) [role=option]")
+    page.wait_for_selector("#from-list:not([hidden]) #from-opt-0")
+    page.wait_for_timeout(300)  # let the last keystroke's search settle
     page.keyboard.press("ArrowDown")
     assert page.get_attribute("#from-input", "aria-activedescendant") == "from-opt-0"
     page.keyboard.press("Enter")
     assert page.get_attribute("#from-input", "aria-expanded") == "false"
     _tab_until(page, "to-input")
     page.keyboard.type("Kaisaniemenkatu")
-    page.wait_for_selector("#to-list:not([hidden]) [role=option]")
+    page.wait_for_selector("#to-list:not([hidden]) #to-opt-0")
+    page.wait_for_timeout(300)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     _tab_until(page, "profile")

@@ -357,6 +357,7 @@
       }
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      input.removeAttribute("aria-activedescendant");
       active = -1;
     }
     async function search() {
