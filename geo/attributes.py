@@ -50,6 +50,8 @@ _SURFACE_TO_CLASS: dict[str, str] = {
         "unpaved_loose",
     ),
 }
+#: Surface values of the ``unpaved_loose`` class (gravel, sand, grass …).
+LOOSE_SURFACES: frozenset[str] = frozenset(v for v, c in _SURFACE_TO_CLASS.items() if c == "unpaved_loose")
 #: Every surface value we recognise; an edge stores the index into this tuple (0 = unknown).
 SURFACE_VALUES: tuple[str, ...] = ("unknown", *sorted(_SURFACE_TO_CLASS))
 SURFACE_CODE: dict[str, int] = {s: i for i, s in enumerate(SURFACE_VALUES)}

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geo import settings
-from geo.attributes import SMOOTHNESS
+from geo.attributes import LOOSE_SURFACES, SMOOTHNESS
 from geo.network import Network
 
 #: Barrier categories produced here (a subset of the report categories, plus ``inaccessible_way``).
@@ -39,8 +39,7 @@ CATEGORIES: tuple[str, ...] = ("steps", "high_kerb", "steep_slope", "narrow_pass
 MAX_INCLINE_PCT = 8.33
 MIN_WIDTH_M = 0.9
 MAX_KERB_CM = 3.0
-_LOOSE = frozenset({"gravel", "pebblestone", "sand", "grass", "mud", "dirt", "earth", "ground", "woodchips",
-                    "rock", "rocks", "snow", "ice", "salt", "grass_paver", "stepping_stones", "shells"})
+_LOOSE = LOOSE_SURFACES
 _IMPASSABLE_SURFACE = frozenset({"sand", "mud", "rock", "rocks", "stepping_stones"})
 COLUMNS: tuple[str, ...] = ("barrier_id", "category", "severity", "reason", "element", "element_id", "osm_way_id",
                             "value")

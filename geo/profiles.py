@@ -17,14 +17,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from geo.attributes import SMOOTHNESS, SURFACE_CLASSES, SURFACE_VALUES
+from geo.attributes import LOOSE_SURFACES, SMOOTHNESS, SURFACE_CLASSES, SURFACE_VALUES
 from geo.errors import BadRequestError, UnknownProfileError
 from geo.network import EdgeArrays
 
 StepsRule = Literal["ramp_wheelchair", "ramp_stroller", "allowed"]
 
-_LOOSE = frozenset({"gravel", "pebblestone", "sand", "grass", "mud", "dirt", "earth", "ground", "woodchips",
-                    "rock", "rocks", "snow", "ice", "salt", "grass_paver", "stepping_stones", "shells"})
+_LOOSE = LOOSE_SURFACES
 
 
 #: Limits a request may override, with their allowed ranges.
