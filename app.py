@@ -79,7 +79,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _spec(args: argparse.Namespace):
-    from geo.pipeline import SourceSpec
+    from geo.network.pipeline import SourceSpec
 
     if args.osm_file is not None:
         return SourceSpec.file(args.osm_file)
@@ -89,7 +89,7 @@ def _spec(args: argparse.Namespace):
 
 
 def _network(args: argparse.Namespace):
-    from geo.pipeline import load_or_build
+    from geo.network.pipeline import load_or_build
 
     cache_dir = args.cache_dir or settings.default_cache_dir()
     return load_or_build(_spec(args), dem=args.dem, cache_dir=cache_dir, rebuild=args.rebuild,
@@ -138,10 +138,10 @@ def info(args: argparse.Namespace) -> int:
 @_command("import-flats")
 def import_flats(args: argparse.Namespace) -> int:
     """Validate, match and store a flat registry; print one line per row."""
-    from geo.addresses import address_index
     from geo.errors import DataError
-    from geo.flats import import_flats as run_import
-    from geo.layers import read_flats
+    from geo.layers.addresses import address_index
+    from geo.layers.flats_import import import_flats as run_import
+    from geo.layers.schemas import read_flats
 
     net = _network(args)
     shipped = read_flats(settings.FLATS_FILE)
@@ -193,7 +193,7 @@ def _read_password(args: argparse.Namespace) -> str:
 @_command("create-moderator")
 def create_moderator(args: argparse.Namespace) -> int:
     """Create a moderator (or reset a password)."""
-    from geo.reports import utcnow
+    from geo.reports.model import utcnow
 
     password = _read_password(args)
     store = _report_store(args)

@@ -31,7 +31,7 @@ def _child(kind: str, target: str, cache_dir: str) -> dict:
     logging.basicConfig(level=logging.WARNING)
     t0 = time.perf_counter()
     if kind in ("cold", "warm"):
-        from geo import pipeline
+        from geo.network import pipeline
 
         spec = pipeline.SourceSpec.sample() if target == "sample" else pipeline.SourceSpec.file(target)
         net = pipeline.load_or_build(spec, cache_dir=Path(cache_dir), rebuild=kind == "cold")

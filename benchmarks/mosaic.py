@@ -15,7 +15,8 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 import pandas as pd
 
-from geo import osm, settings
+from geo import settings
+from geo.network import osm
 
 ID_STRIDE = 10**10
 

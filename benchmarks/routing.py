@@ -30,11 +30,11 @@ import networkx as nx
 import numpy as np
 import osmnx as ox
 
-from geo import pipeline
 from geo.errors import NoRouteError
-from geo.network import Network
-from geo.profiles import PROFILES, Profile, edge_cost_s
-from geo.routing import Router
+from geo.network import pipeline
+from geo.network.model import Network
+from geo.routing.profiles import PROFILES, Profile, edge_cost_s
+from geo.routing.router import Router
 
 CACHE = Path(__file__).resolve().parent / ".data" / "cache"
 

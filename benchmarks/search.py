@@ -38,7 +38,7 @@ def _percentiles(times_s: list[float]) -> tuple[float, float, float]:
 
 def _queries(labels: list[str], n: int, seed: int = 7) -> list[str]:
     """Realistic queries: first-token prefixes, two-token prefixes, full labels, lower-case, no diacritics."""
-    from geo.addresses import fold
+    from geo.layers.addresses import fold
 
     rnd = random.Random(seed)
     out = []
@@ -57,11 +57,12 @@ def _queries(labels: list[str], n: int, seed: int = 7) -> list[str]:
 
 
 def bench_search(n_queries: int) -> None:
-    from geo import pipeline, settings
-    from geo.addresses import address_index, fold
-    from geo.layers import flats_frame, read_flats, read_services, services_frame
-    from geo.search import SearchIndex, build_index
-    from geo.stops import load_stops
+    from geo import settings
+    from geo.layers.addresses import address_index, fold
+    from geo.layers.schemas import flats_frame, read_flats, read_services, services_frame
+    from geo.layers.search import SearchIndex, build_index
+    from geo.layers.stops import load_stops
+    from geo.network import pipeline
 
     cache = Path(tempfile.gettempdir()) / "lbb-bench-cache"
     net = pipeline.load_or_build(pipeline.SourceSpec.sample(), cache_dir=cache)
@@ -110,7 +111,7 @@ def bench_search(n_queries: int) -> None:
 
 
 def bench_layers(repeat: int) -> None:
-    from geo import pipeline
+    from geo.network import pipeline
     from webmap import create_app
 
     cache = Path(tempfile.gettempdir()) / "lbb-bench-cache"

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from geo import pipeline
-from geo.network import Network
+from geo.network import pipeline
+from geo.network.model import Network
 
 CACHE = Path(__file__).resolve().parent / ".data" / "cache"
 CHROMIUM = "/usr/bin/chromium"

@@ -1,7 +1,7 @@
 """Liberec bez bariér: OpenStreetMap → accessibility network → barrier-free routing.
 
-Pipeline stages, in order: :mod:`geo.osm` (load) → :mod:`geo.attributes` (enrich) →
-:mod:`geo.graph` (simplify) → :mod:`geo.elevation` → :mod:`geo.network` (arrays) →
-:mod:`geo.profiles` / :mod:`geo.routing` / analysis. :mod:`geo.pipeline` runs them in order and
-:mod:`geo.cache` stores the result.
+Pipeline stages, in order: :mod:`geo.network.osm` (load) → :mod:`geo.network.attributes` (enrich) →
+:mod:`geo.network.graph` (simplify) → :mod:`geo.network.elevation` → :mod:`geo.network.model` (arrays) →
+:mod:`geo.routing.profiles` / :mod:`geo.routing.router` / analysis. :mod:`geo.network.pipeline` runs them in order and
+:mod:`geo.network.cache` stores the result.
 """

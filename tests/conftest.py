@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import pipeline
-from geo.network import Network
+from geo.network import pipeline
+from geo.network.model import Network
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -138,7 +138,7 @@ def make_reports_app(helsinki_net: Network, tmp_path: Path):
 def login():
     """``login(app, client)`` creates the test moderator if needed, logs in, returns the CSRF header."""
     from geo.errors import BadRequestError
-    from geo.reports import utcnow
+    from geo.reports.model import utcnow
     from webmap.reporting import current_store
 
     def do(app, client, name: str = MODERATOR[0], password: str = MODERATOR[1]) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_elevation import write_plane
+from tests.network.test_elevation import write_plane
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,7 +86,7 @@ def run_with_input(text: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_init_db_and_create_moderator(tmp_path: Path) -> None:
-    from geo.store import ReportStore
+    from geo.reports.store import ReportStore
 
     url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
     proc = run("init-db", "--database-url", url)
@@ -116,6 +116,6 @@ def test_create_moderator_errors_are_one_line(tmp_path: Path) -> None:
 
 
 def _now():
-    from geo.reports import utcnow
+    from geo.reports.model import utcnow
 
     return utcnow()

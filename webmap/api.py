@@ -10,10 +10,10 @@ import shapely
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from geo.itinerary import route_geojson
-from geo.overlay import add_nearby_reports
-from geo.profiles import PROFILES
-from geo.routing import isochrone_polygon
+from geo.reports.overlay import add_nearby_reports
+from geo.routing.itinerary import route_geojson
+from geo.routing.profiles import PROFILES
+from geo.routing.router import isochrone_polygon
 from webmap.params import IsochroneQuery, NearestQuery, parse_latlon, profile_from_args
 from webmap.reporting import current_reports_view
 from webmap.state import current_network, current_overlay, current_router, current_services

@@ -14,7 +14,7 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from geo.errors import BadRequestError
-from geo.maplayers import LAYERS, feature_collection, parse_bbox, parse_limit
+from geo.layers.query import LAYERS, feature_collection, parse_bbox, parse_limit
 from webmap import layers_state
 from webmap.layers_state import current_layers
 

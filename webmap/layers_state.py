@@ -24,9 +24,9 @@ from flask import Flask, current_app
 
 from geo import settings
 from geo.errors import DataError, DownloadError
-from geo.layers import FlatCollection, ServiceCollection, read_flats, read_services
-from geo.maplayers import MapLayers
-from geo.stops import empty_stops, fetch_gtfs, load_stops
+from geo.layers.query import MapLayers
+from geo.layers.schemas import FlatCollection, ServiceCollection, read_flats, read_services
+from geo.layers.stops import empty_stops, fetch_gtfs, load_stops
 from webmap.state import current_network, once
 
 log = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from geo.errors import BadRequestError, GeoError, NotFoundError, RateLimitError
-from geo.reports import CATEGORIES, CLOSED_STATUSES, MAX_ID, SEVERITIES, Report, iso, parse_datetime, utcnow
+from geo.reports.model import CATEGORIES, CLOSED_STATUSES, MAX_ID, SEVERITIES, Report, iso, parse_datetime, utcnow
 from webmap.reporting import current_store, read_body, submit
 from webmap.reports_api import current_moderator
 

@@ -16,10 +16,10 @@ import folium
 from flask import Blueprint, current_app, jsonify, render_template, session
 from flask.typing import ResponseReturnValue
 
-from geo.layers import SERVICE_CATEGORIES
-from geo.network import Network
-from geo.profiles import LIMIT_RANGES, PROFILES
-from geo.reports import CATEGORIES
+from geo.layers.schemas import SERVICE_CATEGORIES
+from geo.network.model import Network
+from geo.reports.model import CATEGORIES
+from geo.routing.profiles import LIMIT_RANGES, PROFILES
 from webmap import vendor
 from webmap.i18n import lang, t, table
 from webmap.state import current_network, is_sample, once
@@ -112,7 +112,7 @@ def _index_context() -> dict[str, Any]:
 @bp.get("/moderation")
 def moderation() -> ResponseReturnValue:
     """The moderation queue (sign-in form until a moderator is signed in)."""
-    from geo.reports import STATUSES
+    from geo.reports.model import STATUSES
     from webmap.reports_api import current_moderator
 
     # who is signed in is known here, so the page needs no failing request to find out

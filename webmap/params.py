@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from geo.errors import BadRequestError
-from geo.profiles import LIMIT_RANGES, Profile, get_profile
+from geo.routing.profiles import LIMIT_RANGES, Profile, get_profile
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -108,7 +108,7 @@ class NearestQuery(_Query):
     @field_validator("category", mode="before")
     @classmethod
     def _known_category(cls, v: Any) -> Any:
-        from geo.layers import SERVICE_CATEGORIES
+        from geo.layers.schemas import SERVICE_CATEGORIES
 
         if v is None or v == "":
             return None

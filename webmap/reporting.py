@@ -1,7 +1,7 @@
 """Per-app resources for barrier reports and the request handling the reports API and Open311 share.
 
 Each app (worker process) opens the reports database once (:func:`current_store`) and keeps one
-:class:`geo.overlay.OverlayProvider`, which polls the database change counter and rebuilds the
+:class:`geo.reports.overlay.OverlayProvider`, which polls the database change counter and rebuilds the
 routing overlay when confirmed reports change.
 
 Settings (``app.config``; defaults in brackets):
@@ -36,9 +36,9 @@ from geo.errors import (
     RateLimitError,
     UnsupportedMediaTypeError,
 )
-from geo.overlay import OverlayProvider, ReportsView
-from geo.reports import MAX_PHOTO_BYTES, Photo, Report, check_photo, parse_report, utcnow
-from geo.store import RateLimit, ReportStore
+from geo.reports.model import MAX_PHOTO_BYTES, Photo, Report, check_photo, parse_report, utcnow
+from geo.reports.overlay import OverlayProvider, ReportsView
+from geo.reports.store import RateLimit, ReportStore
 from webmap.state import current_network, once
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from geo.errors import AuthRequiredError, ForbiddenError, NotFoundError, RateLimitError, UnsupportedMediaTypeError
-from geo.reports import (
+from geo.reports.model import (
     CATEGORIES,
     EFFECTS,
     MAX_ID,
@@ -34,7 +34,7 @@ from geo.reports import (
     utcnow,
     validate,
 )
-from geo.store import Moderator, RateLimit
+from geo.reports.store import Moderator, RateLimit
 from webmap.reporting import client_key, current_store, read_body, submit
 
 bp = Blueprint("reports", __name__, url_prefix="/api")

@@ -10,10 +10,10 @@ from typing import TypeVar
 import numpy as np
 from flask import Flask, current_app
 
-from geo.network import Network
-from geo.pipeline import SourceSpec, load_or_build
-from geo.routing import Anchor, Overlay, Router
-from geo.services import Services, services_from_frame
+from geo.network.model import Network
+from geo.network.pipeline import SourceSpec, load_or_build
+from geo.routing.router import Anchor, Overlay, Router
+from geo.routing.targets import Services, services_from_frame
 
 log = logging.getLogger(__name__)
 _lock = threading.RLock()
@@ -62,7 +62,7 @@ def current_router() -> Router:
 
 
 def current_overlay() -> Overlay:
-    """Cost changes from confirmed barrier reports, refreshed in every worker (see :mod:`geo.overlay`)."""
+    """Cost changes from confirmed barrier reports, refreshed in every worker (see :mod:`geo.reports.overlay`)."""
     from webmap.reporting import current_overlay_provider
 
     return current_overlay_provider().current()

@@ -1,0 +1,308 @@
+"""The map layers of a loaded city, queried by bounding box: buildings, network (with the
+accessibility class per profile), services, flats, stops and barriers.
+
+:class:`MapLayers` is built once per process from the network and the validated layer files
+(address matching, OSM social POIs, barriers, search index, one STRtree per layer). A query
+returns the features intersecting a lon/lat box — geometries are not cut — capped at ``limit``
+with a ``truncated`` flag; :func:`feature_collection` turns the result into GeoJSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import shapely.geometry
+
+from geo.errors import BadRequestError
+from geo.layers import barriers as barriers_mod
+from geo.layers.addresses import AddressIndex, address_index
+from geo.layers.schemas import (
+    FlatCollection,
+    ProgrammeTarget,
+    ServiceCollection,
+    flats_frame,
+    located,
+    merge_services,
+    osm_services,
+    programme_progress,
+    resolve_positions,
+    services_frame,
+)
+from geo.layers.search import SearchIndex, build_index
+from geo.layers.stops import wheelchair_summary
+from geo.network.model import Network
+from geo.routing.profiles import ACCESS_CLASSES, access_class, get_profile
+
+log = logging.getLogger(__name__)
+
+LAYERS: tuple[str, ...] = ("buildings", "network", "services", "flats", "stops", "barriers")
+#: Layers that may be large: a bbox is required.
+BBOX_REQUIRED: frozenset[str] = frozenset({"buildings", "network", "barriers"})
+DEFAULT_LIMIT = 2000
+MAX_LIMIT = 10000
+DEFAULT_PROFILE = "manual_wheelchair"
+
+_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "buildings": ("osmid", "element", "name", "building", "building:levels", "addr:street", "addr:housenumber",
+                  "wheelchair"),
+    "network": ("edge_id", "highway", "name", "surface", "surface_class", "incline_pct", "width_m", "is_steps",
+                "length_m"),
+    "services": ("id", "name", "aliases", "category", "address", "operator", "wheelchair", "wheelchair_note", "phone",
+                 "web", "status", "source", "source_date", "position_precision", "position_source", "origin",
+                 "osm_ref", "note"),
+    "flats": ("id", "name", "address", "units_total", "units_accessible", "lift", "entrance_step_cm", "status",
+              "programme", "source", "source_date", "position_precision", "position_source", "origin", "osm_ref",
+              "note"),
+    "stops": ("stop_id", "code", "name", "zone", "wheelchair_boarding", "wheelchair", "routes"),
+    "barriers": ("barrier_id", "category", "severity", "reason", "element", "element_id", "osm_way_id", "value"),
+}
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """``"minlon,minlat,maxlon,maxlat"`` → floats; ``None`` when absent; :class:`BadRequestError` when bad."""
+    if text is None or text.strip() == "":
+        return None
+    parts = text.split(",")
+    if len(parts) != 4:
+        msg = f"bbox must be minlon,minlat,maxlon,maxlat (4 numbers), got {text!r}"
+        raise BadRequestError(msg, field="bbox")
+    try:
+        minx, miny, maxx, maxy = (float(p) for p in parts)
+    except ValueError as exc:
+        msg = f"bbox must contain numbers only, got {text!r}"
+        raise BadRequestError(msg, field="bbox") from exc
+    if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+        msg = "bbox values must be finite numbers"
+        raise BadRequestError(msg, field="bbox")
+    if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
+        msg = f"bbox is outside lon −180…180 / lat −90…90: {text!r}"
+        raise BadRequestError(msg, field="bbox")
+    if minx >= maxx or miny >= maxy:
+        msg = f"bbox must have minlon < maxlon and minlat < maxlat, got {text!r}"
+        raise BadRequestError(msg, field="bbox")
+    return minx, miny, maxx, maxy
+
+
+def parse_limit(text: str | None) -> int:
+    """The feature cap: default :data:`DEFAULT_LIMIT`, at most :data:`MAX_LIMIT`."""
+    if text is None or text.strip() == "":
+        return DEFAULT_LIMIT
+    try:
+        n = int(text)
+    except ValueError as exc:
+        msg = f"limit must be a whole number, got {text!r}"
+        raise BadRequestError(msg, field="limit") from exc
+    if not 1 <= n <= MAX_LIMIT:
+        msg = f"limit must be between 1 and {MAX_LIMIT}, got {n}"
+        raise BadRequestError(msg, field="limit")
+    return n
+
+
+@dataclass
+class LayerResult:
+    """Features of one layer in a bbox."""
+
+    layer: str
+    frame: gpd.GeoDataFrame
+    total: int
+    truncated: bool
+    limit: int
+    bbox: tuple[float, float, float, float] | None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class MapLayers:
+    """Every layer of a loaded city, with spatial indexes and the search index."""
+
+    network: Network
+    services: gpd.GeoDataFrame
+    flats: gpd.GeoDataFrame
+    stops: gpd.GeoDataFrame
+    barriers: gpd.GeoDataFrame
+    targets: list[ProgrammeTarget]
+    addresses: AddressIndex
+    search: SearchIndex
+    stops_source: str | None = None
+    build_s: float = 0.0
+    _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False)
+    _access: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, net: Network, services: ServiceCollection, flats: FlatCollection,
+              imported_flats: FlatCollection | None, stops: gpd.GeoDataFrame, *,
+              stops_source: str | None = None) -> MapLayers:
+        """Place the curated records, add OSM POIs, derive barriers, index everything."""
+        t0 = time.perf_counter()
+        index = address_index(net.buildings, net.pois, net.edges)
+        data_date = net.meta.get("provenance", {}).get("data_date")
+        curated = resolve_positions(services_frame(services), index)
+        merged = merge_services(curated, osm_services(net.pois, data_date=data_date))
+        flat_frames = [flats_frame(flats)]
+        if imported_flats is not None:
+            flat_frames.append(flats_frame(imported_flats, origin="registry"))
+        flats_all = gpd.GeoDataFrame(pd.concat(flat_frames, ignore_index=True), geometry="geometry",
+                                     crs=flat_frames[0].crs)
+        flats_all = resolve_positions(flats_all, index)
+        barriers = barriers_mod.osm_barriers(net)
+        search = build_index(pois=net.pois, address_index=index, services=merged, flats=flats_all, stops=stops)
+        layers = cls(net, merged, flats_all, stops, barriers, list(flats.programme_targets), index, search,
+                     stops_source=stops_source)
+        for name in LAYERS:
+            layers.tree(name)
+        layers.build_s = time.perf_counter() - t0
+        log.info("map layers built in %.2f s: %d services (%d located), %d flat sites, %d stops, %d barriers, "
+                 "%d addresses, %d search entries", layers.build_s, len(merged), int(located(merged).sum()),
+                 len(flats_all), len(stops), len(barriers), len(index), len(search))
+        return layers
+
+    # ----------------------------------------------------------------- access
+
+    def frame(self, name: str) -> gpd.GeoDataFrame:
+        """The full frame of a layer."""
+        if name == "buildings":
+            return self.network.buildings
+        if name == "network":
+            return self.network.edges
+        if name not in LAYERS:
+            msg = f"unknown layer {name!r}; choose one of {', '.join(LAYERS)}"
+            raise BadRequestError(msg, field="layer")
+        return getattr(self, name)
+
+    def tree(self, name: str) -> shapely.STRtree:
+        """Spatial index of a layer's geometries (lon/lat), built once."""
+        if name not in self._trees:
+            geoms = self.frame(name).geometry.to_numpy()
+            self._trees[name] = shapely.STRtree(np.where(pd.isna(geoms), None, geoms))
+        return self._trees[name]
+
+    def access(self, profile_name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Accessibility class (0…3, see :data:`~geo.routing.profiles.ACCESS_CLASSES`) of every undirected edge
+        in its geometry direction and against it, for a profile (computed once per profile)."""
+        if profile_name not in self._access:
+            profile = get_profile(profile_name)
+            a = self.network.arrays
+            cls = access_class(a, profile)
+            n = len(self.network.edges)
+            fwd = np.full(n, -1, np.int8)
+            bwd = np.full(n, -1, np.int8)
+            fwd[a.edge_id[a.forward]] = cls[a.forward]
+            bwd[a.edge_id[~a.forward]] = cls[~a.forward]
+            self._access[profile_name] = (fwd, bwd)
+        return self._access[profile_name]
+
+    # ----------------------------------------------------------------- queries
+
+    def query(self, name: str, bbox: tuple[float, float, float, float] | None, *, limit: int = DEFAULT_LIMIT,
+              profile: str | None = None, include_unlocated: bool = False) -> LayerResult:
+        """Features of layer ``name`` intersecting ``bbox`` (all when ``bbox`` is ``None``), capped at ``limit``.
+
+        Unlocated records (services, flats without a position) are returned when there is no bbox
+        or when ``include_unlocated`` is set.
+        """
+        frame = self.frame(name)
+        if bbox is None and name in BBOX_REQUIRED:
+            msg = f"the {name} layer needs a bbox=minlon,minlat,maxlon,maxlat"
+            raise BadRequestError(msg, field="bbox")
+        if bbox is None:
+            idx = np.arange(len(frame))
+        else:
+            idx = np.sort(self.tree(name).query(shapely.box(*bbox), predicate="intersects"))
+            if include_unlocated and name in ("services", "flats"):
+                idx = np.union1d(idx, np.flatnonzero(~located(frame)))
+        total = len(idx)
+        sub = frame.iloc[idx[:limit]]
+        meta: dict[str, Any] = {}
+        if name == "network":
+            pname = profile or DEFAULT_PROFILE
+            fwd, bwd = self.access(pname)
+            rows = idx[:limit]
+            sub = sub.assign(edge_id=rows, access_forward=fwd[rows], access_backward=bwd[rows],
+                             access=np.minimum(fwd[rows], bwd[rows]))
+            meta = {"profile": pname, "access_classes": list(ACCESS_CLASSES),
+                    "note": "access is the worse of the two directions; access_forward follows the geometry's "
+                            "direction, access_backward runs against it"}
+        elif name == "flats":
+            meta = {"programme_progress": programme_progress(self.flats, self.targets)}
+        elif name == "stops":
+            meta = {"wheelchair_summary": wheelchair_summary(self.stops) if len(self.stops) else {},
+                    "source": self.stops_source}
+        elif name == "services":
+            meta = {"unlocated": int((~located(self.services)).sum())}
+        elif name == "barriers":
+            meta = {"source": "OpenStreetMap attributes of the loaded network",
+                    "severity": {"1": "minor", "2": "serious", "3": "blocks a wheelchair"}}
+        return LayerResult(name, sub, total, total > limit, limit, bbox, meta)
+
+    def service_targets(self) -> gpd.GeoDataFrame:
+        """Placed services (curated and OSM) with ``id``, ``name``, ``category``: routing destinations."""
+        s = self.services[located(self.services)]
+        return gpd.GeoDataFrame({"id": s["id"].to_numpy(), "name": s["name_cs"].to_numpy(),
+                                 "category": s["category"].to_numpy(), "origin": s["origin"].to_numpy(),
+                                 "position_precision": s["position_precision"].to_numpy()},
+                                geometry=s.geometry.to_numpy(), crs=s.crs)
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Name, feature count and located count of every layer."""
+        out = []
+        for name in LAYERS:
+            frame = self.frame(name)
+            out.append({"name": name, "features": len(frame), "located": int(located(frame).sum()),
+                        "bbox_required": name in BBOX_REQUIRED})
+        return out
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 3)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _geometry(geom: Any) -> dict[str, Any] | None:
+    if geom is None or (isinstance(geom, float) and math.isnan(geom)) or geom.is_empty:
+        return None
+    return shapely.geometry.mapping(shapely.transform(geom, lambda xy: np.round(xy, 6)))
+
+
+def feature_collection(result: LayerResult) -> dict[str, Any]:
+    """GeoJSON FeatureCollection of a query result, with ``count``, ``total``, ``truncated``, ``limit``."""
+    frame = result.frame
+    cols = list(_PROPERTIES[result.layer])
+    if result.layer == "network":
+        cols += ["access_forward", "access_backward", "access"]
+    features = []
+    records = frame.drop(columns=frame.geometry.name).to_dict("records") if len(frame) else []
+    for rec, geom in zip(records, frame.geometry.to_numpy(), strict=True):
+        props = {}
+        for c in cols:
+            if result.layer == "services" and c == "name":
+                props["name"] = {"cs": rec["name_cs"], "en": rec["name_en"]}
+                continue
+            v = _plain(rec.get(c))
+            if result.layer == "network" and c.startswith("access") and v is not None:
+                v = ACCESS_CLASSES[v] if v >= 0 else None
+            if result.layer == "stops" and c == "routes":
+                v = [r for r in str(v).split("|") if r] if v else []
+            props[c] = v
+        features.append({"type": "Feature", "geometry": _geometry(geom), "properties": props})
+    return {"type": "FeatureCollection", "layer": result.layer, "features": features, "count": len(features),
+            "total": result.total, "truncated": result.truncated, "limit": result.limit,
+            "bbox": list(result.bbox) if result.bbox else None, **result.meta}
+

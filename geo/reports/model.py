@@ -1,0 +1,487 @@
+"""Citizen barrier reports: categories, severities, the moderation lifecycle, validation and photos.
+
+Lifecycle (after FixMyStreet)::
+
+    submitted ──► confirmed ──► planned ──► in_progress ──► fixed
+        │             │            └──────────────────────► fixed
+        │             ├──► in_progress
+        └─────────────┴──► rejected | duplicate (of another report)
+
+Only ``confirmed``, ``planned`` and ``in_progress`` reports change routes (see :mod:`geo.reports.overlay`),
+and only until their optional ``valid_until`` has passed (a report past it is *expired*). The
+public sees a report's description and photo only once a moderator accepted it (``confirmed`` or
+later, not ``rejected`` / ``duplicate``); before that, only its status, category and place.
+
+Effect on routing, per category and profile (``block`` = impassable at any severity;
+``severity`` = impassable at severity 3, a penalty at 1–2; ``penalty`` = a penalty only, the
+largest at severity 3; ``sev3`` = impassable at severity 3, nothing below; ``warn`` = no cost
+change, but routes over it carry a warning; ``–`` = no effect). Penalties are added once per
+traversal: severity 1 → 30 s, 2 → 120 s, 3 → 300 s.
+
+=====================  =================  ===================  ========  =======
+category               manual_wheelchair  electric_wheelchair  pram      walking
+=====================  =================  ===================  ========  =======
+steps                  block              block                block     –
+high_kerb              severity           severity             penalty   –
+missing_curb_ramp      severity           severity             penalty   –
+steep_slope            severity           penalty              penalty   –
+surface_problem        severity           severity             severity  –
+obstacle               severity           severity             severity  sev3
+narrow_passage         severity           severity             severity  –
+no_sidewalk            penalty            penalty              penalty   –
+broken_lift            block              block                block     block on the lift itself
+construction           severity           severity             severity  sev3
+inaccessible_entrance  warn               warn                 warn      –
+other                  severity           severity             severity  –
+=====================  =================  ===================  ========  =======
+
+A broken lift snaps to the nearest lift (``highway=elevator`` way or node) within the snapping
+tolerance and blocks it for everyone; with no lift near it blocks the nearest edge for wheels.
+An inaccessible entrance is a destination problem, not a barrier on the way: it only warns.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from geo.errors import BadRequestError, InvalidTransitionError, PayloadTooLargeError
+
+#: Local time of the city: naive date/times in requests are read in it.
+LOCAL_TZ = ZoneInfo("Europe/Prague")
+
+#: Category code → (Czech label, English label).
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "high_kerb": ("Vysoký obrubník", "High kerb"),
+    "missing_curb_ramp": ("Chybí nájezd na chodník", "Missing kerb ramp"),
+    "steps": ("Schody", "Steps"),
+    "steep_slope": ("Prudký svah", "Steep slope"),
+    "surface_problem": ("Špatný povrch", "Surface problem"),
+    "obstacle": ("Překážka", "Obstacle"),
+    "narrow_passage": ("Úzký průchod", "Narrow passage"),
+    "no_sidewalk": ("Chybí chodník", "No sidewalk"),
+    "broken_lift": ("Nefunkční výtah", "Broken lift"),
+    "construction": ("Stavba nebo uzavírka", "Construction"),
+    "inaccessible_entrance": ("Nepřístupný vchod", "Inaccessible entrance"),
+    "other": ("Jiná bariéra", "Other barrier"),
+}
+#: Severity → (Czech, English).
+SEVERITIES: dict[int, tuple[str, str]] = {
+    1: ("mírná — lze projet s obtížemi", "minor — passable with difficulty"),
+    2: ("vážná — projetí je riskantní", "serious — risky to pass"),
+    3: ("neprůjezdné", "impassable"),
+}
+STATUSES: tuple[str, ...] = ("submitted", "confirmed", "planned", "in_progress", "fixed", "rejected", "duplicate")
+#: Statuses whose reports change routes (until ``valid_until``).
+ACTIVE_STATUSES: frozenset[str] = frozenset({"confirmed", "planned", "in_progress"})
+#: Statuses that end a report's life.
+CLOSED_STATUSES: frozenset[str] = frozenset({"fixed", "rejected", "duplicate"})
+#: Statuses of a report still being dealt with (Open311 ``open`` unless expired).
+OPEN_STATUSES: frozenset[str] = frozenset(STATUSES) - CLOSED_STATUSES
+#: Statuses whose description and photo anyone may see (accepted by a moderator); the others
+#: (submitted, rejected, duplicate) only moderators.
+PUBLIC_STATUSES: frozenset[str] = frozenset({"confirmed", "planned", "in_progress", "fixed"})
+#: Allowed moves: current status → statuses it may go to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "submitted": frozenset({"confirmed", "rejected", "duplicate"}),
+    "confirmed": frozenset({"planned", "in_progress", "rejected", "duplicate"}),
+    "planned": frozenset({"in_progress", "fixed"}),
+    "in_progress": frozenset({"fixed"}),
+    "fixed": frozenset(),
+    "rejected": frozenset(),
+    "duplicate": frozenset(),
+}
+
+M = TypeVar("M", bound=BaseModel)
+Mode = Literal["block", "severity", "penalty", "sev3", "warn"]
+_W = ("manual_wheelchair", "electric_wheelchair")
+_WP = (*_W, "pram")
+
+
+#: Category → profile → mode (profiles not listed are not affected); the table in the module docstring.
+EFFECTS: dict[str, dict[str, Mode]] = {
+    "steps": dict.fromkeys(_WP, "block"),
+    "high_kerb": {**dict.fromkeys(_W, "severity"), "pram": "penalty"},
+    "missing_curb_ramp": {**dict.fromkeys(_W, "severity"), "pram": "penalty"},
+    "steep_slope": {"manual_wheelchair": "severity", "electric_wheelchair": "penalty", "pram": "penalty"},
+    "surface_problem": dict.fromkeys(_WP, "severity"),
+    "obstacle": {**dict.fromkeys(_WP, "severity"), "walking": "sev3"},
+    "narrow_passage": dict.fromkeys(_WP, "severity"),
+    "no_sidewalk": dict.fromkeys(_WP, "penalty"),
+    "broken_lift": dict.fromkeys(_WP, "block"),
+    "construction": {**dict.fromkeys(_WP, "severity"), "walking": "sev3"},
+    "inaccessible_entrance": dict.fromkeys(_WP, "warn"),
+    "other": dict.fromkeys(_WP, "severity"),
+}
+#: Seconds added per traversal at each severity when the effect is a penalty.
+PENALTY_S: dict[int, float] = {1: 30.0, 2: 120.0, 3: 300.0}
+
+MAX_DESCRIPTION = 2000
+MAX_CONTACT = 200
+MAX_NOTE = 2000
+#: Largest accepted photo (bytes) and image size (pixels).
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTO_PIXELS = 24_000_000
+#: Largest id (and offset) the database can hold: a signed 64-bit integer.
+MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What one report does to one profile: impassable, or seconds added (0 = a warning only)."""
+
+    blocks: bool
+    penalty_s: float = 0.0
+
+
+def effect(category: str, severity: int, profile: str) -> Effect | None:
+    """The effect of a confirmed report on ``profile`` (``None`` = none); see the table above."""
+    mode = EFFECTS.get(category, {}).get(profile)
+    if mode is None:
+        return None
+    if mode == "block" or (mode in ("severity", "sev3") and severity >= 3):
+        return Effect(blocks=True)
+    if mode == "sev3":
+        return None
+    if mode == "warn":
+        return Effect(blocks=False, penalty_s=0.0)
+    return Effect(blocks=False, penalty_s=PENALTY_S[severity])
+
+
+def effects_summary(category: str, severity: int) -> dict[str, str]:
+    """Profile → "blocks" / "penalty_30s" / "warning" for the profiles a report affects (for the API)."""
+    out: dict[str, str] = {}
+    for profile in ("manual_wheelchair", "electric_wheelchair", "pram", "walking"):
+        eff = effect(category, severity, profile)
+        if eff is None:
+            continue
+        out[profile] = "blocks" if eff.blocks else ("warning" if eff.penalty_s == 0 else
+                                                     f"penalty_{eff.penalty_s:g}s")
+    return out
+
+
+# --------------------------------------------------------------------------- time
+
+
+def utcnow() -> datetime:
+    """Now in UTC, naive (how the database stores every timestamp)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def iso(dt: datetime | None) -> str | None:
+    """A stored (naive UTC) timestamp as ISO 8601 with ``Z``."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def parse_datetime(text: str, name: str, *, end_of_day: bool = False) -> datetime:
+    """ISO 8601 date or date/time → naive UTC. Naive values are local (Europe/Prague) time; a bare
+    date means the start of that day, or its end (midnight after it) with ``end_of_day``."""
+    raw = str(text).strip()
+    try:
+        if len(raw) == 10:
+            d = date.fromisoformat(raw)
+            dt = datetime.combine(d + timedelta(days=1) if end_of_day else d, time())
+        else:
+            dt = datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        msg = f"{name} must be an ISO 8601 date or date and time (e.g. 2025-06-30 or 2025-06-30T18:00), got {text!r}"
+        raise BadRequestError(msg, field=name) from None
+    except OverflowError:  # the day after 9999-12-31
+        raise _out_of_range(name, text) from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=LOCAL_TZ)
+    try:
+        return dt.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # e.g. 0001-01-01 in Prague, or 9999-12-31T23:59-05:00
+        raise _out_of_range(name, text) from None
+
+
+def _out_of_range(name: str, text: str) -> BadRequestError:
+    return BadRequestError(f"{name} is out of range (years 1–9999 in UTC), got {text!r}", field=name)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry in a report's history: who moved it from which status to which, and when."""
+
+    at: datetime
+    actor: str
+    from_status: str | None
+    to_status: str
+    note: str | None = None
+
+    def to_dict(self, *, private: bool = False) -> dict[str, Any]:
+        """JSON; the moderator's name only for moderators (the public sees "moderator")."""
+        actor = self.actor if private or self.actor == "public" else "moderator"
+        return {"at": iso(self.at), "actor": actor, "from": self.from_status, "to": self.to_status,
+                "note": self.note}
+
+
+@dataclass(frozen=True)
+class Report:
+    """A stored report with its history (oldest first)."""
+
+    id: int
+    lat: float
+    lon: float
+    category: str
+    severity: int
+    description: str
+    contact: str | None
+    photo: str | None
+    valid_until: datetime | None
+    status: str
+    duplicate_of: int | None
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    history: tuple[Event, ...] = field(default=())
+
+    def expired(self, now: datetime) -> bool:
+        """True once ``valid_until`` has passed."""
+        return self.valid_until is not None and self.valid_until <= now
+
+    def affects_routing(self, now: datetime) -> bool:
+        """Confirmed (or planned / in progress) and not expired."""
+        return self.status in ACTIVE_STATUSES and not self.expired(now)
+
+    def content_public(self) -> bool:
+        """True once a moderator accepted the report: only then may anyone see its text and photo."""
+        return self.status in PUBLIC_STATUSES
+
+    def photo_public(self) -> bool:
+        """A photo anyone may see: of a confirmed (or later, not rejected / duplicate) report."""
+        return self.photo is not None and self.content_public()
+
+    def to_dict(self, *, now: datetime, private: bool = False, own: bool = False,
+                photo_url: Callable[[str], str] | None = None, history: bool = True) -> dict[str, Any]:
+        """JSON of the report; ``contact`` only when ``private`` (moderators); ``description`` and
+        ``photo_url`` are ``None`` for the public until the report is confirmed (``own``: the
+        submitter's copy in the answer to the submission shows them). Text is returned as stored:
+        escaping is the job of whatever renders it as HTML."""
+        show_text = private or own or self.content_public()
+        show_photo = self.photo is not None and show_text
+        out: dict[str, Any] = {
+            "id": self.id,
+            "lat": self.lat,
+            "lon": self.lon,
+            "category": self.category,
+            "category_label": dict(zip(("cs", "en"), CATEGORIES[self.category], strict=True)),
+            "severity": self.severity,
+            "description": self.description if show_text else None,
+            "status": self.status,
+            "duplicate_of": self.duplicate_of,
+            "valid_until": iso(self.valid_until),
+            "expired": self.expired(now),
+            "affects_routing": self.affects_routing(now),
+            "effects": effects_summary(self.category, self.severity),
+            "photo_url": photo_url(self.photo) if show_photo and photo_url and self.photo else None,
+            "source": self.source,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+        }
+        if private:
+            out["contact"] = self.contact
+        if history:
+            out["history"] = [e.to_dict(private=private) for e in self.history]
+        return out
+
+    def to_feature(self, **kwargs: Any) -> dict[str, Any]:
+        """The report as a GeoJSON Point feature."""
+        return {"type": "Feature", "id": self.id, "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
+                "properties": self.to_dict(**kwargs)}
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _no_nul(v: str | None) -> str | None:
+    if v is not None and "\x00" in v:
+        msg = "must not contain NUL characters"
+        raise ValueError(msg)
+    return v
+
+
+class NewReport(BaseModel):
+    """A submitted report (JSON or form fields). Text is kept exactly as given."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    category: str
+    severity: int = Field(ge=1, le=3)
+    description: str = Field(default="", max_length=MAX_DESCRIPTION)
+    contact: str | None = Field(default=None, max_length=MAX_CONTACT)
+    valid_until: datetime | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str) -> str:
+        if v not in CATEGORIES:
+            msg = f"unknown category {v!r}; choose one of {', '.join(CATEGORIES)}"
+            raise ValueError(msg)
+        return v
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, v: Any) -> Any:
+        if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
+            msg = "must be 1, 2 or 3"
+            raise ValueError(msg)
+        return v
+
+    @field_validator("description", "contact")
+    @classmethod
+    def _text(cls, v: str | None) -> str | None:
+        return _no_nul(v)
+
+    @field_validator("valid_until", mode="before")
+    @classmethod
+    def _valid_until(cls, v: Any) -> Any:
+        if v is None or isinstance(v, datetime):
+            return v
+        if not isinstance(v, str):
+            msg = "must be an ISO 8601 date or date and time"
+            raise ValueError(msg)
+        return parse_datetime(v, "valid_until", end_of_day=True)
+
+
+class StatusChange(BaseModel):
+    """A moderator's status change."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    status: str
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+    duplicate_of: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v: str) -> str:
+        if v not in STATUSES:
+            msg = f"unknown status {v!r}; choose one of {', '.join(STATUSES)}"
+            raise ValueError(msg)
+        return v
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, v: str | None) -> str | None:
+        return _no_nul(v)
+
+
+def validate(model: type[M], data: Mapping[str, Any]) -> M:
+    """Validate ``data`` with a pydantic ``model``; the first problem becomes a :class:`BadRequestError`."""
+    clean = {k: v for k, v in data.items() if not (isinstance(v, str) and v == "" and k != "description")}
+    try:
+        return model.model_validate(clean)
+    except BadRequestError:
+        raise
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(str(p) for p in err["loc"]) or None
+        cause = (err.get("ctx") or {}).get("error")
+        message = str(cause) if cause is not None else err["msg"]
+        if err["type"] == "missing":
+            message = "is required"
+        msg = f"{name}: {message}" if name else message
+        raise BadRequestError(msg, field=name) from None
+
+
+def parse_report(data: Mapping[str, Any], *, now: datetime) -> NewReport:
+    """Validate a submission; ``valid_until`` must lie in the future."""
+    report = validate(NewReport, data)
+    if report.valid_until is not None and report.valid_until <= now:
+        msg = "valid_until lies in the past: a barrier that has already ended needs no report"
+        raise BadRequestError(msg, field="valid_until")
+    return report
+
+
+def check_transition(current: str, target: str, *, report_id: int, duplicate_of: int | None) -> None:
+    """Raise :class:`InvalidTransitionError` unless ``current`` → ``target`` is allowed."""
+    allowed = TRANSITIONS[current]
+    if target not in allowed:
+        msg = (f"report {report_id} is {current}; it can become "
+               + (", ".join(sorted(allowed)) if allowed else "nothing else (closed)") + f", not {target}")
+        raise InvalidTransitionError(msg, current=current, allowed=sorted(allowed))
+    if target == "duplicate":
+        if duplicate_of is None:
+            msg = "marking a report as duplicate needs duplicate_of (the id of the original report)"
+            raise BadRequestError(msg, field="duplicate_of")
+        if duplicate_of == report_id:
+            msg = "a report cannot be a duplicate of itself"
+            raise BadRequestError(msg, field="duplicate_of")
+    elif duplicate_of is not None:
+        msg = "duplicate_of is only allowed with status duplicate"
+        raise BadRequestError(msg, field="duplicate_of")
+
+
+# --------------------------------------------------------------------------- photos
+
+_JPEG = b"\xff\xd8\xff"
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A checked photo, re-encoded without metadata (EXIF may hold the phone's location and owner)."""
+
+    ext: str  # "jpg" or "png"
+    data: bytes
+
+
+def check_photo(data: bytes, *, max_bytes: int = MAX_PHOTO_BYTES) -> Photo:
+    """Accept a JPEG or PNG by its content (never its name), decodable and not too large."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if len(data) > max_bytes:
+        msg = f"the photo is larger than {max_bytes / 1024 / 1024:g} MB"
+        raise PayloadTooLargeError(msg, field="photo", max_bytes=max_bytes)
+    if data.startswith(_JPEG):
+        kind, ext = "JPEG", "jpg"
+    elif data.startswith(_PNG):
+        kind, ext = "PNG", "png"
+    else:
+        msg = "the photo must be a JPEG or PNG image (checked by its content, not its name)"
+        raise BadRequestError(msg, field="photo")
+    bad = f"the photo is not a readable {kind} image"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format != kind:
+                    raise BadRequestError(bad, field="photo")
+                w, h = probe.size
+                if w * h > MAX_PHOTO_PIXELS:
+                    msg = f"the photo has too many pixels ({w}×{h}); at most {MAX_PHOTO_PIXELS // 1_000_000} MP"
+                    raise PayloadTooLargeError(msg, field="photo")
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()
+                icc = img.info.get("icc_profile")
+                upright = ImageOps.exif_transpose(img)
+                out = io.BytesIO()
+                if kind == "JPEG":
+                    if upright.mode not in ("RGB", "L", "CMYK"):
+                        upright = upright.convert("RGB")
+                    upright.save(out, "JPEG", quality=90, icc_profile=icc)
+                else:
+                    upright.save(out, "PNG", icc_profile=icc)
+    except (BadRequestError, PayloadTooLargeError):
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        raise BadRequestError(bad, field="photo") from None
+    return Photo(ext=ext, data=out.getvalue())

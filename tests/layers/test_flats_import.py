@@ -1,0 +1,151 @@
+"""The flat-registry importer: every row validated and matched, all rows or nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo import settings
+from geo.errors import DataError
+from geo.layers.addresses import AddressIndex, address_index
+from geo.layers.flats_import import import_flats, read_registry, validate_registry
+from geo.layers.schemas import read_flats
+from geo.network.model import Network
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = """id;address;units_total;units_accessible;lift;entrance_step_cm;status;programme;district
+reg-1;Žitavská 510/14;11;2;ano;0;existing;housing_fund;Liberec I
+reg-2;Krejčího 1176;24;;ne;15;existing;housing_fund;Liberec X
+reg-3;Česká 617;8;0;;;under_reconstruction;reconstruction_150;
+"""
+BAD = """id,address,units_total,units_accessible,lift,status,programme
+bad-1,Žitavská 510/14,5,9,yes,existing,housing_fund
+bad-2,Neexistující 12,5,0,no,existing,housing_fund
+bad-3,Česká 617,x,0,no,existing,housing_fund
+bad-4,U Sila 1201,4,0,maybe,existing,housing_fund
+bad-5,Krajní 1575,4,0,no,rented,housing_fund
+ok-6,Krajní 1576,4,0,no,existing,housing_fund
+ok-6,Krajní 1577,4,0,no,existing,housing_fund
+"""
+
+
+@pytest.fixture(scope="module")
+def index(liberec_net: Network) -> AddressIndex:
+    return address_index(liberec_net.buildings, liberec_net.pois, liberec_net.edges)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_registry_is_matched_to_buildings_and_stored(tmp_path: Path, index: AddressIndex) -> None:
+    store = tmp_path / "store.geojson"
+    report = import_flats(write(tmp_path, "registry.csv", GOOD), index, store)
+    assert report.ok and report.ignored_columns == ["district"]
+    assert all("building way/" in r.message for r in report.rows)
+    stored = read_flats(store)
+    props = {f.properties.id: f.properties for f in stored.features}
+    assert props["reg-1"].lift is True and props["reg-2"].lift is False and props["reg-3"].lift is None
+    assert props["reg-2"].entrance_step_cm == 15 and props["reg-1"].units_accessible == 2
+    assert all(p.position_precision == "exact" and p.position_source.startswith("OpenStreetMap address match")
+               for p in props.values())
+    assert props["reg-1"].source == "city flat registry (registry.csv)"
+    assert stored.imported_from == "registry.csv"
+
+
+def test_a_bad_registry_gives_a_row_report_and_imports_nothing(tmp_path: Path, index: AddressIndex) -> None:
+    store = tmp_path / "store.geojson"
+    store.write_text('{"previous": "import"}', encoding="utf-8")
+    report = import_flats(write(tmp_path, "registry.csv", BAD), index, store)
+    assert not report.ok and report.collection is None
+    lines = {r.row: r for r in report.rows}
+    assert "units_accessible (9) is more than units_total (5)" in lines[2].message
+    assert "unmatched address 'Neexistující 12'" in lines[3].message
+    assert "units_total" in lines[4].message and "'x'" in lines[4].message
+    assert "lift" in lines[5].message and "status" in lines[6].message
+    assert lines[7].ok and "id 'ok-6' repeats row 7" in lines[8].message
+    assert store.read_text(encoding="utf-8") == '{"previous": "import"}'  # untouched
+
+
+def test_geojson_registry_with_coordinates_and_unmatched_rows(tmp_path: Path, index: AddressIndex) -> None:
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [15.05, 50.77]},
+         "properties": {"id": "geo-1", "address": "Neznámá 3", "status": "planned", "programme": "cooperative_100",
+                        "units_total": 30}},
+        {"type": "Feature", "geometry": None,
+         "properties": {"address": "Orlí 8", "status": "existing", "programme": "housing_fund"}},
+    ]}
+    path = write(tmp_path, "registry.geojson", json.dumps(data, ensure_ascii=False))
+    strict = import_flats(path, index, tmp_path / "a.geojson")
+    assert [r.ok for r in strict.rows] == [True, False]  # coordinates place row 1; row 2's number is not found
+    assert not (tmp_path / "a.geojson").exists()
+    lenient = import_flats(path, index, tmp_path / "b.geojson", allow_unmatched=True)
+    assert lenient.ok
+    feats = read_flats(tmp_path / "b.geojson").features
+    assert feats[0].properties.position_source == "coordinates in the registry file"
+    assert feats[1].geometry is None and feats[1].properties.id == "registry-orli-8"
+
+
+def test_ids_of_the_shipped_layer_cannot_be_reused(index: AddressIndex) -> None:
+    rows, _ = [], []
+    from geo.layers.flats_import import RegistryRow
+
+    rows = [RegistryRow(2, {"id": "flats-krajni", "address": "Krajní 1577", "status": "existing",
+                            "programme": "housing_fund"})]
+    shipped = {f.properties.id for f in read_flats(settings.FLATS_FILE).features}
+    report = validate_registry(rows, index, source_name="x.csv", existing_ids=shipped)
+    assert not report.ok and "already used by the shipped flats layer" in report.rows[0].message
+
+
+@pytest.mark.parametrize(("name", "text", "needle"), [
+    ("empty.csv", "", "is empty"),
+    ("noaddress.csv", "id,units_total\n1,2\n", "no 'address' column"),
+    ("header.csv", "id,address\n", "no data rows"),
+    ("registry.xlsx", "x", "unknown import file type"),
+])
+def test_unreadable_registry_files(tmp_path: Path, name: str, text: str, needle: str) -> None:
+    with pytest.raises(DataError, match=needle):
+        read_registry(write(tmp_path, name, text))
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, check=False)
+
+
+def test_cli_import_flats(tmp_path: Path, liberec_osm: Path) -> None:
+    store = tmp_path / "store.geojson"
+    common = ["--osm-file", str(liberec_osm), "--cache-dir", str(tmp_path / "cache"), "--store", str(store)]
+    ok = run_cli("import-flats", str(write(tmp_path, "good.csv", GOOD)), *common)
+    assert ok.returncode == 0, ok.stderr
+    assert "row 2 (id reg-1): ok" in ok.stdout and f"imported 3 flat sites into {store}" in ok.stdout
+    before = store.read_bytes()
+    bad = run_cli("import-flats", str(write(tmp_path, "bad.csv", BAD)), *common)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert "row 3 (id bad-2): ERROR — unmatched address" in bad.stdout
+    errors = [line for line in bad.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "6 of 7 rows invalid or unmatched" in errors[0] and "nothing imported" in errors[0]
+    assert bad.stderr.strip().splitlines()[-1] == errors[0]
+    assert store.read_bytes() == before
+
+
+def test_the_app_loads_imported_flats(liberec_net: Network, tmp_path: Path, index: AddressIndex) -> None:
+    from webmap import create_app
+
+    store = tmp_path / "store.geojson"
+    assert import_flats(write(tmp_path, "good.csv", GOOD), index, store).ok
+    app = create_app({"TESTING": True, "NETWORK": liberec_net, "CACHE_DIR": str(tmp_path), "FLATS_STORE": str(store)})
+    body = app.test_client().get("/api/layers/flats").get_json()
+    origins = {f["properties"]["id"]: f["properties"]["origin"] for f in body["features"]}
+    assert origins["reg-1"] == "registry" and origins["flats-krajni"] == "curated"
+    recon = next(p for p in body["programme_progress"] if p["programme"] == "reconstruction_150")
+    assert recon["recorded_units"] == 9 + 8 and recon["recorded_units_by_status"]["under_reconstruction"] == 8
+    store.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', encoding="utf-8")
+    with pytest.raises(DataError, match=r"store.geojson: feature #0: field 'geometry'"):
+        create_app({"TESTING": True, "NETWORK": liberec_net, "CACHE_DIR": str(tmp_path), "FLATS_STORE": str(store)})

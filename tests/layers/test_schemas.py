@@ -1,0 +1,248 @@
+"""Curated layers: the schema, every system of the city programme, honest positions, OSM POIs."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo import settings
+from geo.errors import DataError
+from geo.layers.addresses import address_index
+from geo.layers.schemas import (
+    flats_frame,
+    merge_services,
+    name_similarity,
+    osm_services,
+    programme_progress,
+    read_flats,
+    read_services,
+    resolve_positions,
+    services_frame,
+)
+from geo.network.model import Network
+
+ROOT = Path(__file__).resolve().parents[2]
+URL = re.compile(r"https?://\S+")
+
+
+@pytest.fixture(scope="module")
+def services_data() -> dict:
+    return json.loads(settings.SERVICES_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def services():
+    return services_frame(read_services(settings.SERVICES_FILE))
+
+
+def write(tmp_path: Path, data: dict, name: str = "services.geojson") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- the shipped files
+
+
+def test_shipped_layers_pass_the_schema() -> None:
+    assert len(read_services(settings.SERVICES_FILE).features) >= 18
+    flats = read_flats(settings.FLATS_FILE)
+    assert {t.programme: t.target_units for t in flats.programme_targets} == \
+        {"reconstruction_150": 150, "cooperative_100": 100}
+
+
+# Every system PRODUCT.md → Services names, as (description, category, words that must occur in the name).
+PROGRAMME_SYSTEMS = [
+    ("Palác Liebieg / Centrum aktivního života, seat of Kontakt", "community_centre", ["liebieg", "kontakt"]),
+    ("municipal hostel, Pastýřská street", "homeless_hostel", ["pastyrska"]),
+    ("asylum house for women and families, Věkova street", "asylum_house", ["vekova"]),
+    ("Housing first / prostupné bydlení", "housing_help", ["housing first"]),
+    ("senior ombudsman", "senior_advice", ["ombudsman"]),
+    ("SIC advice centre", "advice_centre", ["sic"]),
+    ("debt and distraint counselling", "debt_counselling", ["dluhova"]),
+    ("respite care", "respite_care", ["odlehcovaci"]),
+    ("foster-care support", "foster_care", ["pestoun"]),
+    ("early care", "early_care", ["rane pece"]),
+    ("outpatient psychiatry / mental health", "mental_health", ["psychiatrie"]),
+    ("mental-health services", "mental_health", ["dusevniho zdravi"]),
+    ("Komunitní práce Liberec o.p.s.", "employment", ["komunitni prace liberec"]),
+    ("furniture bank", "furniture_bank", ["nabytkova banka"]),
+    ("low-threshold clubs for children and youth", "low_threshold_club", ["nizkoprah"]),
+    ("social ambulance", "social_ambulance", ["ambulance"]),
+    ("city social-affairs office", "social_services_office", ["odbor socialni"]),
+]
+
+
+@pytest.mark.parametrize(("system", "category", "words"), PROGRAMME_SYSTEMS, ids=[s[0] for s in PROGRAMME_SYSTEMS])
+def test_every_programme_system_is_in_the_services_layer(services, system: str, category: str,
+                                                         words: list[str]) -> None:
+    from geo.layers.addresses import fold
+
+    hits = services[services["category"] == category]
+    names = [fold(f"{r.name_cs} {' '.join(r.aliases)}") for r in hits.itertuples()]
+    assert any(all(w in n for w in words) for n in names), f"{system} missing (category {category})"
+
+
+def test_every_record_states_sources_operator_and_precision(services_data: dict) -> None:
+    for f in services_data["features"]:
+        p = f["properties"]
+        assert URL.search(p["source"]), f"{p['id']}: the source must name a public page"
+        assert p["source_date"] and p["operator"] and p["name"]["cs"] and p["name"]["en"]
+        assert p["wheelchair"] in ("yes", "limited", "no", "unknown")
+        # no coordinates are shipped: positions come from OSM at load time, never from guesses
+        assert f["geometry"] is None and p["position_precision"] == "unknown"
+
+
+def test_planned_items_without_a_site_are_listed_not_drawn(services) -> None:
+    planned = services[services["status"] == "planned"]
+    assert {"hostel-pastyrska", "social-ambulance"} <= set(planned["id"])
+    assert planned.geometry.isna().all()
+
+
+def test_palac_liebieg_record_holds_the_known_facts(services) -> None:
+    p = services.set_index("id").loc["palac-liebieg"]
+    assert "U Tiskárny 81/1" in p["address"] and "Kontakt" in p["operator"]
+    assert "lift" in p["wheelchair_note"] and "Komenského" in p["wheelchair_note"]
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda d: d["features"][2]["properties"].update(category="spa"), "category"),
+    (lambda d: d["features"][0]["properties"]["name"].pop("en"), "name.en"),
+    (lambda d: d["features"][1]["properties"].update(wheelchair="maybe"), "wheelchair"),
+    (lambda d: d["features"][3]["properties"].update(source_date="last year"), "source_date"),
+    (lambda d: d["features"][4]["properties"].update(colour="red"), "colour"),
+    (lambda d: d["features"][5].update(geometry={"type": "Point", "coordinates": [15.05, 95.0]}), "geometry"),
+])
+def test_a_schema_error_names_file_feature_and_field(tmp_path: Path, services_data: dict, change, field: str) -> None:
+    data = copy.deepcopy(services_data)
+    change(data)
+    path = write(tmp_path, data)
+    with pytest.raises(DataError) as err:
+        read_services(path)
+    msg = err.value.message
+    assert str(path) in msg and "feature #" in msg and repr(field).strip("'") in msg
+    assert err.value.details["field"].startswith(field)
+
+
+def test_coordinates_without_their_source_or_marked_unknown_are_refused(tmp_path: Path, services_data: dict) -> None:
+    data = copy.deepcopy(services_data)
+    data["features"][0]["geometry"] = {"type": "Point", "coordinates": [15.06, 50.77]}
+    data["features"][0]["properties"]["position_precision"] = "exact"
+    with pytest.raises(DataError, match="position_source"):
+        read_services(write(tmp_path, data))
+    data["features"][0]["properties"]["position_precision"] = "unknown"
+    data["features"][0]["properties"]["position_source"] = "a survey"
+    with pytest.raises(DataError, match="position_precision"):
+        read_services(write(tmp_path, data))
+
+
+def test_duplicate_ids_and_bad_json_are_refused(tmp_path: Path, services_data: dict) -> None:
+    data = copy.deepcopy(services_data)
+    data["features"][1]["properties"]["id"] = data["features"][0]["properties"]["id"]
+    with pytest.raises(DataError, match="duplicate id 'palac-liebieg'"):
+        read_services(write(tmp_path, data))
+    broken = tmp_path / "broken.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    with pytest.raises(DataError, match=r"broken.geojson: not valid JSON \(line 1"):
+        read_services(broken)
+    with pytest.raises(DataError, match="not found"):
+        read_services(tmp_path / "missing.geojson")
+
+
+def test_flats_schema_refuses_more_accessible_units_than_units(tmp_path: Path) -> None:
+    data = json.loads(settings.FLATS_FILE.read_text(encoding="utf-8"))
+    data["features"][0]["properties"].update(units_total=4, units_accessible=5)
+    with pytest.raises(DataError, match="units_accessible"):
+        read_flats(write(tmp_path, data, "flats.geojson"))
+
+
+def test_the_app_refuses_to_start_with_a_broken_layer_file(tmp_path: Path, services_data: dict,
+                                                           helsinki_net: Network) -> None:
+    from webmap import create_app
+
+    data = copy.deepcopy(services_data)
+    data["features"][7]["properties"]["status"] = "closed"
+    path = write(tmp_path, data)
+    with pytest.raises(DataError, match=r"feature #7 \(id 'debt-counselling-cvt'\): field 'status'"):
+        create_app({"TESTING": True, "NETWORK": helsinki_net, "CACHE_DIR": str(tmp_path), "SERVICES_FILE": str(path)})
+
+
+def test_serve_with_a_broken_layer_file_prints_one_error_line(tmp_path: Path, services_data: dict,
+                                                              tag_rules_osm: Path) -> None:
+    data = copy.deepcopy(services_data)
+    data["features"][0]["properties"]["category"] = "castle"
+    path = write(tmp_path, data)
+    env = {"LBB_SERVICES_FILE": str(path), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, str(ROOT / "app.py"), "serve", "--osm-file", str(tag_rules_osm),
+                           "--cache-dir", str(tmp_path / "c"), "--port", "0"], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, check=False, env=env)
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert len(errors) == 1 and "feature #0 (id 'palac-liebieg'): field 'category'" in errors[0]
+
+
+# --------------------------------------------------------------------------- positions from the extract
+
+
+@pytest.fixture(scope="module")
+def liberec_services(liberec_net: Network):
+    index = address_index(liberec_net.buildings, liberec_net.pois, liberec_net.edges)
+    return resolve_positions(services_frame(read_services(settings.SERVICES_FILE)), index).set_index("id")
+
+
+def test_records_are_placed_by_osm_address_or_street_never_guessed(liberec_services) -> None:
+    s = liberec_services
+    assert s.loc["palac-liebieg", "position_precision"] == "exact"
+    assert s.loc["palac-liebieg", "position_source"].startswith("OpenStreetMap address match (U Tiskárny 81/1")
+    assert s.loc["palac-liebieg", "osm_ref"].startswith("way/")
+    assert s.loc["cdz-fokus", "position_precision"] == "exact"  # split addr:conscription/streetnumber tags
+    assert s.loc["hostel-pastyrska", "position_precision"] == "street"  # only the street is known
+    assert s.loc["social-office", "position_precision"] == "street"  # locate: street, though no 1 exists
+    for rid in ("housing-first", "senior-ombudsman", "sic", "social-ambulance", "furniture-bank"):
+        assert s.loc[rid, "geometry"] is None and s.loc[rid, "position_precision"] == "unknown"
+    exact = s[s["position_precision"] == "exact"]
+    assert exact["position_source"].str.startswith("OpenStreetMap").all()
+
+
+def test_osm_social_pois_are_a_second_source_deduplicated(liberec_net: Network, liberec_services) -> None:
+    osm = osm_services(liberec_net.pois, data_date="2024-05-01")
+    assert {"community_centre", "asylum_house", "public_office", "advice_centre"} <= set(osm["category"])
+    merged = merge_services(liberec_services.reset_index(), osm).set_index("id")
+    osm_only = merged[merged["origin"] == "osm"]
+    assert list(osm_only["name_cs"]) == ["Komunitní centrum Vesec"]  # the three others duplicate curated records
+    assert osm_only.iloc[0]["wheelchair"] == "yes" and "OpenStreetMap" in osm_only.iloc[0]["source"]
+    # the unlocated curated record takes the position of the OSM POI with (nearly) its name
+    kp = merged.loc["komunitni-prace"]
+    assert kp["position_precision"] == "exact" and kp["position_source"].startswith("OpenStreetMap POI name match")
+    # a street-level record is sharpened by its OSM POI; the department is not moved onto the city hall POI
+    assert merged.loc["asylum-vekova", "position_precision"] == "exact"
+    assert merged.loc["social-office", "position_precision"] == "street"
+    assert merged.loc["social-office", "osm_ref"] is not None
+
+
+def test_name_similarity_ignores_diacritics_and_word_order() -> None:
+    assert name_similarity("Komunitní práce Liberec", "KOMUNITNI PRACE LIBEREC, o.p.s.") >= 0.95
+    assert name_similarity("Palác Liebieg", "Nábytková banka") < 0.5
+
+
+def test_programme_targets_against_recorded_units(liberec_net: Network) -> None:
+    coll = read_flats(settings.FLATS_FILE)
+    index = address_index(liberec_net.buildings, liberec_net.pois, liberec_net.edges)
+    flats = resolve_positions(flats_frame(coll), index)
+    progress = {p["programme"]: p for p in programme_progress(flats, coll.programme_targets)}
+    assert progress["reconstruction_150"]["target_units"] == 150
+    assert progress["reconstruction_150"]["recorded_units"] == 9  # Kateřinská 156, planned
+    assert progress["reconstruction_150"]["recorded_units_by_status"]["planned"] == 9
+    assert progress["cooperative_100"] == {**progress["cooperative_100"], "recorded_units": 0, "sites": 0}
+    placed = flats.set_index("id")
+    assert placed.loc["flats-krajni", "position_precision"] == "exact"  # all six houses of the run found
+    assert placed.loc["flats-u-sila", "position_precision"] == "street"  # 1205, 1206 missing in the extract

@@ -1,0 +1,57 @@
+"""End to end on real data: the Helsinki sample and the Liberec stairways; offline fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import osmnx as ox
+import pandas as pd
+import pytest
+
+from geo.network import pipeline
+from geo.network.model import Network
+
+
+def test_helsinki_sample_end_to_end(helsinki_net: Network) -> None:
+    s = helsinki_net.summary()
+    assert s["source"] == "sample" and "Helsinki" in s["area"]
+    assert s["data_date"] == "2019-04-17"
+    assert 3000 < s["nodes"] < 4000 and 4000 < s["edges"] < 5000
+    assert s["buildings"] == 486
+    cov = helsinki_net.coverage()
+    assert 70 < cov["known_pct"]["surface"] < 85
+    assert cov["known_pct"]["incline"] < 5  # no DEM: only OSM inclines
+    assert cov["steps"] > 100 and cov["crossings"] > 300 and cov["elevators"] > 0
+    assert 85 < cov["length_km"] < 95
+
+
+def test_all_liberec_stairways_become_steps_edges(steps_osm: Path, tmp_path: Path) -> None:
+    net = pipeline.load_or_build(pipeline.SourceSpec.file(steps_osm), cache_dir=tmp_path)
+    e = net.edges
+    assert e["osm_way_id"].nunique() == 252
+    assert e["is_steps"].all()
+    per_way = e.groupby("osm_way_id").first()
+    # oracle: the same ways as GeoJSON with all their tags
+    truth = gpd.read_file(steps_osm.with_suffix(".geojson"))
+    truth["way"] = truth["@id"].astype(str).str.extract(r"(\d+)$")[0].astype("int64")
+    truth = truth.set_index("way").loc[per_way.index]
+    counts = pd.to_numeric(truth["step_count"], errors="coerce")
+    parsed = per_way["step_count"]
+    assert parsed.notna().sum() == 96
+    assert (parsed[counts.notna()] == counts[counts.notna()]).all()
+    assert per_way["incline_sign"].notna().sum() == 85
+    assert (per_way["incline_sign"][truth["incline"] == "up"] == 1).all()
+    assert per_way["ramp_any"].sum() == (truth["ramp"] == "yes").sum() == 2
+    assert not per_way["ramp_wheelchair"].any()  # the clip has no ramp:wheelchair=yes
+    assert not per_way["ramp_stroller"].any()  # its one ramp:stroller says "no"
+    assert per_way["ramp_known"].sum() >= (truth["ramp"] == "no").sum()
+    assert "step_count" not in net.meta["parse_report"]
+
+
+def test_offline_without_cache_falls_back_to_the_sample(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(ox.settings, "nominatim_url", "http://127.0.0.1:9/")
+    monkeypatch.setattr(pipeline, "_configure_osmnx_cache", lambda _d: None)
+    monkeypatch.setattr(ox.settings, "use_cache", False)
+    net = pipeline.load_or_build(pipeline.SourceSpec.place(), cache_dir=tmp_path, fallback_to_sample=True)
+    assert net.summary()["source"] == "sample"

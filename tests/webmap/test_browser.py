@@ -1,0 +1,374 @@
+"""The map in a real browser: Playwright driving Debian's Chromium against the app served locally.
+
+Covers planning by mouse and by keyboard only, reporting a barrier, moderation changing the
+route, the language switch, axe-core accessibility checks on every page, a 360 px phone, and
+that the page makes no request to any other host and logs no console errors. Screenshots of the
+main states go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geo.network.model import Network
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+A = (60.1688, 24.9402)
+B = (60.1730, 24.9510)
+
+
+@pytest.fixture(scope="module")
+def live(helsinki_net: Network, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The app (Helsinki sample, its own database) on 127.0.0.1 in a thread."""
+    from werkzeug.serving import make_server
+
+    from webmap import create_app
+
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (.ci/run does it)")
+    tmp = tmp_path_factory.mktemp("browser")
+    app = create_app({"NETWORK": helsinki_net, "TILE_URL": "", "CACHE_DIR": str(tmp / "cache"),
+                      "DATABASE_URL": f"sqlite:///{tmp / 'lbb.sqlite3'}", "REPORTS_UPLOAD_DIR": str(tmp / "uploads"),
+                      "REPORTS_POLL_INTERVAL_S": 0.1, "SECRET_KEY": "browser-test"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        yield {"base": f"http://127.0.0.1:{server.server_port}", "app": app}
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(live: dict[str, Any]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM),
+                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page with its console errors and outside requests recorded."""
+
+    def __init__(self, browser: Any, base: str, **context: Any) -> None:
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.base = base
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.outside.append(r.url)
+                     if not r.url.startswith((base, "data:")) else None)
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def check_clean(self, expected_http: tuple[int, ...] = ()) -> None:
+        """No console errors (but the browser's note on an expected API status), no outside request."""
+        notes = tuple(f"the server responded with a status of {code}" for code in expected_http)
+        errors = [e for e in self.errors
+                  if not (notes and "Failed to load resource" in e and any(n in e for n in notes))]
+        assert errors == [], errors
+        assert self.outside == [], self.outside
+        assert self.dialogs == [], self.dialogs
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), animations="disabled")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser: Any, live: dict[str, Any]) -> Iterator[Watched]:
+    w = Watched(browser, live["base"], viewport={"width": 1280, "height": 900})
+    yield w
+    w.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result.response["violations"]]
+
+
+def wait_route(page: Any) -> None:
+    page.wait_for_selector("#route-result:not([hidden])", timeout=20_000)
+
+
+def summary(page: Any) -> dict[str, str]:
+    dts = page.locator("#route-summary dt").all_inner_texts()
+    dds = page.locator("#route-summary dd").all_inner_texts()
+    return dict(zip(dts, dds, strict=True))
+
+
+def click_latlng(page: Any, lat: float, lon: float) -> None:
+    box = page.locator(".folium-map").bounding_box()
+    pt = page.evaluate(f"() => {{ const p = LBB.app.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }}")
+    page.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
+
+
+def test_plan_a_route_by_clicking_the_map(watched: Watched) -> None:
+    page = watched.page
+    page.goto(watched.base + "/")
+    page.wait_for_function("() => window.LBB && window.LBB.app")
+    page.evaluate(f"() => LBB.app.map.setView([{(A[0] + B[0]) / 2}, {(A[1] + B[1]) / 2}], 16)")
+    page.wait_for_timeout(300)
+    click_latlng(page, *A)
+    click_latlng(page, *B)
+    wait_route(page)
+    s = summary(page)
+    assert s["Délka"].endswith(("m", "km")) and "min" in s["Čas"]
+    assert page.locator("#directions li").count() >= 2
+    assert page.locator("#directions li").last.inner_text() == "Jste v cíli."
+    assert "from=" in page.input_value("#share-link")
+    watched.shot("route-planned")
+    watched.check_clean()
+
+
+def _tab_until(page: Any, element_id: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        if page.evaluate("() => document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"keyboard focus never reached #{element_id}")
+
+
+def _focus_is_visible(page: Any) -> bool:
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        const s = getComputedStyle(el);
+        return el.matches(':focus-visible') && (s.outlineStyle !== 'none' || s.boxShadow !== 'none');
+    }""")
+
+
+def test_plan_a_route_with_the_keyboard_only(watched: Watched) -> None:
+    page = watched.page
+    page.goto(watched.base + "/?lang=en")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    _tab_until(page, "from-input")
+    assert _focus_is_visible(page)
+    page.keyboard.type("Mannerheimintie 6")
+    page.wait_for_selector("#from-list:not([hidden]) #from-opt-0")
+    page.wait_for_timeout(300)  # let the last keystroke's search settle
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#from-input", "aria-activedescendant") == "from-opt-0"
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#from-input", "aria-expanded") == "false"
+    _tab_until(page, "to-input")
+    page.keyboard.type("Kaisaniemenkatu")
+    page.wait_for_selector("#to-list:not([hidden]) #to-opt-0")
+    page.wait_for_timeout(300)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    _tab_until(page, "profile")
+    page.keyboard.press("ArrowDown")  # electric wheelchair
+    assert page.input_value("#profile") == "electric_wheelchair"
+    _tab_until(page, "plan")
+    assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    wait_route(page)
+    s = summary(page)
+    assert {"Length", "Time", "Verified data"} <= set(s)
+    items = page.locator("ol#directions > li").all_inner_texts()
+    assert items[0].startswith("Head ") and items[-1] == "You have arrived."
+    assert page.locator("#route-status").inner_text().startswith("Route found")
+    watched.shot("route-keyboard-en")
+    watched.check_clean()
+
+
+def test_no_route_offers_relaxations(watched: Watched, helsinki_net: Network) -> None:
+    import numpy as np
+
+    from geo.routing.profiles import PROFILES, edge_cost_s
+
+    a = helsinki_net.arrays
+    cost = edge_cost_s(a, PROFILES["manual_wheelchair"])
+    usable = np.zeros(helsinki_net.n_nodes, bool)
+    usable[a.src[np.isfinite(cost)]] = True
+    page = watched.page
+    for i in np.flatnonzero(~usable)[:30]:
+        lat, lon = helsinki_net.nodes["lat"].iat[i], helsinki_net.nodes["lon"].iat[i]
+        page.goto(f"{watched.base}/?from={lat},{lon}&to={A[0]},{A[1]}&profile=manual_wheelchair")
+        page.wait_for_function("() => document.querySelector('#route-status').textContent.length > 12")
+        if page.locator("#route-problem").is_visible():
+            break
+    else:
+        pytest.fail("no unroutable start found")
+    assert page.locator("#route-status").inner_text() == "Trasu pro zvolený profil nelze najít."
+    buttons = page.locator("#route-problem [data-relax]")
+    if buttons.count():
+        buttons.first.click()
+        page.wait_for_function("() => !document.querySelector('#route-problem').hidden || "
+                               "!document.querySelector('#route-result').hidden")
+    watched.shot("no-route")
+    watched.check_clean(expected_http=(404,))  # /api/route answers 404 no_route by design
+
+
+def test_services_nearest_and_isochrone(watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{watched.base}/?from={A[0]},{A[1]}&to={B[0]},{B[1]}")
+    wait_route(page)
+    page.click("#tab-services")
+    page.wait_for_selector("#services-list li")
+    total = page.locator("#services-list li").count()
+    page.fill("#service-q", "palac liebieg")
+    assert 1 <= page.locator("#services-list li").count() < total
+    assert "Liebieg" in page.locator("#services-list li").first.inner_text()
+    page.fill("#service-q", "")
+    page.click("#nearest-button")
+    page.wait_for_selector("#nearest-list li")
+    assert "cesty" in page.locator("#nearest-list li").first.inner_text()
+    page.fill("#iso-minutes", "5")
+    page.click("#iso-button")
+    page.wait_for_function("() => document.querySelector('#iso-result').textContent.includes('min')")
+    assert page.locator(".leaflet-overlay-pane path").count() > 0
+    watched.shot("services-isochrone")
+    watched.check_clean()
+
+
+def _route_midpoint(base: str, profile: str = "manual_wheelchair") -> tuple[float, float, float]:
+    url = f"{base}/api/route?from={A[0]},{A[1]}&to={B[0]},{B[1]}&profile={profile}"
+    with urllib.request.urlopen(url) as resp:
+        fc = json.loads(resp.read())
+    coords = fc["features"][0]["geometry"]["coordinates"]
+    lon, lat = coords[len(coords) // 2]
+    return lat, lon, fc["features"][0]["properties"]["duration_s"]
+
+
+def test_report_confirmed_by_a_moderator_changes_the_route(watched: Watched, browser: Any,
+                                                            live: dict[str, Any]) -> None:
+    from webmap.reporting import current_store
+
+    base = live["base"]
+    lat, lon, before_s = _route_midpoint(base)
+    page = watched.page
+    page.goto(f"{base}/?from={A[0]},{A[1]}&to={B[0]},{B[1]}&profile=manual_wheelchair")
+    wait_route(page)
+    first = page.get_attribute("#route-result", "data-duration-s")
+    assert float(first) == pytest.approx(before_s, abs=0.1)
+    page.click("#tab-report")
+    page.fill("#report-lat", f"{lat:.6f}")
+    page.fill("#report-lon", f"{lon:.6f}")
+    page.select_option("#report-category", "obstacle")
+    page.check("#severity-3")
+    page.fill("#report-description", "<script>alert('x')</script> Lešení přes celý chodník")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_function("() => document.querySelector('#report-status').textContent.includes('č.')")
+    text = page.locator("#report-status").inner_text()
+    report_id = int(text.split("č. ")[1].split(" ")[0])
+    watched.shot("report-submitted")
+    # a submitted report never changes routes
+    assert _route_midpoint(base)[2] == pytest.approx(before_s)
+
+    with live["app"].app_context():
+        current_store().create_moderator("moderator", "s3cret-pass", now=datetime.now(UTC))
+    mod = Watched(browser, base, viewport={"width": 1280, "height": 900})
+    try:
+        mp = mod.page
+        mp.goto(base + "/moderation")
+        mp.wait_for_selector("#login-section:not([hidden])")
+        assert axe_violations(mp) == []
+        mp.fill("#login-name", "moderator")
+        mp.fill("#login-password", "s3cret-pass")
+        mp.click("#login-form button[type=submit]")
+        item = mp.locator(f"#report-{report_id}")
+        item.wait_for()
+        assert "<script>alert('x')</script> Lešení" in item.inner_text()  # shown as text, not run
+        assert axe_violations(mp) == []
+        mod.shot("moderation-queue")
+        item.locator("select[name=status]").select_option("confirmed")
+        item.locator("button[type=submit]").click()
+        mp.wait_for_function("() => document.querySelector('#mod-status').textContent.includes('potvrzeno')")
+        mod.check_clean()
+    finally:
+        mod.close()
+
+    page.click("#tab-route")
+    for _ in range(30):  # the overlay follows the database within the poll interval
+        page.click("#plan")
+        page.wait_for_function("() => document.querySelector('#route-status').textContent.startsWith('Trasa nalezena')"
+                               " || document.querySelector('#route-status').textContent.startsWith('Trasu')")
+        if page.get_attribute("#route-result", "data-duration-s") != first:
+            break
+        page.wait_for_timeout(200)
+    assert float(page.get_attribute("#route-result", "data-duration-s")) > float(first)  # a detour
+    assert any("Nahlášená bariéra" in w for w in page.locator("#route-warnings li").all_inner_texts())
+    watched.shot("route-after-report")
+    watched.check_clean()
+
+
+def test_language_switch(watched: Watched) -> None:
+    page = watched.page
+    page.goto(watched.base + "/")
+    assert page.get_attribute("html", "lang") == "cs"
+    assert page.locator("#tab-route").inner_text() == "Trasa"
+    page.click("#lang-switch")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("#tab-route").inner_text() == "Route"
+    assert "Sample data" in page.locator("#data-source").inner_text()
+    page.goto(watched.base + "/")  # remembered in a cookie
+    assert page.get_attribute("html", "lang") == "en"
+    page.click("#lang-switch")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "cs"
+    watched.check_clean()
+
+
+@pytest.mark.parametrize("path", ["/", "/?lang=en", "/moderation", "/moderation?lang=en"])
+def test_axe_finds_no_violations(watched: Watched, path: str) -> None:
+    page = watched.page
+    page.goto(watched.base + path)
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page) == []
+    watched.check_clean()
+
+
+def test_axe_on_every_panel_with_results(watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{watched.base}/?from={A[0]},{A[1]}&to={B[0]},{B[1]}")
+    wait_route(page)
+    page.locator("#advanced summary").click()
+    assert axe_violations(page) == []
+    page.click("#tab-services")
+    page.wait_for_selector("#services-list li")
+    assert axe_violations(page) == []
+    page.click("#tab-report")
+    assert axe_violations(page) == []
+    watched.check_clean()
+
+
+def test_phone_width(browser: Any, live: dict[str, Any]) -> None:
+    w = Watched(browser, live["base"], viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        page = w.page
+        page.goto(f"{live['base']}/?from={A[0]},{A[1]}&to={B[0]},{B[1]}")
+        wait_route(page)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+        assert page.locator("#plan").is_visible()
+        assert page.locator(".folium-map").bounding_box()["width"] <= 360
+        assert axe_violations(page) == []
+        w.shot("phone-360")
+        w.check_clean()
+    finally:
+        w.close()
