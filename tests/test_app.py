@@ -1,7 +1,8 @@
-"""The command line (app.py): info output and one-line errors for bad input."""
+"""The command line (app.py): info output and one-line errors for bad input, in the CLI's language."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,18 +14,38 @@ from tests.network.test_elevation import write_plane
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _env(lang: str) -> dict[str, str]:
+    return {**os.environ, "LBB_LANG": lang}
+
+
+def run(*args: str, cwd: Path | None = None, lang: str = "en") -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], capture_output=True, text=True,
-                          timeout=300, cwd=cwd or ROOT, check=False)
+                          timeout=300, cwd=cwd or ROOT, check=False, env=_env(lang))
 
 
-def assert_one_line_error(proc: subprocess.CompletedProcess[str], needle: str) -> None:
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], needle: str, prefix: str = "error:") -> None:
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    errors = [line for line in proc.stderr.splitlines() if line.startswith(prefix)]
     assert len(errors) == 1, proc.stderr
     assert needle in errors[0]
     assert proc.stderr.strip().splitlines()[-1] == errors[0]
+
+
+@pytest.mark.parametrize(("environ", "lang"), [
+    ({}, "en"),
+    ({"LANG": "cs_CZ.UTF-8"}, "cs"),
+    ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "cs_CZ.UTF-8"}, "cs"),
+    ({"LANG": "cs_CZ.UTF-8", "LC_ALL": "C"}, "en"),
+    ({"LC_ALL": "cs_CZ.UTF-8"}, "cs"),
+    ({"LANG": "cs_CZ.UTF-8", "LBB_LANG": "en"}, "en"),
+    ({"LANG": "C.UTF-8", "LBB_LANG": "cs"}, "cs"),
+    ({"LANG": "cs_CZ.UTF-8", "LBB_LANG": "de"}, "cs"),
+])
+def test_the_cli_language(environ: dict[str, str], lang: str) -> None:
+    import app
+
+    assert app.cli_lang(environ) == lang
 
 
 def test_info_prints_counts_and_coverage(tag_rules_osm: Path, tmp_path: Path) -> None:
@@ -34,6 +55,10 @@ def test_info_prints_counts_and_coverage(tag_rules_osm: Path, tmp_path: Path) ->
     assert "network:     25 nodes, 27 edges" in out
     assert "surface" in out and "incline" in out and "kerb" in out and "width" in out
     assert "steps: 3" in out
+    czech = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path), lang="cs")
+    assert czech.returncode == 0, czech.stderr
+    assert "síť:         25 uzlů, 27 úseků" in czech.stdout and "schody: 3" in czech.stdout
+    assert "povrch" in czech.stdout and "sklon" in czech.stdout and "šířka" in czech.stdout
 
 
 def test_info_json(tag_rules_osm: Path, tmp_path: Path) -> None:
@@ -45,8 +70,11 @@ def test_info_json(tag_rules_osm: Path, tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    assert_one_line_error(run("info", "--osm-file", str(tmp_path / "nope.osm.pbf"), "--cache-dir", str(tmp_path)),
-                          "not found")
+    missing = tmp_path / "nope.osm.pbf"
+    assert_one_line_error(run("info", "--osm-file", str(missing), "--cache-dir", str(tmp_path)),
+                          f"error: OSM file not found: {missing}")
+    assert_one_line_error(run("info", "--osm-file", str(missing), "--cache-dir", str(tmp_path), lang="cs"),
+                          f"chyba: soubor OSM {missing} neexistuje", prefix="chyba:")
 
 
 def test_not_an_osm_file(tmp_path: Path) -> None:
@@ -80,38 +108,47 @@ def test_bad_arguments_are_usage_errors(args: list[str]) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "usage:" in proc.stderr
 
 
-def run_with_input(text: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run_with_input(text: str, *args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], input=text, capture_output=True, text=True,
-                          timeout=300, cwd=ROOT, check=False)
+                          timeout=300, cwd=ROOT, check=False, env=_env(lang))
 
 
 def test_init_db_and_create_moderator(tmp_path: Path) -> None:
-    from geo.reports.store import ReportStore
+    from geo.reports.accounts import ModeratorAccounts
+    from geo.reports.database import Database
 
     url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
     proc = run("init-db", "--database-url", url)
     assert proc.returncode == 0, proc.stderr
     assert "schema version 1" in proc.stdout
+    proc = run("init-db", "--database-url", url, lang="cs")
+    assert proc.returncode == 0, proc.stderr
+    assert "databáze je připravena" in proc.stdout and "verze schématu 1" in proc.stdout
     proc = run_with_input("correct horse battery\n", "create-moderator", "alice", "--password-stdin",
                           "--database-url", url)
     assert proc.returncode == 0, proc.stderr
     assert "moderator alice created" in proc.stdout and "correct horse" not in proc.stdout + proc.stderr
-    store = ReportStore(url, photo_dir=tmp_path)
-    assert store.authenticate("alice", "correct horse battery", client="t", now=_now()) is not None
+    db = Database(url)
+    accounts = ModeratorAccounts(db)
+    assert accounts.authenticate("alice", "correct horse battery", client="t", now=_now()) is not None
     assert_one_line_error(run_with_input("another password\n", "create-moderator", "alice", "--password-stdin",
                                          "--database-url", url), "already exists")
     proc = run_with_input("another password\n", "create-moderator", "alice", "--password-stdin", "--reset-password",
                           "--database-url", url)
     assert proc.returncode == 0, proc.stderr
-    assert store.authenticate("alice", "another password", client="t", now=_now()) is not None
-    store.close()
+    assert "moderator alice updated" in proc.stdout
+    assert accounts.authenticate("alice", "another password", client="t", now=_now()) is not None
+    db.close()
 
 
 def test_create_moderator_errors_are_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
     assert_one_line_error(run_with_input("short\n", "create-moderator", "bob", "--password-stdin",
                                          "--database-url", url), "at least 8")
-    assert_one_line_error(run_with_input("", "create-moderator", "bob", "--database-url", url), "--password-stdin")
+    assert_one_line_error(run_with_input("", "create-moderator", "bob", "--database-url", url),
+                          "error: no terminal to ask for the password: pipe it in with --password-stdin")
+    assert_one_line_error(run_with_input("", "create-moderator", "bob", "--database-url", url, lang="cs"),
+                          "chyba: není terminál, kde se zeptat na heslo", prefix="chyba:")
     assert_one_line_error(run("init-db", "--database-url", "nosuchdb://x"), "cannot use database")
 
 

@@ -29,10 +29,15 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from geo.errors import BadRequestError, GeoError, NotFoundError, RateLimitError
+from geo import i18n
+from geo.errors import BadRequestError, GeoError, NotFoundError
 from geo.reports.model import CATEGORIES, CLOSED_STATUSES, MAX_ID, SEVERITIES, Report, iso, parse_datetime, utcnow
-from webmap.reporting import current_store, read_body, submit
-from webmap.reports_api import current_moderator
+from webmap import resources
+from webmap.auth import current_moderator
+from webmap.errors import headers_of, http_message, status_of
+from webmap.i18n import api_lang
+from webmap.params import read_body
+from webmap.reports_api import submit_request
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 DEFAULT_DAYS = 90
@@ -45,22 +50,22 @@ def _error(status: int, description: str, headers: dict[str, str] | None = None)
 
 @bp.errorhandler(GeoError)
 def _geo_error(exc: GeoError) -> ResponseReturnValue:
-    headers = {"Retry-After": str(exc.details.get("retry_after_s", 60))} if isinstance(exc, RateLimitError) else None
-    return _error(exc.http_status, exc.message, headers)
+    return _error(status_of(exc), exc.message(api_lang()), headers_of(exc))
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    return _error(exc.code or 500, exc.description or exc.name)
+    return _error(exc.code or 500, http_message(exc, api_lang()))
 
 
 # --------------------------------------------------------------------------- services
 
 
 def _service(code: str) -> dict[str, Any]:
-    cs, en = CATEGORIES[code]
-    return {"service_code": code, "service_name": cs, "description": en, "metadata": True, "type": "realtime",
-            "keywords": "bariéra, barrier, přístupnost, accessibility", "group": "Bariéry / Barriers"}
+    lang = api_lang()
+    return {"service_code": code, "service_name": i18n.text(f"report.category.{code}", lang),
+            "description": i18n.text(f"report.category.{code}", lang), "metadata": True, "type": "realtime",
+            "keywords": i18n.text("open311.keywords", lang), "group": i18n.text("open311.group", lang)}
 
 
 @bp.get("/services.json")
@@ -73,15 +78,16 @@ def services() -> ResponseReturnValue:
 def service_definition(code: str) -> ResponseReturnValue:
     """The extra attributes a request of this service may carry."""
     if code not in CATEGORIES:
-        msg = f"no service {code!r}"
-        raise NotFoundError(msg)
+        raise NotFoundError("open311.no_service", code=code)
+    lang = api_lang()
     return jsonify({"service_code": code, "attributes": [
         {"variable": True, "code": "severity", "datatype": "singlevaluelist", "required": False, "order": 1,
-         "datatype_description": "1, 2 or 3 (default 2)", "description": "Závažnost / Severity",
-         "values": [{"key": str(k), "name": f"{cs} / {en}"} for k, (cs, en) in SEVERITIES.items()]},
+         "datatype_description": i18n.text("open311.attr.severity_help", lang),
+         "description": i18n.text("open311.attr.severity", lang),
+         "values": [{"key": str(k), "name": i18n.text(f"report.severity.{k}", lang)} for k in SEVERITIES]},
         {"variable": True, "code": "valid_until", "datatype": "datetime", "required": False, "order": 2,
-         "datatype_description": "ISO 8601; for temporary barriers such as construction",
-         "description": "Platí do / Valid until"},
+         "datatype_description": i18n.text("open311.attr.valid_until_help", lang),
+         "description": i18n.text("open311.attr.valid_until", lang)},
     ]})
 
 
@@ -98,7 +104,7 @@ def _request(r: Report, now: datetime, *, private: bool) -> dict[str, Any]:
     return {
         "service_request_id": str(r.id), "status": "closed" if closed else "open",
         "status_notes": f"{notes}: {last_note}" if last_note else notes,
-        "service_name": CATEGORIES[r.category][0], "service_code": r.category,
+        "service_name": i18n.text(f"report.category.{r.category}", api_lang()), "service_code": r.category,
         "description": r.description if show else "",
         "agency_responsible": current_app.config["OPEN311_AGENCY"], "service_notice": "",
         "requested_datetime": iso(r.created_at), "updated_datetime": iso(r.updated_at),
@@ -112,11 +118,9 @@ def _request(r: Report, now: datetime, *, private: bool) -> dict[str, Any]:
 def _from_open311(form: dict[str, Any]) -> dict[str, Any]:
     """Open311 fields → the fields of a report submission."""
     if ("lat" not in form or "long" not in form) and form.get("address_string"):
-        msg = "only lat/long locations are supported, not address_string"
-        raise BadRequestError(msg, field="lat")
+        raise BadRequestError("open311.latlong_only", field="lat")
     if not form.get("service_code"):
-        msg = "service_code is required (see services.json)"
-        raise BadRequestError(msg, field="service_code")
+        raise BadRequestError("open311.service_code_required", field="service_code")
     name = " ".join(str(form[k]).strip() for k in ("first_name", "last_name") if form.get(k))
     contact = ", ".join(p for p in (name, str(form.get("email") or "").strip(), str(form.get("phone") or "").strip())
                         if p)
@@ -133,8 +137,8 @@ def _from_open311(form: dict[str, Any]) -> dict[str, Any]:
 def create_request() -> ResponseReturnValue:
     """Create a service request (a submitted report)."""
     form, media = read_body("media")
-    report = submit(_from_open311(form), media, source="open311")
-    notice = "Hlášení čeká na kontrolu moderátorem. / The report awaits moderation."
+    report = submit_request(_from_open311(form), media, "open311")
+    notice = i18n.text("open311.notice", api_lang())
     rid = str(report.id) if report is not None else None
     return jsonify([{"service_request_id": rid, "service_notice": notice, "account_id": None}]), 201
 
@@ -150,17 +154,15 @@ def list_requests() -> ResponseReturnValue:
         except ValueError:
             ids = [0]
         if not all(1 <= i <= MAX_ID for i in ids):
-            msg = f"service_request_id must be a comma-separated list of request ids (1 to {MAX_ID})"
-            raise BadRequestError(msg, field="service_request_id")
+            raise BadRequestError("open311.request_ids", field="service_request_id", max=MAX_ID)
     codes = [c for c in args.get("service_code", "").split(",") if c]
     bad = [c for c in codes if c not in CATEGORIES]
     if bad:
-        msg = f"unknown service_code {bad[0]!r}"
-        raise BadRequestError(msg, field="service_code")
+        raise BadRequestError("request.unknown_choice", field="service_code", value=bad[0],
+                              choices=", ".join(CATEGORIES))
     wanted = {s.strip() for s in args.get("status", "").split(",") if s.strip()}
     if wanted - {"open", "closed"}:
-        msg = "status must be open, closed or both"
-        raise BadRequestError(msg, field="status")
+        raise BadRequestError("open311.status", field="status")
     lifecycle: Literal["open", "closed"] | None = None
     if len(wanted) == 1:
         lifecycle = "open" if "open" in wanted else "closed"
@@ -169,7 +171,7 @@ def list_requests() -> ResponseReturnValue:
     end = parse_datetime(args["end_date"], "end_date", end_of_day=True) if args.get("end_date") else None
     if start is None and end is None and ids is None:
         start = now - timedelta(days=DEFAULT_DAYS)
-    reports, _ = current_store().list_reports(ids=ids, categories=codes or None, since=start, until=end,
+    reports, _ = resources.reports().list_reports(ids=ids, categories=codes or None, since=start, until=end,
                                               lifecycle=lifecycle, now=now, limit=MAX_REQUESTS)
     private = current_moderator() is not None
     return jsonify([_request(r, now, private=private) for r in reports])
@@ -178,5 +180,5 @@ def list_requests() -> ResponseReturnValue:
 @bp.get("/requests/<int:request_id>.json")
 def get_request(request_id: int) -> ResponseReturnValue:
     """One service request (its description and media only once confirmed, or for moderators)."""
-    report = current_store().get_report(request_id)
+    report = resources.reports().get_report(request_id)
     return jsonify([_request(report, utcnow(), private=current_moderator() is not None)])

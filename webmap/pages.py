@@ -1,28 +1,34 @@
 """HTML pages (the map, moderation) and the health check.
 
 The map is a folium ``Map`` with one (empty) ``FeatureGroup`` per layer and a ``LayerControl``;
-``static/js/app.js`` fills the groups from ``/api`` per viewport. Leaflet comes from the
-``xstatic-leaflet`` package through :mod:`webmap.vendor` — no CDN.
+the map script (``static/js/main.js`` and its modules) fills the groups from ``/api`` per viewport.
+Folium names its objects with generated JavaScript globals; :func:`folium_hook` publishes them once
+as ``window.lbbFolium = {map, groups, layerControl}`` — the one place the script finds them.
+Leaflet comes from the ``xstatic-leaflet`` package through :mod:`webmap.vendor` — no CDN.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import secrets
 from typing import Any
 
 import folium
-from flask import Blueprint, current_app, jsonify, render_template, session
+from flask import Blueprint, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
+from geo import i18n
 from geo.layers.schemas import SERVICE_CATEGORIES
 from geo.network.model import Network
-from geo.reports.model import CATEGORIES
+from geo.reports.model import CATEGORIES, STATUSES
 from geo.routing.profiles import LIMIT_RANGES, PROFILES
-from webmap import vendor
-from webmap.i18n import lang, t, table
-from webmap.state import current_network, is_sample, once
+from webmap import resources, vendor
+from webmap.auth import csrf_token, current_moderator
+from webmap.i18n import api_lang, lang, t
+
+#: Catalogue sections the map script needs (it renders them with the same template syntax).
+SCRIPT_TEXTS = ("ui.", "service.category.", "report.category.", "report.status.", "report.severity.", "profile.",
+                "route.relax.", "access.", "unit.")
 
 bp = Blueprint("pages", __name__)
 
@@ -51,7 +57,7 @@ def build_map(centre: tuple[float, float]) -> tuple[folium.Map, dict[str, str], 
     fmap.default_css = [("leaflet_css", vendor.LEAFLET_CSS)]
     groups: dict[str, str] = {}
     for key, show in MAP_GROUPS:
-        group = folium.FeatureGroup(name=t(f"layer_{key}"), show=show, control=key not in ("route", "isochrone"))
+        group = folium.FeatureGroup(name=t(f"ui.layer_{key}"), show=show, control=key not in ("route", "isochrone"))
         group.add_to(fmap)
         groups[key] = group.get_name()
     control = folium.LayerControl(collapsed=True, position="topright")
@@ -64,34 +70,38 @@ def network_centre(net: Network) -> tuple[float, float]:
     return float(net.nodes["lat"].median()), float(net.nodes["lon"].median())
 
 
-def _render_map(fmap: folium.Map) -> dict[str, str]:
+def folium_hook(fmap: folium.Map, groups: dict[str, str], control: str) -> str:
+    """JavaScript that publishes folium's generated objects as ``window.lbbFolium``."""
+    names = ", ".join(f"{json.dumps(k)}: {v}" for k, v in groups.items())
+    return f"window.lbbFolium = {{map: {fmap.get_name()}, groups: {{{names}}}, layerControl: {control}}};"
+
+
+def _render_map(fmap: folium.Map, groups: dict[str, str], control: str) -> dict[str, str]:
     root = fmap.get_root()
     root.render()
     # folium's viewport meta forbids zooming the page (WCAG 1.4.4); the page template sets its own
     header = re.sub(r'<meta name="viewport"[^>]*>', "", root.header.render())
-    return {"header": header, "html": root.html.render(), "script": root.script.render()}
+    return {"header": header, "html": root.html.render(),
+            "script": root.script.render() + "\n" + folium_hook(fmap, groups, control)}
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The map page (its map and settings are assembled once per process and language)."""
-    return render_template("index.html", **once(f"lbb.page.{lang()}", _index_context))
+    return render_template("index.html", **resources.once(f"page.{lang()}", _index_context))
 
 
 def _index_context() -> dict[str, Any]:
-    net = current_network()
+    net = resources.network()
     fmap, groups, control = build_map(network_centre(net))
-    profiles = {name: {"label": p.label_cs if lang() == "cs" else p.label_en,
+    profiles = {name: {"label": t(f"profile.{name}"),
                        **{k: (None if v == float("inf") else v) for k, v in
                           ((k, getattr(p, k)) for k in LIMIT_RANGES)},
                        "avoid_unknown": p.avoid_unknown, "steps": p.steps}
                 for name, p in PROFILES.items()}
     config = {
         "lang": lang(),
-        "texts": table(lang()),
-        "map": fmap.get_name(),
-        "groups": groups,
-        "layerControl": control,
+        "texts": i18n.table(lang(), SCRIPT_TEXTS),
         "tileUrl": current_app.config.get("TILE_URL") or "",
         "bounds": list(net.bounds()),
         "profiles": profiles,
@@ -100,8 +110,8 @@ def _index_context() -> dict[str, Any]:
         "reportCategories": list(CATEGORIES),
     }
     return {
-        "banner": source_banner(net.summary(), is_sample(net)),
-        "folium_map": _render_map(fmap),
+        "banner": source_banner(net.summary(), resources.is_sample(net)),
+        "folium_map": _render_map(fmap, groups, control),
         "config_json": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
         "profiles": profiles,
         "service_categories": SERVICE_CATEGORIES,
@@ -112,13 +122,10 @@ def _index_context() -> dict[str, Any]:
 @bp.get("/moderation")
 def moderation() -> ResponseReturnValue:
     """The moderation queue (sign-in form until a moderator is signed in)."""
-    from geo.reports.model import STATUSES
-    from webmap.reports_api import current_moderator
-
     # who is signed in is known here, so the page needs no failing request to find out
     mod = current_moderator()
-    me = {"name": mod.name, "csrf_token": session.setdefault("csrf", secrets.token_urlsafe(32))} if mod else None
-    config = {"lang": lang(), "texts": table(lang()), "statuses": list(STATUSES), "me": me}
+    me = {"name": mod.name, "csrf_token": csrf_token()} if mod else None
+    config = {"lang": lang(), "texts": i18n.table(lang(), SCRIPT_TEXTS), "statuses": list(STATUSES), "me": me}
     return render_template("moderation.html", statuses=STATUSES,
                            config_json=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"))
 
@@ -126,14 +133,15 @@ def moderation() -> ResponseReturnValue:
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
     """Liveness plus what is loaded: area, source, data date and counts."""
-    net = current_network()
+    net = resources.network()
     s = net.summary()
+    sample = resources.is_sample(net)
     body = {
         "status": "ok",
         "area": s["area"],
         "source": s["source"],
-        "sample": is_sample(net),
-        "notice": "sample data: Helsinki (OpenStreetMap), not Liberec" if is_sample(net) else None,
+        "sample": sample,
+        "notice": i18n.text("health.sample_notice", api_lang(), area=s["area"]) if sample else None,
         "data_date": s["data_date"],
         "nodes": s["nodes"],
         "edges": s["edges"],

@@ -1,53 +1,89 @@
-"""Request parameters: parsed and validated here, so views stay thin. Errors are :class:`BadRequestError`."""
+"""Request parsing in one place, so views stay thin: points, flags, boxes, limits, profiles, bodies.
+
+Every problem is a :class:`~geo.errors.BadRequestError` (or 413/415) naming the parameter; there is
+one set of true/false words, one bounding-box parser and one pydantic formatter
+(:func:`geo.validation.validate`) for every endpoint.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from flask import current_app, request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from werkzeug.datastructures import FileStorage
 
-from geo.errors import BadRequestError
-from geo.routing.profiles import LIMIT_RANGES, Profile, get_profile
+from geo.errors import BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError
+from geo.layers.schemas import SERVICE_CATEGORIES
+from geo.reports.photos import MAX_PHOTO_BYTES
+from geo.routing.profiles import LIMIT_RANGES, SWITCHES, Profile, get_profile
+from geo.validation import invalid, validate
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ano"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", "ne"})
+Bbox = tuple[float, float, float, float]
 
 
 def parse_latlon(text: str | None, name: str) -> tuple[float, float]:
     """``"LAT,LON"`` → (lon, lat); rejects missing, non-numeric, NaN and out-of-range values."""
     if text is None or not str(text).strip():
-        msg = f"missing parameter {name!r} (expected LAT,LON)"
-        raise BadRequestError(msg, field=name)
+        raise BadRequestError("request.missing", field=name)
     parts = str(text).split(",")
-    if len(parts) != 2:
-        msg = f"{name} must be LAT,LON, got {text!r}"
-        raise BadRequestError(msg, field=name)
     try:
-        lat, lon = float(parts[0]), float(parts[1])
+        lat, lon = (float(x) for x in parts) if len(parts) == 2 else (math.nan, math.nan)
     except ValueError:
-        msg = f"{name} must be two numbers LAT,LON, got {text!r}"
-        raise BadRequestError(msg, field=name) from None
+        lat = lon = math.nan
     if not (math.isfinite(lat) and math.isfinite(lon)):
-        msg = f"{name} must be finite numbers, got {text!r}"
-        raise BadRequestError(msg, field=name)
+        raise BadRequestError("request.latlon_format", field=name, value=str(text))
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        msg = f"{name} is outside the valid range (lat −90…90, lon −180…180): {text!r}"
-        raise BadRequestError(msg, field=name)
+        raise BadRequestError("request.latlon_range", field=name, value=str(text))
     return lon, lat
 
 
-def _flag(value: str | None, name: str) -> bool | None:
-    if value is None:
+def parse_flag(value: str | None, name: str) -> bool | None:
+    """A yes/no parameter (:data:`TRUE_WORDS` / :data:`FALSE_WORDS`); ``None`` when absent or empty."""
+    if value is None or value.strip() == "":
         return None
     v = value.strip().lower()
-    if v in _TRUE:
+    if v in TRUE_WORDS:
         return True
-    if v in _FALSE:
+    if v in FALSE_WORDS:
         return False
-    msg = f"{name} must be true or false, got {value!r}"
-    raise BadRequestError(msg, field=name)
+    raise BadRequestError("request.flag", field=name, value=value)
+
+
+def parse_bbox(text: str | None) -> Bbox | None:
+    """``"minlon,minlat,maxlon,maxlat"`` → floats; ``None`` when absent."""
+    if text is None or text.strip() == "":
+        return None
+    parts = text.split(",")
+    try:
+        box = tuple(float(p) for p in parts)
+    except ValueError:
+        box = ()
+    if len(box) != 4 or not all(math.isfinite(v) for v in box):
+        raise BadRequestError("request.bbox_format", field="bbox", value=text)
+    minx, miny, maxx, maxy = box
+    if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
+        raise BadRequestError("request.bbox_range", field="bbox", value=text)
+    return minx, miny, maxx, maxy
+
+
+def parse_int(text: str | None, name: str, *, default: int, lo: int, hi: int) -> int:
+    """A whole number in ``lo…hi`` (``default`` when absent)."""
+    if text is None or text.strip() == "":
+        return default
+    try:
+        n = int(text)
+    except ValueError:
+        raise BadRequestError("request.whole_number", field=name, value=text) from None
+    if not lo <= n <= hi:
+        raise BadRequestError("request.out_of_range", field=name, min=lo, max=hi, value=text)
+    return n
 
 
 def profile_from_args(args: Mapping[str, str], default: str = "manual_wheelchair") -> Profile:
@@ -60,59 +96,94 @@ def profile_from_args(args: Mapping[str, str], default: str = "manual_wheelchair
             try:
                 limits[key] = float(raw)
             except ValueError:
-                msg = f"{key} must be a number, got {raw!r}"
-                raise BadRequestError(msg, field=key) from None
-    for key in ("avoid_unknown", "allow_steps"):
-        flag = _flag(args.get(key), key)
+                raise BadRequestError("request.number", field=key, value=raw) from None
+    for switch in SWITCHES:
+        flag = parse_flag(args.get(switch.request), switch.request)
         if flag is not None:
-            limits[key] = flag
+            limits[switch.request] = flag
     return profile.with_limits(**limits)
 
 
-class _Query(BaseModel):
+# --------------------------------------------------------------------------- query models
+
+
+class Query(BaseModel):
+    """Query-string parameters validated by pydantic (unknown ones are ignored)."""
+
     model_config = ConfigDict(extra="ignore")
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> _Query:
-        """Validate query-string arguments."""
-        try:
-            return cls.model_validate(dict(args))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"]) or None
-            msg = f"{field}: {err['msg']}" if field else err["msg"]
-            raise BadRequestError(msg, field=field) from None
+    def from_args(cls, args: Mapping[str, str]) -> Query:
+        """Validate query-string arguments (one :class:`BadRequestError` for the first problem)."""
+        return validate(cls, dict(args))
 
 
-class IsochroneQuery(_Query):
+class IsochroneQuery(Query):
     """``minutes`` of travel (1–120)."""
 
-    minutes: float = Field(default=10.0, gt=0, le=120)
-
-    @field_validator("minutes")
-    @classmethod
-    def _finite(cls, v: float) -> float:
-        if not math.isfinite(v):
-            msg = "must be a finite number"
-            raise ValueError(msg)
-        return v
+    minutes: float = Field(default=10.0, gt=0, le=120, allow_inf_nan=False)
 
 
-class NearestQuery(_Query):
+class NearestQuery(Query):
     """How many services to return and which category (empty = all)."""
 
     limit: int = Field(default=5, ge=1, le=50)
     category: str | None = Field(default=None, max_length=60)
-    max_minutes: float = Field(default=120.0, gt=0, le=600)
+    max_minutes: float = Field(default=120.0, gt=0, le=600, allow_inf_nan=False)
 
     @field_validator("category", mode="before")
     @classmethod
     def _known_category(cls, v: Any) -> Any:
-        from geo.layers.schemas import SERVICE_CATEGORIES
-
         if v is None or v == "":
             return None
         if v not in SERVICE_CATEGORIES:
-            msg = f"unknown category {v!r}; choose one of {', '.join(SERVICE_CATEGORIES)}"
-            raise ValueError(msg)
+            raise invalid("request.unknown_choice", value=str(v), choices=", ".join(SERVICE_CATEGORIES))
         return v
+
+
+def bbox_field(v: Any) -> Bbox | None:
+    """A pydantic ``before`` validator body for a ``bbox`` field (the same rules as :func:`parse_bbox`)."""
+    return parse_bbox(v) if isinstance(v, str) else v
+
+
+# --------------------------------------------------------------------------- bodies and clients
+
+
+def read_body(photo_field: str) -> tuple[dict[str, Any], bytes | None]:
+    """Fields and the optional photo of a JSON, url-encoded or multipart request."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise BadRequestError("request.json_object")
+        return data, None
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        data = request.form.to_dict()
+        upload: FileStorage | None = request.files.get(photo_field)
+        photo = None
+        if upload is not None and (upload.filename or upload.content_length):
+            photo = upload.stream.read(MAX_PHOTO_BYTES + 1)
+            if len(photo) > MAX_PHOTO_BYTES:
+                raise PayloadTooLargeError("photo.too_large", field=photo_field, max_bytes=MAX_PHOTO_BYTES,
+                                           max_mb=MAX_PHOTO_BYTES / 1024 / 1024)
+            photo = photo or None
+        return data, photo
+    raise UnsupportedMediaTypeError("request.body_type")
+
+
+def json_body() -> dict[str, Any]:
+    """The JSON object of a request that accepts JSON only."""
+    if not request.is_json:
+        raise UnsupportedMediaTypeError("request.json_only")
+    data = request.get_json(silent=True)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise BadRequestError("request.json_object")
+    return data
+
+
+def client_key() -> str:
+    """An opaque per-client key for rate limits: a keyed hash of the IP, never the IP itself."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    ip = (request.remote_addr or "unknown").encode()
+    return hmac.new(secret, ip, hashlib.sha256).hexdigest()[:32]

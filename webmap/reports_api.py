@@ -1,26 +1,23 @@
-"""Barrier reports API (``/api/reports``), moderation and moderator login (``/api/auth``).
+"""Barrier reports API (``/api/reports``) and the moderation queue: parse, call :mod:`geo.reports`, serialise.
 
-Moderators log in with a session cookie (HttpOnly, SameSite=Lax). CSRF: every state-changing
-request of a logged-in moderator (status changes, logout) must carry the header
-``X-CSRF-Token`` with the token returned by ``POST /api/auth/login`` and ``GET /api/auth/me``;
-without it the answer is 403. A cross-site page can neither read that token nor set the header.
-Login itself accepts JSON only (a cross-site HTML form cannot send JSON).
+Settings (``app.config``; defaults in :func:`webmap.create_app`): ``REPORTS_RATE_LIMIT`` /
+``REPORTS_RATE_WINDOW_S`` (submissions per client IP), ``REPORTS_LOGIN_LIMIT`` /
+``REPORTS_LOGIN_WINDOW_S`` (failed logins), ``REPORTS_HONEYPOT_FIELD``, ``REPORTS_NEARBY_M``.
 """
 
 from __future__ import annotations
 
-import functools
-import hmac
 import re
-import secrets
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, send_from_directory, session, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from geo.errors import AuthRequiredError, ForbiddenError, NotFoundError, RateLimitError, UnsupportedMediaTypeError
+from geo import i18n
+from geo.errors import AuthRequiredError, NotFoundError
+from geo.reports.intake import Submission, submit
+from geo.reports.limits import RateLimit
 from geo.reports.model import (
     CATEGORIES,
     EFFECTS,
@@ -30,16 +27,17 @@ from geo.reports.model import (
     SEVERITIES,
     STATUSES,
     TRANSITIONS,
+    Report,
     StatusChange,
     utcnow,
-    validate,
 )
-from geo.reports.store import Moderator, RateLimit
-from webmap.reporting import client_key, current_store, read_body, submit
+from geo.validation import invalid, validate
+from webmap import resources
+from webmap.auth import current_moderator, moderator_required, require_moderator
+from webmap.i18n import api_lang
+from webmap.params import Bbox, bbox_field, client_key, json_body, read_body
 
 bp = Blueprint("reports", __name__, url_prefix="/api")
-F = TypeVar("F", bound=Callable[..., Any])
-CSRF_HEADER = "X-CSRF-Token"
 _PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
 
 
@@ -49,63 +47,40 @@ def _no_sniffing(resp: Response) -> Response:
     return resp
 
 
-@bp.errorhandler(RateLimitError)
-def _rate_limited(exc: RateLimitError) -> ResponseReturnValue:
-    return jsonify(exc.to_dict()), exc.http_status, {"Retry-After": str(exc.details.get("retry_after_s", 60))}
-
-
-# --------------------------------------------------------------------------- auth helpers
-
-
-def _moderator() -> Moderator:
-    mod = current_moderator()
-    if mod is None:
-        msg = "log in as a moderator first (POST /api/auth/login)"
-        raise AuthRequiredError(msg)
-    return mod
-
-
-def current_moderator() -> Moderator | None:
-    """The logged-in moderator, if the session is still valid (account active, password unchanged)."""
-    if "moderator" in g:
-        return g.moderator
-    mod = None
-    mid = session.get("moderator_id")
-    if isinstance(mid, int):
-        found = current_store().get_moderator(mid)
-        if found is not None and hmac.compare_digest(found.session_key, str(session.get("key", ""))):
-            mod = found
-    g.moderator = mod
-    return mod
-
-
-def moderator_required(view: F) -> F:
-    """401 without a valid login; 403 for a state-changing request without the CSRF token."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        _moderator()
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            _check_csrf()
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
-
-
-def _check_csrf() -> None:
-    sent = request.headers.get(CSRF_HEADER, "")
-    token = session.get("csrf", "")
-    if not sent or not token or not hmac.compare_digest(sent, token):
-        msg = f"missing or wrong {CSRF_HEADER} header (get the token from GET /api/auth/me)"
-        raise ForbiddenError(msg)
-
-
 def photo_url(name: str) -> str:
     """Where a report photo is served."""
     return url_for("reports.photo", name=name)
 
 
+def submission(source: str) -> Submission:
+    """The current client's submission settings."""
+    cfg = current_app.config
+    return Submission(client=client_key(), source=source,
+                      limit=RateLimit(int(cfg["REPORTS_RATE_LIMIT"]), float(cfg["REPORTS_RATE_WINDOW_S"])),
+                      honeypot_field=cfg["REPORTS_HONEYPOT_FIELD"])
+
+
+def submit_request(data: dict[str, Any], photo: bytes | None, source: str) -> Report | None:
+    """Submit a parsed request body (shared with Open311)."""
+    return submit(resources.reports(), resources.network(), data, photo, how=submission(source), now=utcnow())
+
+
+def report_json(report: Report, **kwargs: Any) -> dict[str, Any]:
+    """A report as JSON in the request's language."""
+    return report.to_dict(now=utcnow(), photo_url=photo_url, lang=api_lang(), **kwargs)
+
+
 # --------------------------------------------------------------------------- reports
+
+
+def _choices(allowed: tuple[str, ...]) -> Any:
+    def check(v: list[str] | None) -> list[str] | None:
+        bad = [s for s in v or [] if s not in allowed]
+        if bad:
+            raise invalid("request.unknown_choice", value=bad[0], choices=", ".join(allowed))
+        return v
+
+    return check
 
 
 class ReportQuery(BaseModel):
@@ -114,63 +89,29 @@ class ReportQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    bbox: tuple[float, float, float, float] | None = None
+    bbox: Bbox | None = None
     status: list[str] | None = None
     category: list[str] | None = None
     limit: int = Field(default=200, ge=1, le=1000)
     offset: int = Field(default=0, ge=0, le=MAX_ID)
 
-    @field_validator("bbox", mode="before")
-    @classmethod
-    def _bbox(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            parts = v.split(",")
-            if len(parts) != 4:
-                msg = "bbox must be minlon,minlat,maxlon,maxlat"
-                raise ValueError(msg)
-            v = tuple(parts)
-        return v
-
-    @field_validator("bbox")
-    @classmethod
-    def _bbox_order(cls, v: tuple[float, float, float, float] | None) -> Any:
-        in_range = v is None or (-180 <= v[0] <= v[2] <= 180 and -90 <= v[1] <= v[3] <= 90)
-        if not in_range:
-            msg = "bbox must be minlon,minlat,maxlon,maxlat with min ≤ max, in degrees"
-            raise ValueError(msg)
-        return v
+    _bbox = field_validator("bbox", mode="before")(bbox_field)
+    _statuses = field_validator("status")(_choices(STATUSES))
+    _categories = field_validator("category")(_choices(CATEGORIES))
 
     @field_validator("status", "category", mode="before")
     @classmethod
     def _split(cls, v: Any) -> Any:
         return [s for s in v.split(",") if s] if isinstance(v, str) else v
 
-    @field_validator("status")
-    @classmethod
-    def _statuses(cls, v: list[str] | None) -> list[str] | None:
-        bad = [s for s in v or [] if s not in STATUSES]
-        if bad:
-            msg = f"unknown status {bad[0]!r}; choose from {', '.join(STATUSES)}"
-            raise ValueError(msg)
-        return v
-
-    @field_validator("category")
-    @classmethod
-    def _categories(cls, v: list[str] | None) -> list[str] | None:
-        bad = [s for s in v or [] if s not in CATEGORIES]
-        if bad:
-            msg = f"unknown category {bad[0]!r}; choose from {', '.join(CATEGORIES)}"
-            raise ValueError(msg)
-        return v
-
 
 def _collection(query: ReportQuery, *, private: bool, oldest_first: bool = False) -> dict[str, Any]:
-    reports, total = current_store().list_reports(bbox=query.bbox, statuses=query.status,
-                                                  categories=query.category, limit=query.limit,
-                                                  offset=query.offset, oldest_first=oldest_first)
-    now = utcnow()
+    found, total = resources.reports().list_reports(bbox=query.bbox, statuses=query.status,
+                                                    categories=query.category, limit=query.limit,
+                                                    offset=query.offset, oldest_first=oldest_first)
+    now, lang = utcnow(), api_lang()
     return {"type": "FeatureCollection",
-            "features": [r.to_feature(now=now, private=private, photo_url=photo_url) for r in reports],
+            "features": [r.to_feature(now=now, private=private, photo_url=photo_url, lang=lang) for r in found],
             "total": total, "limit": query.limit, "offset": query.offset}
 
 
@@ -178,11 +119,10 @@ def _collection(query: ReportQuery, *, private: bool, oldest_first: bool = False
 def create_report() -> ResponseReturnValue:
     """Submit a report (JSON, url-encoded or multipart with ``photo``) → 201 with its id and status."""
     data, photo = read_body("photo")
-    report = submit(data, photo, source="web")
+    report = submit_request(data, photo, "web")
     if report is None:  # honeypot: looks accepted, nothing stored
         return jsonify({"id": None, "status": "submitted"}), 201
-    body = report.to_dict(now=utcnow(), own=True, photo_url=photo_url)
-    return jsonify(body), 201, {"Location": url_for(".get_report", report_id=report.id)}
+    return jsonify(report_json(report, own=True)), 201, {"Location": url_for(".get_report", report_id=report.id)}
 
 
 @bp.get("/reports")
@@ -192,12 +132,12 @@ def list_reports() -> ResponseReturnValue:
     query = validate(ReportQuery, request.args.to_dict())
     private = current_moderator() is not None
     if not private:
+        public = [s for s in STATUSES if s in PUBLIC_STATUSES]
         hidden = [s for s in query.status or [] if s not in PUBLIC_STATUSES]
         if hidden:
-            msg = (f"{hidden[0]} reports are listed for moderators only (log in); the public list has "
-                   + ", ".join(s for s in STATUSES if s in PUBLIC_STATUSES))
-            raise AuthRequiredError(msg, field="status")
-        query.status = query.status or [s for s in STATUSES if s in PUBLIC_STATUSES]
+            raise AuthRequiredError("report.list_moderators_only", field="status", status=hidden[0],
+                                    choices=", ".join(public))
+        query.status = query.status or public
     return jsonify(_collection(query, private=private))
 
 
@@ -205,33 +145,33 @@ def list_reports() -> ResponseReturnValue:
 def get_report(report_id: int) -> ResponseReturnValue:
     """One report with its history (moderators also see the contact and who changed it); before
     confirmation the public sees its status, category and place but not its description or photo."""
-    report = current_store().get_report(report_id)
-    return jsonify(report.to_dict(now=utcnow(), private=current_moderator() is not None, photo_url=photo_url))
+    return jsonify(report_json(resources.reports().get_report(report_id), private=current_moderator() is not None))
 
 
 @bp.get("/reports/meta")
 def reports_meta() -> ResponseReturnValue:
     """Categories, severities, statuses, allowed transitions and routing effects (for forms and the UI)."""
+    lang = api_lang()
+    cfg = current_app.config
     return jsonify({
-        "categories": [{"code": c, "cs": cs, "en": en} for c, (cs, en) in CATEGORIES.items()],
-        "severities": [{"value": s, "cs": cs, "en": en} for s, (cs, en) in SEVERITIES.items()],
-        "statuses": list(STATUSES),
+        "categories": [{"code": c, "label": i18n.text(f"report.category.{c}", lang)} for c in CATEGORIES],
+        "severities": [{"value": s, "label": i18n.text(f"report.severity.{s}", lang)} for s in SEVERITIES],
+        "statuses": [{"code": s, "label": i18n.text(f"report.status.{s}", lang)} for s in STATUSES],
         "transitions": {k: sorted(v) for k, v in TRANSITIONS.items()},
         "effects": EFFECTS, "penalty_s": PENALTY_S,
-        "honeypot_field": current_app.config["REPORTS_HONEYPOT_FIELD"],
-        "rate_limit": {"submissions": current_app.config["REPORTS_RATE_LIMIT"],
-                       "window_s": current_app.config["REPORTS_RATE_WINDOW_S"]},
+        "honeypot_field": cfg["REPORTS_HONEYPOT_FIELD"],
+        "rate_limit": {"submissions": cfg["REPORTS_RATE_LIMIT"], "window_s": cfg["REPORTS_RATE_WINDOW_S"]},
     })
 
 
 @bp.get("/reports/photos/<name>")
 def photo(name: str) -> ResponseReturnValue:
     """A report photo: public once the report is confirmed (not rejected / duplicate), else moderators only."""
-    report = current_store().find_photo(name) if _PHOTO_NAME.match(name) else None
+    store = resources.reports()
+    report = store.find_photo(name) if _PHOTO_NAME.match(name) else None
     if report is None or not (report.photo_public() or current_moderator() is not None):
-        msg = "no such photo"
-        raise NotFoundError(msg)
-    resp = send_from_directory(current_store().photos.path, name, max_age=86400)
+        raise NotFoundError("report.photo_not_found")
+    resp = send_from_directory(store.photos.path, name, max_age=86400)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Content-Security-Policy"] = "default-src 'none'"
     return resp
@@ -244,14 +184,10 @@ def photo(name: str) -> ResponseReturnValue:
 @moderator_required
 def change_status(report_id: int) -> ResponseReturnValue:
     """Move a report along the lifecycle: ``{"status": …, "note": …, "duplicate_of": ID}``."""
-    if not request.is_json:
-        msg = "send the status change as JSON"
-        raise UnsupportedMediaTypeError(msg)
-    change = validate(StatusChange, request.get_json(silent=True) or {})
-    mod = _moderator()
-    report = current_store().change_status(report_id, change.status, actor=mod.name, now=utcnow(),
-                                           note=change.note, duplicate_of=change.duplicate_of)
-    return jsonify(report.to_dict(now=utcnow(), private=True, photo_url=photo_url))
+    change = validate(StatusChange, json_body())
+    report = resources.reports().change_status(report_id, change.status, actor=require_moderator().name,
+                                               now=utcnow(), note=change.note, duplicate_of=change.duplicate_of)
+    return jsonify(report_json(report, private=True))
 
 
 @bp.get("/moderation/queue")
@@ -260,54 +196,4 @@ def moderation_queue() -> ResponseReturnValue:
     """Reports to moderate, oldest first, with contact and full history (default: ``status=submitted``)."""
     args = request.args.to_dict()
     args.setdefault("status", "submitted")
-    query = validate(ReportQuery, args)
-    return jsonify(_collection(query, private=True, oldest_first=True))
-
-
-# --------------------------------------------------------------------------- login
-
-
-class Login(BaseModel):
-    """Moderator credentials."""
-
-    name: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=1, max_length=1024)
-
-
-@bp.post("/auth/login")
-def login() -> ResponseReturnValue:
-    """Log in with ``{"name", "password"}`` (JSON) → the CSRF token for later requests."""
-    if not request.is_json:
-        msg = "send the login as JSON"
-        raise UnsupportedMediaTypeError(msg)
-    creds = validate(Login, request.get_json(silent=True) or {})
-    cfg = current_app.config
-    mod = current_store().authenticate(
-        creds.name, creds.password, client=client_key(), now=utcnow(),
-        limit=RateLimit(int(cfg["REPORTS_LOGIN_LIMIT"]), float(cfg["REPORTS_LOGIN_WINDOW_S"])))
-    if mod is None:
-        msg = "wrong name or password"
-        raise AuthRequiredError(msg)
-    session.clear()
-    session["moderator_id"] = mod.id
-    session["key"] = mod.session_key
-    session["csrf"] = secrets.token_urlsafe(32)
-    return jsonify({"name": mod.name, "csrf_token": session["csrf"]})
-
-
-@bp.post("/auth/logout")
-@moderator_required
-def logout() -> ResponseReturnValue:
-    """End the session."""
-    session.clear()
-    return "", 204
-
-
-@bp.get("/auth/me")
-@moderator_required
-def me() -> ResponseReturnValue:
-    """The logged-in moderator and the CSRF token."""
-    mod = _moderator()
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return jsonify({"name": mod.name, "csrf_token": session["csrf"]})
+    return jsonify(_collection(validate(ReportQuery, args), private=True, oldest_first=True))

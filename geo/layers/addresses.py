@@ -16,12 +16,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
+from geo import i18n
 
 #: Street-name abbreviations expanded before comparing (folded form → folded form).
 _ABBREVIATIONS: dict[str, str] = {"nam": "namesti", "tr": "trida", "ul": "", "ulice": ""}
@@ -96,16 +98,28 @@ def parse_address(text: str) -> Address | None:
     return Address(text, street, conscription=first, single_number=True)
 
 
+class Reason(NamedTuple):
+    """Why an address did not match exactly: a catalogue key (``address.*``) and its values."""
+
+    key: str
+    values: dict[str, Any]
+
+    def text(self, lang: str | None = None) -> str:
+        """The reason in ``lang`` (Czech by default)."""
+        return i18n.text(self.key, lang, **self.values)
+
+
 @dataclass
 class AddressMatch:
-    """Result of matching one address: status, the matched point(s) and what they came from."""
+    """Result of matching one address: status, the matched point(s) and what they came from;
+    ``reason`` says why it is not an exact match (``None`` when it is)."""
 
     status: MatchStatus
     points: list[tuple[float, float]] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     osm_ids: list[str] = field(default_factory=list)
     building_ids: list[str] = field(default_factory=list)
-    reason: str = ""
+    reason: Reason | None = None
 
     @property
     def point(self) -> tuple[float, float] | None:
@@ -236,25 +250,28 @@ class AddressIndex:
         """
         parsed = parse_address(address) if isinstance(address, str) else address
         if parsed is None:
-            return AddressMatch("none", reason="no street name in the address")
+            return AddressMatch("none", reason=Reason("address.no_street", {}))
         key = parsed.key
         rows = self._by_street.get(key, [])
         street_pt = self._street_point.get(key)
+        unknown_street = Reason("address.street_not_found", {"street": parsed.street})
         if not parsed.has_number:
             if street_pt is None:
-                return AddressMatch("none", reason=f"street {parsed.street!r} not found in the extract")
+                return AddressMatch("none", reason=unknown_street)
             return AddressMatch("street", [street_pt], [self._street_name.get(key, parsed.street)],
-                                reason="no house number given")
+                                reason=Reason("address.no_number", {}))
         hits = self._number_hits(parsed, rows)
         if not hits:
             if street_pt is None:
-                return AddressMatch("none", reason=f"street {parsed.street!r} not found in the extract")
+                return AddressMatch("none", reason=unknown_street)
             return AddressMatch("street", [street_pt], [self._street_name.get(key, parsed.street)],
-                                reason=f"house number {self._number_text(parsed)} not found on {parsed.street}")
+                                reason=Reason("address.number_not_found",
+                                              {"number": self._number_text(parsed), "street": parsed.street}))
         if parsed.range_end is None and self._spread_m(hits) > max_spread_m:
             return AddressMatch("ambiguous", [(h[3], h[4]) for h in hits], [h[2] for h in hits],
                                 [h[5] for h in hits],
-                                reason=f"{self._number_text(parsed)} fits {len(hits)} places on {parsed.street}")
+                                reason=Reason("address.ambiguous", {"number": self._number_text(parsed),
+                                                                    "count": len(hits), "street": parsed.street}))
         result = AddressMatch("exact", [(h[3], h[4]) for h in hits], [h[2] for h in hits], [h[5] for h in hits])
         result.building_ids = self._buildings_at(result.points)
         if parsed.range_end is not None:
@@ -263,7 +280,8 @@ class AddressIndex:
             missing = [n for n in wanted if n not in found]
             if missing:
                 result.status = "ambiguous"
-                result.reason = f"numbers {', '.join(missing)} of the range not found on {parsed.street}"
+                result.reason = Reason("address.range_incomplete", {"numbers": ", ".join(missing),
+                                                                    "count": len(missing), "street": parsed.street})
         return result
 
     @staticmethod

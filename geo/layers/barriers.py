@@ -1,5 +1,5 @@
 """Barriers derived from the network's OpenStreetMap attributes: one row per barrier, with a
-category (the barrier-report categories of ``docs/PRODUCT.md``) and a severity 1–3.
+category (the report categories of ``docs/reports.md``) and a severity 1–3.
 
 Mapping (the same table is in ``README.md``):
 

@@ -27,9 +27,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from geo import i18n
 from geo.errors import DataError
-from geo.layers.addresses import AddressIndex, fold
+from geo.layers.addresses import AddressIndex, Reason, fold
 from geo.layers.schemas import FlatCollection, FlatFeature, FlatProperties
+from geo.validation import describe
 
 #: Columns read from a registry file (others are ignored and reported).
 REGISTRY_COLUMNS: tuple[str, ...] = (
@@ -50,17 +52,28 @@ class RegistryRow:
 
 @dataclass
 class RowReport:
-    """The outcome for one row."""
+    """The outcome for one row: a catalogue ``key`` (``flats.*``, ``validation.*`` …) and its ``values``;
+    a value may be a :class:`~geo.layers.addresses.Reason` (rendered in the same language), ``got`` is
+    the text of a refused cell."""
 
     row: int
     id: str | None
     ok: bool
-    message: str
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+    got: str | None = None
 
-    def line(self) -> str:
+    def message(self, lang: str | None = None) -> str:
+        """What happened to the row, in ``lang`` (Czech by default)."""
+        values = {k: v.text(lang) if isinstance(v, Reason) else v for k, v in self.values.items()}
+        text = i18n.text(self.key, lang, **values)
+        return text + i18n.text("flats.got", lang, value=self.got) if self.got is not None else text
+
+    def line(self, lang: str | None = None) -> str:
         """The report line."""
-        ident = f" (id {self.id})" if self.id else ""
-        return f"row {self.row}{ident}: {'ok' if self.ok else 'ERROR'} — {self.message}"
+        status = i18n.text("flats.ok" if self.ok else "flats.error", lang)
+        return i18n.text("flats.row_id" if self.id else "flats.row", lang, row=self.row, id=self.id, status=status,
+                         message=self.message(lang))
 
 
 @dataclass
@@ -82,13 +95,13 @@ class ImportReport:
         """The rows that did not pass."""
         return [r for r in self.rows if not r.ok]
 
-    def lines(self) -> list[str]:
-        """The whole report, one line per row plus a summary."""
-        out = [f"import of {self.source}: {len(self.rows)} rows"]
+    def lines(self, lang: str | None = None) -> list[str]:
+        """The whole report in ``lang``, one line per row plus a summary."""
+        out = [i18n.text("flats.report", lang, source=self.source, rows=len(self.rows))]
         if self.ignored_columns:
-            out.append(f"ignored columns: {', '.join(self.ignored_columns)}")
-        out.extend(r.line() for r in self.rows)
-        out.append(f"{len(self.rows) - len(self.failed)} ok, {len(self.failed)} failed")
+            out.append(i18n.text("flats.ignored_columns", lang, columns=", ".join(self.ignored_columns)))
+        out.extend(r.line(lang) for r in self.rows)
+        out.append(i18n.text("flats.summary", lang, ok=len(self.rows) - len(self.failed), failed=len(self.failed)))
         return out
 
 
@@ -99,26 +112,21 @@ def read_registry(path: str | Path) -> tuple[list[RegistryRow], list[str]]:
     """Rows of a registry CSV (``,`` ``;`` or tab separated, UTF-8) or GeoJSON, and the ignored columns."""
     p = Path(path)
     if not p.is_file():
-        msg = f"import file not found: {p}"
-        raise DataError(msg, file=str(p))
+        raise DataError("flats.file_not_found", file=str(p))
     try:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        msg = f"cannot read {p} as UTF-8 text ({exc})"
-        raise DataError(msg, file=str(p)) from exc
+        raise DataError("flats.not_utf8", file=str(p), error=str(exc)) from exc
     if not text.strip():
-        msg = f"import file {p} is empty"
-        raise DataError(msg, file=str(p))
+        raise DataError("flats.file_empty", file=str(p))
     if p.suffix.lower() in (".geojson", ".json"):
         rows, ignored = _geojson_rows(text, p)
     elif p.suffix.lower() in (".csv", ".txt"):
         rows, ignored = _csv_rows(text, p)
     else:
-        msg = f"unknown import file type {p.suffix!r} for {p} (expected .csv or .geojson)"
-        raise DataError(msg, file=str(p))
+        raise DataError("flats.unknown_type", file=str(p), suffix=p.suffix or p.name)
     if not rows:
-        msg = f"import file {p} has no data rows"
-        raise DataError(msg, file=str(p))
+        raise DataError("flats.no_rows", file=str(p))
     return rows, ignored
 
 
@@ -128,8 +136,7 @@ def _csv_rows(text: str, path: Path) -> tuple[list[RegistryRow], list[str]]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "address" not in header:
-        msg = f"{path}: the header has no 'address' column (found: {', '.join(header) or 'nothing'})"
-        raise DataError(msg, file=str(path), field="address")
+        raise DataError("flats.no_address_column", file=str(path), field="address", found=", ".join(header) or "–")
     ignored = [h for h in header if h not in REGISTRY_COLUMNS]
     rows: list[RegistryRow] = []
     for raw in reader:
@@ -146,8 +153,8 @@ def _geojson_rows(text: str, path: Path) -> tuple[list[RegistryRow], list[str]]:
         data = json.loads(text)
         features = data["features"]
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        msg = f"{path}: not a GeoJSON FeatureCollection ({exc})"
-        raise DataError(msg, file=str(path)) from exc
+        error = f"{type(exc).__name__}: {exc}"
+        raise DataError("layers.not_geojson", file=str(path), error=error) from exc
     rows: list[RegistryRow] = []
     ignored: set[str] = set()
     for i, f in enumerate(features, start=1):
@@ -201,12 +208,16 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:60] or "row"
 
 
-def _first_error(exc: ValidationError) -> str:
+def _refused(row: RegistryRow, fid: str, exc: ValidationError) -> RowReport:
+    """The report of a row that breaks the flats schema: the first problem, naming the field (and
+    repeating the refused text of the cell)."""
+    key, values = describe(exc)
     err = exc.errors()[0]
     loc = [str(p) for p in err["loc"] if p != "properties"]
-    text = err["msg"].removeprefix("Value error, ")
-    got = f" (got {err['input']!r})" if loc and isinstance(err.get("input"), str) else ""
-    return f"field {'.'.join(loc)!r}: {text}{got}" if loc else text
+    given = (err.get("ctx") or {}).get("field")
+    values["field"] = given or ".".join(loc) or "properties"
+    got = err["input"] if loc and not given and isinstance(err.get("input"), str) else None
+    return RowReport(row.row, fid, False, key, values, got)
 
 
 def validate_registry(rows: list[RegistryRow], index: AddressIndex, *, source_name: str,
@@ -226,43 +237,45 @@ def validate_registry(rows: list[RegistryRow], index: AddressIndex, *, source_na
         props["id"] = str(props["id"]).lower()
         fid = props["id"]
         geometry: dict[str, Any] | None = None
-        message = ""
+        done: tuple[str, dict[str, Any]] = ("flats.ok", {})
         if r.lonlat is not None:
             lon, lat = r.lonlat
             geometry = {"type": "Point", "coordinates": [lon, lat]}
             props.setdefault("position_precision", "exact")
             props["position_source"] = "coordinates in the registry file"
-            message = f"placed by the coordinates in the file ({lon:.6f}, {lat:.6f})"
+            done = ("flats.by_coordinates", {"lon": f"{lon:.6f}", "lat": f"{lat:.6f}"})
         elif address:
             m = index.match(address)
+            labels = ", ".join(m.labels[:3])
             if m.status == "exact":
                 lon, lat = m.point  # type: ignore[misc]
                 geometry = {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
                 props["position_precision"] = "exact"
-                props["position_source"] = f"OpenStreetMap address match ({', '.join(m.labels[:3])})"
-                where = ", ".join(m.building_ids) or ", ".join(m.osm_ids)
-                message = f"matched {', '.join(m.labels[:3])} ({'building ' if m.building_ids else ''}{where})"
+                props["position_source"] = f"OpenStreetMap address match ({labels})"
+                done = (("flats.matched_building", {"labels": labels, "buildings": ", ".join(m.building_ids)})
+                        if m.building_ids else ("flats.matched", {"labels": labels, "osm_ids": ", ".join(m.osm_ids)}))
             elif allow_unmatched:
                 props["position_precision"] = "unknown"
-                message = f"not matched ({m.reason}); imported without a position"
+                done = ("flats.not_matched_imported", {"reason": m.reason})
             else:
-                report.rows.append(RowReport(r.row, fid, False, f"unmatched address {address!r}: {m.reason}"))
+                report.rows.append(RowReport(r.row, fid, False, "flats.unmatched",
+                                             {"address": address, "reason": m.reason}))
                 continue
         try:
             FlatProperties.model_validate(props)
             feature = FlatFeature.model_validate({"type": "Feature", "geometry": geometry, "properties": props})
         except ValidationError as exc:
-            report.rows.append(RowReport(r.row, fid, False, _first_error(exc)))
+            report.rows.append(_refused(r, fid, exc))
             continue
         if fid in seen:
-            report.rows.append(RowReport(r.row, fid, False, f"id {fid!r} repeats row {seen[fid]}"))
+            report.rows.append(RowReport(r.row, fid, False, "flats.id_repeats", {"id": fid, "first_row": seen[fid]}))
             continue
         if fid in existing_ids:
-            report.rows.append(RowReport(r.row, fid, False, f"id {fid!r} is already used by the shipped flats layer"))
+            report.rows.append(RowReport(r.row, fid, False, "flats.id_shipped", {"id": fid}))
             continue
         seen[fid] = r.row
         features.append(feature.model_dump(mode="json", exclude_none=False))
-        report.rows.append(RowReport(r.row, fid, True, message))
+        report.rows.append(RowReport(r.row, fid, True, *done))
     if report.ok:
         collection = {
             "type": "FeatureCollection", "name": "city_flats_imported",
@@ -288,8 +301,7 @@ def write_store(collection: dict[str, Any], path: str | Path) -> Path:
             json.dump(collection, fh, ensure_ascii=False, indent=1)
         os.replace(tmp, p)
     except OSError as exc:
-        msg = f"cannot write the imported flats to {p} ({exc.strerror or exc})"
-        raise DataError(msg, file=str(p)) from exc
+        raise DataError("flats.write_failed", file=str(p), error=exc.strerror or str(exc)) from exc
     return p
 
 

@@ -24,18 +24,9 @@ import shapely.geometry
 from geo.errors import BadRequestError
 from geo.layers import barriers as barriers_mod
 from geo.layers.addresses import AddressIndex, address_index
-from geo.layers.schemas import (
-    FlatCollection,
-    ProgrammeTarget,
-    ServiceCollection,
-    flats_frame,
-    located,
-    merge_services,
-    osm_services,
-    programme_progress,
-    resolve_positions,
-    services_frame,
-)
+from geo.layers.osm_pois import merge_services, osm_services
+from geo.layers.records import flats_frame, located, programme_progress, resolve_positions, services_frame
+from geo.layers.schemas import FlatCollection, ProgrammeTarget, ServiceCollection
 from geo.layers.search import SearchIndex, build_index
 from geo.layers.stops import wheelchair_summary
 from geo.network.model import Network
@@ -64,46 +55,6 @@ _PROPERTIES: dict[str, tuple[str, ...]] = {
     "stops": ("stop_id", "code", "name", "zone", "wheelchair_boarding", "wheelchair", "routes"),
     "barriers": ("barrier_id", "category", "severity", "reason", "element", "element_id", "osm_way_id", "value"),
 }
-
-
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """``"minlon,minlat,maxlon,maxlat"`` → floats; ``None`` when absent; :class:`BadRequestError` when bad."""
-    if text is None or text.strip() == "":
-        return None
-    parts = text.split(",")
-    if len(parts) != 4:
-        msg = f"bbox must be minlon,minlat,maxlon,maxlat (4 numbers), got {text!r}"
-        raise BadRequestError(msg, field="bbox")
-    try:
-        minx, miny, maxx, maxy = (float(p) for p in parts)
-    except ValueError as exc:
-        msg = f"bbox must contain numbers only, got {text!r}"
-        raise BadRequestError(msg, field="bbox") from exc
-    if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
-        msg = "bbox values must be finite numbers"
-        raise BadRequestError(msg, field="bbox")
-    if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
-        msg = f"bbox is outside lon −180…180 / lat −90…90: {text!r}"
-        raise BadRequestError(msg, field="bbox")
-    if minx >= maxx or miny >= maxy:
-        msg = f"bbox must have minlon < maxlon and minlat < maxlat, got {text!r}"
-        raise BadRequestError(msg, field="bbox")
-    return minx, miny, maxx, maxy
-
-
-def parse_limit(text: str | None) -> int:
-    """The feature cap: default :data:`DEFAULT_LIMIT`, at most :data:`MAX_LIMIT`."""
-    if text is None or text.strip() == "":
-        return DEFAULT_LIMIT
-    try:
-        n = int(text)
-    except ValueError as exc:
-        msg = f"limit must be a whole number, got {text!r}"
-        raise BadRequestError(msg, field="limit") from exc
-    if not 1 <= n <= MAX_LIMIT:
-        msg = f"limit must be between 1 and {MAX_LIMIT}, got {n}"
-        raise BadRequestError(msg, field="limit")
-    return n
 
 
 @dataclass
@@ -173,8 +124,7 @@ class MapLayers:
         if name == "network":
             return self.network.edges
         if name not in LAYERS:
-            msg = f"unknown layer {name!r}; choose one of {', '.join(LAYERS)}"
-            raise BadRequestError(msg, field="layer")
+            raise BadRequestError("request.unknown_choice", field="layer", value=name, choices=", ".join(LAYERS))
         return getattr(self, name)
 
     def tree(self, name: str) -> shapely.STRtree:
@@ -210,8 +160,7 @@ class MapLayers:
         """
         frame = self.frame(name)
         if bbox is None and name in BBOX_REQUIRED:
-            msg = f"the {name} layer needs a bbox=minlon,minlat,maxlon,maxlat"
-            raise BadRequestError(msg, field="bbox")
+            raise BadRequestError("layers.bbox_required", field="bbox", layer=name)
         if bbox is None:
             idx = np.arange(len(frame))
         else:

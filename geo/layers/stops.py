@@ -43,13 +43,11 @@ def load_stops(path: str | Path) -> gpd.GeoDataFrame:
     """Stops from a GTFS zip/folder/``stops.txt``, the shared DPMLJ CSV, or a stops GeoJSON."""
     p = Path(path)
     if not p.exists():
-        msg = f"stops file not found: {p}"
-        raise DataError(msg, file=str(p))
+        raise DataError("stops.file_not_found", file=str(p))
     if p.is_dir():
         txt = p / "stops.txt"
         if not txt.is_file():
-            msg = f"{p} is a folder without stops.txt (not a GTFS feed)"
-            raise DataError(msg, file=str(p))
+            raise DataError("stops.folder_without_stops", file=str(p))
         return gtfs_stops(_read_text(txt), source=str(txt))
     name = p.name.lower()
     if name.endswith(".zip"):
@@ -62,16 +60,14 @@ def load_stops(path: str | Path) -> gpd.GeoDataFrame:
         if "stop_id" in [h.strip().lstrip("\ufeff") for h in header]:
             return gtfs_stops(text, source=str(p))
         return shared_csv_stops(text, source=str(p))
-    msg = f"unknown stops file type {p.suffix!r} for {p} (expected a GTFS .zip or folder, stops.txt, .csv or .geojson)"
-    raise DataError(msg, file=str(p))
+    raise DataError("stops.unknown_type", file=str(p), suffix=p.suffix or p.name)
 
 
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        msg = f"cannot read {path} ({exc})"
-        raise DataError(msg, file=str(path)) from exc
+        raise DataError("stops.unreadable", file=str(path), error=str(exc)) from exc
 
 
 def _zip_member(path: Path, member: str) -> str:
@@ -79,15 +75,18 @@ def _zip_member(path: Path, member: str) -> str:
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if n == member or n.endswith("/" + member)]
             if not names:
-                msg = f"{path} contains no {member} (not a GTFS feed)"
-                raise DataError(msg, file=str(path))
+                raise DataError("gtfs.no_member", file=str(path), member=member)
             return zf.read(sorted(names, key=len)[0]).decode("utf-8-sig")
     except zipfile.BadZipFile as exc:
-        msg = f"{path} is not a zip file ({exc})"
-        raise DataError(msg, file=str(path)) from exc
+        raise DataError("gtfs.not_zip", file=str(path), error=str(exc)) from exc
     except UnicodeDecodeError as exc:
-        msg = f"{path}:{member} is not UTF-8 text ({exc})"
-        raise DataError(msg, file=str(path)) from exc
+        raise DataError("gtfs.not_utf8", file=str(path), member=member, error=str(exc)) from exc
+
+
+def _error_text(exc: BaseException) -> str:
+    """``Type: message`` of an exception from a library (its words, not ours)."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 # --------------------------------------------------------------------------- parsers (pure)
@@ -117,20 +116,18 @@ def _frame(df: pd.DataFrame, source: str) -> gpd.GeoDataFrame:
     bad = lat.isna() | lon.isna()
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        msg = (f"{source}: row {i + 2} (stop_id {df['stop_id'].iloc[i]!r}): invalid coordinates "
-               f"lat={df['lat'].iloc[i]!r} lon={df['lon'].iloc[i]!r}")
-        raise DataError(msg, file=source, row=i + 2, field="stop_lat/stop_lon")
+        raise DataError("stops.bad_coordinates", file=source, row=i + 2, field="stop_lat/stop_lon",
+                        stop_id=_shown(df["stop_id"].iloc[i]), lat=_shown(df["lat"].iloc[i]),
+                        lon=_shown(df["lon"].iloc[i]))
     codes = df["wheelchair_raw"].map(_code)
     if (codes < 0).any():
         i = int(np.flatnonzero((codes < 0).to_numpy())[0])
-        msg = (f"{source}: row {i + 2} (stop_id {df['stop_id'].iloc[i]!r}): wheelchair_boarding must be "
-               f"empty, 0, 1 or 2, got {df['wheelchair_raw'].iloc[i]!r}")
-        raise DataError(msg, file=source, row=i + 2, field="wheelchair_boarding")
+        raise DataError("stops.bad_wheelchair", file=source, row=i + 2, field="wheelchair_boarding",
+                        stop_id=_shown(df["stop_id"].iloc[i]), value=_shown(df["wheelchair_raw"].iloc[i]))
     ids = df["stop_id"].astype(str).str.strip()
     if (ids == "").any() or ids.duplicated().any():
         i = int(np.flatnonzero(((ids == "") | ids.duplicated()).to_numpy())[0])
-        msg = f"{source}: row {i + 2}: stop_id {ids.iloc[i]!r} is empty or repeated"
-        raise DataError(msg, file=source, row=i + 2, field="stop_id")
+        raise DataError("stops.bad_id", file=source, row=i + 2, field="stop_id", stop_id=ids.iloc[i])
     out = pd.DataFrame({
         "stop_id": ids, "code": df["code"], "name": df["name"], "zone": df["zone"],
         "wheelchair_boarding": codes.astype(np.int8), "routes": df["routes"],
@@ -144,6 +141,11 @@ def _frame(df: pd.DataFrame, source: str) -> gpd.GeoDataFrame:
     out = out[list(STOP_COLUMNS)]
     gdf = gpd.GeoDataFrame(out, geometry=shapely.points(lon.to_numpy(), lat.to_numpy()), crs=settings.CRS_WGS84)
     return gdf.reset_index(drop=True)
+
+
+def _shown(v: Any) -> str:
+    """A cell as the text it had in the file (a value the file did not give is empty)."""
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 
 def _blank(v: Any) -> str | None:
@@ -160,8 +162,8 @@ def gtfs_stops(text: str, *, source: str = "stops.txt") -> gpd.GeoDataFrame:
     df.columns = [c.strip() for c in df.columns]
     missing = [c for c in ("stop_id", "stop_lat", "stop_lon") if c not in df.columns]
     if missing:
-        msg = f"{source}: missing GTFS column(s) {', '.join(missing)} (is this a GTFS stops.txt?)"
-        raise DataError(msg, file=source, field=missing[0])
+        raise DataError("gtfs.missing_columns", file=source, field=missing[0], columns=", ".join(missing),
+                        count=len(missing))
 
     def col(name: str) -> pd.Series:
         return df[name].map(_blank) if name in df else pd.Series(None, index=df.index, dtype=object)
@@ -183,9 +185,8 @@ def shared_csv_stops(text: str, *, source: str = "stops.csv") -> gpd.GeoDataFram
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     missing = [c for c in ("id", "lat", "lon", "wheelchair") if c not in df.columns]
     if missing:
-        msg = (f"{source}: missing column(s) {', '.join(missing)} "
-               "(expected id, code, name, lat, lon, zone, wheelchair, routes)")
-        raise DataError(msg, file=source, field=missing[0])
+        raise DataError("stops.missing_columns", file=source, field=missing[0], columns=", ".join(missing),
+                        count=len(missing))
 
     def col(name: str) -> pd.Series:
         return df[name].map(_blank) if name in df else pd.Series(None, index=df.index, dtype=object)
@@ -204,15 +205,14 @@ def geojson_stops(text: str, *, source: str = "stops.geojson") -> gpd.GeoDataFra
         data = json.loads(text)
         feats = data["features"]
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        msg = f"{source}: not a GeoJSON FeatureCollection ({exc})"
-        raise DataError(msg, file=source) from exc
+        raise DataError("layers.not_geojson", file=source, error=_error_text(exc)) from exc
     rows = []
     for i, f in enumerate(feats):
         props = f.get("properties") or {}
         coords = (f.get("geometry") or {}).get("coordinates") or [None, None]
         if (f.get("geometry") or {}).get("type") != "Point" or len(coords) < 2:
-            msg = f"{source}: feature #{i} (stop_id {props.get('stop_id')!r}): geometry must be a Point"
-            raise DataError(msg, file=source, feature=i, field="geometry")
+            raise DataError("stops.not_a_point", file=source, feature=i, field="geometry",
+                            stop_id=_shown(props.get("stop_id")))
         routes = props.get("routes")
         rows.append({
             "stop_id": props.get("stop_id", ""), "code": _blank(props.get("code")), "name": _blank(props.get("name")),
@@ -249,11 +249,9 @@ def fetch_gtfs(url: str, dest: Path, *, timeout_s: float = 60.0) -> Path:
         resp = requests.get(url, timeout=timeout_s, headers={"User-Agent": "liberec-bez-barier (GTFS stops)"})
         resp.raise_for_status()
     except requests.RequestException as exc:
-        msg = f"cannot download the GTFS feed {url} ({type(exc).__name__}: {exc})"
-        raise DownloadError(msg) from exc
+        raise DownloadError("gtfs.download_failed", url=url, error=_error_text(exc)) from exc
     if not resp.content.startswith(b"PK"):
-        msg = f"the GTFS feed {url} did not return a zip file ({len(resp.content)} bytes)"
-        raise DownloadError(msg)
+        raise DownloadError("gtfs.not_a_zip_download", url=url, size=len(resp.content))
     fd, tmp = tempfile.mkstemp(prefix=".gtfs-", suffix=".zip", dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -261,7 +259,6 @@ def fetch_gtfs(url: str, dest: Path, *, timeout_s: float = 60.0) -> Path:
         os.replace(tmp, dest)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        msg = f"cannot write {dest} ({exc})"
-        raise DataError(msg) from exc
+        raise DataError("gtfs.write_failed", file=str(dest), error=exc.strerror or str(exc)) from exc
     log.info("downloaded GTFS feed %s → %s (%d bytes)", url, dest, len(resp.content))
     return dest

@@ -59,8 +59,7 @@ def check_writable(cache_dir: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".probe-"):
             pass
     except OSError as exc:
-        msg = f"cache directory {cache_dir} is not writable ({exc.strerror or exc})"
-        raise CacheError(msg) from exc
+        raise CacheError("cache.not_writable", path=str(cache_dir), error=exc.strerror or str(exc)) from exc
 
 
 def _clean_features(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -100,8 +99,7 @@ def save(net: Network, entry: Path) -> None:
         os.replace(tmp, entry)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        msg = f"cannot write the cache {entry} ({exc.strerror or exc})"
-        raise CacheError(msg) from exc
+        raise CacheError("cache.write_failed", path=str(entry), error=exc.strerror or str(exc)) from exc
     log.info("cache written: %s", entry)
 
 

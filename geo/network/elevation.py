@@ -35,16 +35,14 @@ def _usable_crs(crs: object, path: str) -> str:
     from pyproj import CRS
 
     if crs is None:
-        msg = f"DEM {path} has no coordinate reference system"
-        raise DemError(msg)
+        raise DemError("dem.no_crs", file=path)
     wkt = crs.to_wkt()
     if wkt.startswith(("LOCAL_CS", "ENGCRS")):
         name = CRS.from_wkt(wkt).name.lower()
         if name in _KNOWN_LOCAL_CRS:
             log.info("DEM %s: local CRS %r read as %s", path, name, _KNOWN_LOCAL_CRS[name])
             return _KNOWN_LOCAL_CRS[name]
-        msg = f"DEM {path} has a local coordinate system ({name!r}) that cannot be placed on the Earth"
-        raise DemError(msg)
+        raise DemError("dem.local_crs", file=path, crs=name)
     return crs.to_string()
 
 
@@ -58,13 +56,11 @@ class Dem:
         self.path = str(path)
         plain = Path(self.path)
         if ":" not in self.path.split("/")[-1] and not plain.exists():
-            msg = f"DEM file not found: {self.path}"
-            raise DemError(msg)
+            raise DemError("dem.not_found", file=self.path)
         try:
             src = rasterio.open(self.path)
         except rasterio.errors.RasterioIOError as exc:
-            msg = f"cannot read DEM {self.path}: {exc}"
-            raise DemError(msg) from exc
+            raise DemError("dem.unreadable", file=self.path, error=str(exc)) from exc
         with src:
             dem_crs = _usable_crs(src.crs, self.path)
             self.crs = dem_crs
@@ -73,12 +69,12 @@ class Dem:
             b = src.bounds
             inside = (x >= b.left) & (x <= b.right) & (y >= b.bottom) & (y <= b.top)
             if not inside.any():
-                msg = (
-                    f"DEM {self.path} does not cover the area: DEM bounds {b.left:.0f},{b.bottom:.0f},"
-                    f"{b.right:.0f},{b.top:.0f} ({self.crs}), network bounds "
-                    f"{np.nanmin(lon):.4f},{np.nanmin(lat):.4f},{np.nanmax(lon):.4f},{np.nanmax(lat):.4f} (lon/lat)"
+                raise DemError(
+                    "dem.outside", file=self.path, crs=self.crs,
+                    dem_bounds=f"{b.left:.0f},{b.bottom:.0f},{b.right:.0f},{b.top:.0f}",
+                    network_bounds=f"{np.nanmin(lon):.4f},{np.nanmin(lat):.4f},{np.nanmax(lon):.4f},"
+                                   f"{np.nanmax(lat):.4f}",
                 )
-                raise DemError(msg)
             win = from_bounds(x[inside].min(), y[inside].min(), x[inside].max(), y[inside].max(), src.transform)
             col0, row0 = max(math.floor(win.col_off) - 2, 0), max(math.floor(win.row_off) - 2, 0)
             col1 = min(math.ceil(win.col_off + win.width) + 3, src.width)

@@ -23,6 +23,7 @@ import shapely
 import shapely.ops
 
 from geo import settings
+from geo.errors import DataError
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,7 @@ def simplify(segments: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame) -> StreetNetwo
     import osmnx as ox
 
     if segments.empty:
-        msg = "no network segments to simplify"
-        raise ValueError(msg)
+        raise DataError("graph.no_segments")
     special = (
         nodes["kerb_tagged"] | nodes["barrier_class"].gt(0) | nodes["is_crossing_node"]
         | nodes["is_elevator_node"] | nodes["node_wheelchair"].ge(0)

@@ -11,6 +11,7 @@ a per-request cost array plugs straight into ``scipy.sparse.csgraph``.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -222,6 +223,9 @@ class Network:
     _edges_metric: np.ndarray | None = field(default=None, repr=False)
     _to_metric: Transformer | None = field(default=None, repr=False)
     _columns: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
+    _directed: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _incoming: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _pair_keys: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def from_street_network(cls, street: StreetNetwork, buildings: gpd.GeoDataFrame,
@@ -259,6 +263,35 @@ class Network:
             self._columns[key] = arr
         return arr
 
+    # ----------------------------------------------------------------- directed edges
+
+    def directed(self, edge_ids: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
+        """The directed edges of undirected edges: (along the geometry, against it)."""
+        if self._directed is None:
+            a = self.arrays
+            fwd = np.empty(len(self.edges), np.int64)
+            back = np.empty(len(self.edges), np.int64)
+            fwd[a.edge_id[a.forward]] = np.flatnonzero(a.forward)
+            back[a.edge_id[~a.forward]] = np.flatnonzero(~a.forward)
+            self._directed = (fwd, back)
+        fwd, back = self._directed
+        return fwd[edge_ids], back[edge_ids]
+
+    def entering(self, node: int) -> np.ndarray:
+        """The directed edges whose head is ``node``."""
+        if self._incoming is None:
+            order = np.argsort(self.arrays.dst, kind="stable")
+            self._incoming = (order, np.searchsorted(self.arrays.dst[order], np.arange(self.n_nodes + 1)))
+        order, ptr = self._incoming
+        return order[ptr[node]:ptr[node + 1]].astype(np.int64)
+
+    def edges_between(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The directed edges from nodes ``a`` to nodes ``b`` (the arrays are sorted by source, then head,
+        so one search over the combined key finds them all)."""
+        if self._pair_keys is None:
+            self._pair_keys = self.arrays.src.astype(np.int64) * self.n_nodes + self.arrays.dst
+        return np.searchsorted(self._pair_keys, np.asarray(a, np.int64) * self.n_nodes + np.asarray(b, np.int64))
+
     # ----------------------------------------------------------------- projection & snapping
 
     @property
@@ -293,14 +326,14 @@ class Network:
         if candidates is None:
             hits, dists = self.tree.query_nearest(pt, max_distance=max_distance_m, return_distance=True)
             if len(hits) == 0:
-                msg = f"the point {lat:.6f},{lon:.6f} is more than {max_distance_m:.0f} m from the network"
-                raise OutsideAreaError(msg, max_distance_m=max_distance_m)
+                raise OutsideAreaError("network.point_far", point=f"{lat:.6f}, {lon:.6f}",
+                                       max_distance_m=max_distance_m)
             edge_id = int(hits[np.argmin(dists)])
         else:
             d = shapely.distance(self.edges_metric[candidates], pt)
             if len(d) == 0 or np.min(d) > max_distance_m:
-                msg = f"no suitable edge within {max_distance_m:.0f} m of {lat:.6f},{lon:.6f}"
-                raise OutsideAreaError(msg, max_distance_m=max_distance_m)
+                raise OutsideAreaError("network.no_usable_edge", point=f"{lat:.6f}, {lon:.6f}",
+                                       max_distance_m=max_distance_m)
             edge_id = int(candidates[np.argmin(d)])
         return self.snap_to_edge(edge_id, pt)
 
@@ -316,6 +349,13 @@ class Network:
     def bounds(self) -> tuple[float, float, float, float]:
         """lon/lat bounding box of the network."""
         return tuple(float(b) for b in self.edges.total_bounds)  # type: ignore[return-value]
+
+    def covers(self, lon: float, lat: float, *, margin_m: float = 1000.0) -> bool:
+        """Whether a point lies within the network's bounding box grown by ``margin_m``."""
+        minx, miny, maxx, maxy = self.bounds()
+        dlat = margin_m / 111_320.0
+        dlon = dlat / max(math.cos(math.radians((miny + maxy) / 2)), 0.01)
+        return minx - dlon <= lon <= maxx + dlon and miny - dlat <= lat <= maxy + dlat
 
     # ----------------------------------------------------------------- statistics
 

@@ -124,14 +124,11 @@ def load_file(path: str | Path, *, area: str | None = None, source: Source = "fi
     """Load an ``.osm`` (XML) or ``.osm.pbf`` extract from disk."""
     p = Path(path)
     if not p.exists():
-        msg = f"OSM file not found: {p}"
-        raise DataError(msg)
+        raise DataError("osm.file_not_found", file=str(p))
     if not p.is_file():
-        msg = f"not a file: {p}"
-        raise DataError(msg)
+        raise DataError("osm.not_a_file", file=str(p))
     if p.stat().st_size == 0:
-        msg = f"OSM file {p} is empty"
-        raise DataError(msg)
+        raise DataError("osm.file_empty", file=str(p))
     name = p.name.lower()
     area_name = area or re.sub(r"(\.osm)?(\.pbf|\.xml)?$", "", p.name, flags=re.I) or p.name
     if name.endswith(".pbf"):
@@ -139,8 +136,7 @@ def load_file(path: str | Path, *, area: str | None = None, source: Source = "fi
     elif name.endswith((".osm", ".xml")):
         extract = _load_xml(p, area_name, source)
     else:
-        msg = f"unknown OSM file type {p.suffix!r} for {p} (expected .osm, .xml or .osm.pbf)"
-        raise DataError(msg)
+        raise DataError("osm.unknown_type", file=str(p), suffix=p.suffix or p.name)
     log.info(
         "loaded %s: %d network segments, %d nodes, %d buildings, %d POIs (data date %s)",
         p.name, len(extract.segments), len(extract.nodes), len(extract.buildings),
@@ -170,11 +166,9 @@ def load_place(place: str = settings.DEFAULT_PLACE) -> OsmExtract:
         buildings, pois = _split_features(_features(lambda tags: ox.features_from_place(place, tags=tags),
                                                     {**settings.POI_TAGS, **settings.BUILDING_TAGS}))
     except (requests.RequestException, ConnectionError, TimeoutError) as exc:
-        msg = f"cannot download {place} from OpenStreetMap ({type(exc).__name__}: {exc})"
-        raise DownloadError(msg) from exc
+        raise DownloadError("osm.download_failed", place=place, error=_error_text(exc)) from exc
     except ox._errors.InsufficientResponseError as exc:
-        msg = f"OpenStreetMap returned no data for {place}: {exc}"
-        raise DownloadError(msg) from exc
+        raise DownloadError("osm.no_data", place=place, error=str(exc)) from exc
     segments, nodes = _segments_from_osmnx(graph)
     prov = Provenance(
         source="overpass",
@@ -196,11 +190,9 @@ def _load_xml(path: Path, area: str, source: Source) -> OsmExtract:
     try:
         graph = ox.graph_from_xml(path, bidirectional=False, simplify=False, retain_all=True)
     except ox._errors.InsufficientResponseError as exc:
-        msg = f"{path} contains no OSM ways (empty extract)"
-        raise DataError(msg) from exc
+        raise DataError("osm.no_ways_in_file", file=str(path)) from exc
     except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
-        msg = f"{path} is not a readable OSM XML file ({type(exc).__name__}: {exc})"
-        raise DataError(msg) from exc
+        raise DataError("osm.xml_unreadable", file=str(path), error=_error_text(exc)) from exc
     segments, nodes = _segments_from_osmnx(graph)
 
     # one parse for buildings and POIs together, split afterwards
@@ -215,14 +207,11 @@ def _check_xml_root(path: Path) -> None:
     try:
         for _event, elem in ET.iterparse(path, events=("start",)):
             if elem.tag != "osm":
-                msg = f"{path} is not an OSM XML file (root element <{elem.tag}>, expected <osm>)"
-                raise DataError(msg)
+                raise DataError("osm.wrong_root", file=str(path), root=elem.tag)
             return
     except ET.ParseError as exc:
-        msg = f"{path} is not an OSM XML file ({exc})"
-        raise DataError(msg) from exc
-    msg = f"{path} is empty"
-    raise DataError(msg)
+        raise DataError("osm.not_osm_xml", file=str(path), error=str(exc)) from exc
+    raise DataError("osm.file_empty", file=str(path))
 
 
 _TIMESTAMP = re.compile(rb'(?:timestamp|osm_base)="(\d{4}-\d\d-\d\d)T')
@@ -243,8 +232,7 @@ def _segments_from_osmnx(graph: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame
     import osmnx as ox
 
     if graph.number_of_edges() == 0:
-        msg = "the extract contains no ways"
-        raise DataError(msg)
+        raise DataError("osm.no_ways")
     nodes, edges = ox.graph_to_gdfs(graph, nodes=True, edges=True, fill_edge_geometry=True)
     edges = edges.reset_index()
     if "reversed" in edges:
@@ -265,14 +253,11 @@ def _load_pbf(path: Path, area: str, source: Source) -> OsmExtract:
         osm = pyrosm.OSM(str(path))
         result = osm.get_network(network_type="all", nodes=True, extra_attributes=list(settings.WAY_TAGS))
     except (OSError, ValueError, RuntimeError, KeyError, IndexError) as exc:
-        msg = f"{path} is not a readable OSM PBF file ({type(exc).__name__}: {exc})"
-        raise DataError(msg) from exc
+        raise DataError("osm.pbf_unreadable", file=str(path), error=_error_text(exc)) from exc
     except Exception as exc:  # pyrosm raises protobuf/cython errors of many kinds on garbage input
-        msg = f"{path} is not a readable OSM PBF file ({type(exc).__name__})"
-        raise DataError(msg) from exc
+        raise DataError("osm.pbf_unreadable", file=str(path), error=type(exc).__name__) from exc
     if result is None or result[0] is None or len(result[1]) == 0:
-        msg = f"{path} contains no OSM ways (empty extract)"
-        raise DataError(msg)
+        raise DataError("osm.no_ways_in_file", file=str(path))
     nodes, edges = result
     edges = _expand_tags(edges, settings.WAY_TAGS).rename(columns={"id": "osm_way_id"})
     nodes = _expand_tags(nodes, settings.NODE_TAGS)
@@ -341,6 +326,12 @@ def _pyrosm_features(getter: Any) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------- shared helpers
 
 
+def _error_text(exc: BaseException) -> str:
+    """``Type: message`` of an exception from a library (its words, not ours)."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _finish_segments(edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Filter to walkable ways, orient geometries u→v, keep the wanted columns."""
     for key in settings.WAY_TAGS:
@@ -348,8 +339,7 @@ def _finish_segments(edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[gpd.GeoD
             edges[key] = None
     edges = edges[walkable_mask(edges)].copy()
     if edges.empty:
-        msg = "the extract contains no walkable ways (no footways, paths, steps or streets)"
-        raise DataError(msg)
+        raise DataError("osm.no_walkable_ways")
     for key in settings.WAY_TAGS:
         edges[key] = edges[key].map(_tag_text).astype(object)
     edges["u"] = edges["u"].astype("int64")

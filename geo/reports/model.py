@@ -42,42 +42,28 @@ An inaccessible entrance is a destination problem, not a barrier on the way: it 
 
 from __future__ import annotations
 
-import io
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from geo.errors import BadRequestError, InvalidTransitionError, PayloadTooLargeError
+from geo import i18n
+from geo.errors import BadRequestError, InvalidTransitionError
+from geo.validation import invalid, validate
 
 #: Local time of the city: naive date/times in requests are read in it.
 LOCAL_TZ = ZoneInfo("Europe/Prague")
 
-#: Category code → (Czech label, English label).
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "high_kerb": ("Vysoký obrubník", "High kerb"),
-    "missing_curb_ramp": ("Chybí nájezd na chodník", "Missing kerb ramp"),
-    "steps": ("Schody", "Steps"),
-    "steep_slope": ("Prudký svah", "Steep slope"),
-    "surface_problem": ("Špatný povrch", "Surface problem"),
-    "obstacle": ("Překážka", "Obstacle"),
-    "narrow_passage": ("Úzký průchod", "Narrow passage"),
-    "no_sidewalk": ("Chybí chodník", "No sidewalk"),
-    "broken_lift": ("Nefunkční výtah", "Broken lift"),
-    "construction": ("Stavba nebo uzavírka", "Construction"),
-    "inaccessible_entrance": ("Nepřístupný vchod", "Inaccessible entrance"),
-    "other": ("Jiná bariéra", "Other barrier"),
-}
-#: Severity → (Czech, English).
-SEVERITIES: dict[int, tuple[str, str]] = {
-    1: ("mírná — lze projet s obtížemi", "minor — passable with difficulty"),
-    2: ("vážná — projetí je riskantní", "serious — risky to pass"),
-    3: ("neprůjezdné", "impassable"),
-}
+#: Report categories (labels: ``report.category.<code>`` in the message catalogue).
+CATEGORIES: tuple[str, ...] = (
+    "high_kerb", "missing_curb_ramp", "steps", "steep_slope", "surface_problem", "obstacle", "narrow_passage",
+    "no_sidewalk", "broken_lift", "construction", "inaccessible_entrance", "other",
+)
+#: Severities (labels: ``report.severity.<n>``): 1 passable with difficulty, 2 risky, 3 impassable.
+SEVERITIES: tuple[int, ...] = (1, 2, 3)
 STATUSES: tuple[str, ...] = ("submitted", "confirmed", "planned", "in_progress", "fixed", "rejected", "duplicate")
 #: Statuses whose reports change routes (until ``valid_until``).
 ACTIVE_STATUSES: frozenset[str] = frozenset({"confirmed", "planned", "in_progress"})
@@ -99,7 +85,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "duplicate": frozenset(),
 }
 
-M = TypeVar("M", bound=BaseModel)
 Mode = Literal["block", "severity", "penalty", "sev3", "warn"]
 _W = ("manual_wheelchair", "electric_wheelchair")
 _WP = (*_W, "pram")
@@ -126,9 +111,6 @@ PENALTY_S: dict[int, float] = {1: 30.0, 2: 120.0, 3: 300.0}
 MAX_DESCRIPTION = 2000
 MAX_CONTACT = 200
 MAX_NOTE = 2000
-#: Largest accepted photo (bytes) and image size (pixels).
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-MAX_PHOTO_PIXELS = 24_000_000
 #: Largest id (and offset) the database can hold: a signed 64-bit integer.
 MAX_ID = 2**63 - 1
 
@@ -193,8 +175,7 @@ def parse_datetime(text: str, name: str, *, end_of_day: bool = False) -> datetim
         else:
             dt = datetime.fromisoformat(raw.replace("z", "Z"))
     except ValueError:
-        msg = f"{name} must be an ISO 8601 date or date and time (e.g. 2025-06-30 or 2025-06-30T18:00), got {text!r}"
-        raise BadRequestError(msg, field=name) from None
+        raise BadRequestError("request.datetime", field=name, value=str(text)) from None
     except OverflowError:  # the day after 9999-12-31
         raise _out_of_range(name, text) from None
     if dt.tzinfo is None:
@@ -206,7 +187,7 @@ def parse_datetime(text: str, name: str, *, end_of_day: bool = False) -> datetim
 
 
 def _out_of_range(name: str, text: str) -> BadRequestError:
-    return BadRequestError(f"{name} is out of range (years 1–9999 in UTC), got {text!r}", field=name)
+    return BadRequestError("request.datetime_range", field=name, value=str(text))
 
 
 # --------------------------------------------------------------------------- records
@@ -266,11 +247,12 @@ class Report:
         return self.photo is not None and self.content_public()
 
     def to_dict(self, *, now: datetime, private: bool = False, own: bool = False,
-                photo_url: Callable[[str], str] | None = None, history: bool = True) -> dict[str, Any]:
+                photo_url: Callable[[str], str] | None = None, history: bool = True,
+                lang: str | None = None) -> dict[str, Any]:
         """JSON of the report; ``contact`` only when ``private`` (moderators); ``description`` and
         ``photo_url`` are ``None`` for the public until the report is confirmed (``own``: the
         submitter's copy in the answer to the submission shows them). Text is returned as stored:
-        escaping is the job of whatever renders it as HTML."""
+        escaping is the job of whatever renders it as HTML. Labels are in ``lang``."""
         show_text = private or own or self.content_public()
         show_photo = self.photo is not None and show_text
         out: dict[str, Any] = {
@@ -278,7 +260,7 @@ class Report:
             "lat": self.lat,
             "lon": self.lon,
             "category": self.category,
-            "category_label": dict(zip(("cs", "en"), CATEGORIES[self.category], strict=True)),
+            "category_label": i18n.text(f"report.category.{self.category}", lang),
             "severity": self.severity,
             "description": self.description if show_text else None,
             "status": self.status,
@@ -309,8 +291,7 @@ class Report:
 
 def _no_nul(v: str | None) -> str | None:
     if v is not None and "\x00" in v:
-        msg = "must not contain NUL characters"
-        raise ValueError(msg)
+        raise invalid("request.no_nul")
     return v
 
 
@@ -331,16 +312,14 @@ class NewReport(BaseModel):
     @classmethod
     def _category(cls, v: str) -> str:
         if v not in CATEGORIES:
-            msg = f"unknown category {v!r}; choose one of {', '.join(CATEGORIES)}"
-            raise ValueError(msg)
+            raise invalid("request.unknown_choice", value=str(v), choices=", ".join(CATEGORIES))
         return v
 
     @field_validator("severity", mode="before")
     @classmethod
     def _severity(cls, v: Any) -> Any:
         if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
-            msg = "must be 1, 2 or 3"
-            raise ValueError(msg)
+            raise invalid("report.severity_invalid")
         return v
 
     @field_validator("description", "contact")
@@ -354,8 +333,7 @@ class NewReport(BaseModel):
         if v is None or isinstance(v, datetime):
             return v
         if not isinstance(v, str):
-            msg = "must be an ISO 8601 date or date and time"
-            raise ValueError(msg)
+            raise invalid("request.datetime", value=str(v))
         return parse_datetime(v, "valid_until", end_of_day=True)
 
 
@@ -372,8 +350,7 @@ class StatusChange(BaseModel):
     @classmethod
     def _status(cls, v: str) -> str:
         if v not in STATUSES:
-            msg = f"unknown status {v!r}; choose one of {', '.join(STATUSES)}"
-            raise ValueError(msg)
+            raise invalid("request.unknown_choice", value=str(v), choices=", ".join(STATUSES))
         return v
 
     @field_validator("note")
@@ -382,30 +359,11 @@ class StatusChange(BaseModel):
         return _no_nul(v)
 
 
-def validate(model: type[M], data: Mapping[str, Any]) -> M:
-    """Validate ``data`` with a pydantic ``model``; the first problem becomes a :class:`BadRequestError`."""
-    clean = {k: v for k, v in data.items() if not (isinstance(v, str) and v == "" and k != "description")}
-    try:
-        return model.model_validate(clean)
-    except BadRequestError:
-        raise
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        name = ".".join(str(p) for p in err["loc"]) or None
-        cause = (err.get("ctx") or {}).get("error")
-        message = str(cause) if cause is not None else err["msg"]
-        if err["type"] == "missing":
-            message = "is required"
-        msg = f"{name}: {message}" if name else message
-        raise BadRequestError(msg, field=name) from None
-
-
 def parse_report(data: Mapping[str, Any], *, now: datetime) -> NewReport:
     """Validate a submission; ``valid_until`` must lie in the future."""
     report = validate(NewReport, data)
     if report.valid_until is not None and report.valid_until <= now:
-        msg = "valid_until lies in the past: a barrier that has already ended needs no report"
-        raise BadRequestError(msg, field="valid_until")
+        raise BadRequestError("report.valid_until_past", field="valid_until")
     return report
 
 
@@ -413,75 +371,13 @@ def check_transition(current: str, target: str, *, report_id: int, duplicate_of:
     """Raise :class:`InvalidTransitionError` unless ``current`` → ``target`` is allowed."""
     allowed = TRANSITIONS[current]
     if target not in allowed:
-        msg = (f"report {report_id} is {current}; it can become "
-               + (", ".join(sorted(allowed)) if allowed else "nothing else (closed)") + f", not {target}")
-        raise InvalidTransitionError(msg, current=current, allowed=sorted(allowed))
+        raise InvalidTransitionError("report.transition" if allowed else "report.transition_closed",
+                                     id=report_id, current=current, target=target, allowed=sorted(allowed),
+                                     choices=", ".join(sorted(allowed)))
     if target == "duplicate":
         if duplicate_of is None:
-            msg = "marking a report as duplicate needs duplicate_of (the id of the original report)"
-            raise BadRequestError(msg, field="duplicate_of")
+            raise BadRequestError("report.duplicate_needs_original", field="duplicate_of")
         if duplicate_of == report_id:
-            msg = "a report cannot be a duplicate of itself"
-            raise BadRequestError(msg, field="duplicate_of")
+            raise BadRequestError("report.duplicate_of_itself", field="duplicate_of")
     elif duplicate_of is not None:
-        msg = "duplicate_of is only allowed with status duplicate"
-        raise BadRequestError(msg, field="duplicate_of")
-
-
-# --------------------------------------------------------------------------- photos
-
-_JPEG = b"\xff\xd8\xff"
-_PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@dataclass(frozen=True)
-class Photo:
-    """A checked photo, re-encoded without metadata (EXIF may hold the phone's location and owner)."""
-
-    ext: str  # "jpg" or "png"
-    data: bytes
-
-
-def check_photo(data: bytes, *, max_bytes: int = MAX_PHOTO_BYTES) -> Photo:
-    """Accept a JPEG or PNG by its content (never its name), decodable and not too large."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if len(data) > max_bytes:
-        msg = f"the photo is larger than {max_bytes / 1024 / 1024:g} MB"
-        raise PayloadTooLargeError(msg, field="photo", max_bytes=max_bytes)
-    if data.startswith(_JPEG):
-        kind, ext = "JPEG", "jpg"
-    elif data.startswith(_PNG):
-        kind, ext = "PNG", "png"
-    else:
-        msg = "the photo must be a JPEG or PNG image (checked by its content, not its name)"
-        raise BadRequestError(msg, field="photo")
-    bad = f"the photo is not a readable {kind} image"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.format != kind:
-                    raise BadRequestError(bad, field="photo")
-                w, h = probe.size
-                if w * h > MAX_PHOTO_PIXELS:
-                    msg = f"the photo has too many pixels ({w}×{h}); at most {MAX_PHOTO_PIXELS // 1_000_000} MP"
-                    raise PayloadTooLargeError(msg, field="photo")
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as img:
-                img.load()
-                icc = img.info.get("icc_profile")
-                upright = ImageOps.exif_transpose(img)
-                out = io.BytesIO()
-                if kind == "JPEG":
-                    if upright.mode not in ("RGB", "L", "CMYK"):
-                        upright = upright.convert("RGB")
-                    upright.save(out, "JPEG", quality=90, icc_profile=icc)
-                else:
-                    upright.save(out, "PNG", icc_profile=icc)
-    except (BadRequestError, PayloadTooLargeError):
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
-        raise BadRequestError(bad, field="photo") from None
-    return Photo(ext=ext, data=out.getvalue())
+        raise BadRequestError("report.duplicate_of_without_status", field="duplicate_of")

@@ -1,6 +1,6 @@
 """Routing profiles as data, and one pure vectorised cost function over the directed edge arrays.
 
-Defaults follow ``docs/PRODUCT.md``: AccessMap speeds and incline limits, OpenRouteService kerb
+Defaults (``docs/profiles.md``): AccessMap speeds and incline limits, OpenRouteService kerb
 heights, the Czech barrier-free rules (vyhláška 398/2009 Sb. / 146/2024 Sb.: 8.33 % longitudinal
 slope, 0.9 m at pinch points). Cost is seconds: ``length / speed`` times factors that are all
 ≥ 1 (surface, smoothness, climbing, unknown attributes), plus fixed penalties (kerbs, crossings,
@@ -26,11 +26,68 @@ StepsRule = Literal["ramp_wheelchair", "ramp_stroller", "allowed"]
 _LOOSE = LOOSE_SURFACES
 
 
+@dataclass(frozen=True)
+class Limit:
+    """A numeric limit a request may override: the profile field (also the request parameter), the
+    directed-edge attribute it is checked against, and the no-route reason it gives."""
+
+    field: str
+    attribute: str
+    reason: str
+    #: ``max``: edges above the limit are blocked; ``min``: edges below it
+    bound: Literal["max", "min"]
+    lo: float
+    hi: float
+    #: decimals a suggested relaxation is rounded to (outwards, so it lets the edge pass)
+    digits: int
+    unit: str
+
+    def blocked(self, e: EdgeArrays, value: float) -> np.ndarray:
+        """Edges this limit closes at ``value`` (unknown values never close an edge)."""
+        x = getattr(e, self.attribute)
+        with np.errstate(invalid="ignore"):
+            return x > value if self.bound == "max" else x < value
+
+    def needed(self, e: EdgeArrays, mask: np.ndarray) -> float:
+        """The limit value that would open every edge of ``mask``, rounded outwards."""
+        x = getattr(e, self.attribute)[mask]
+        scale = 10.0 ** self.digits
+        if self.bound == "max":
+            return math.ceil(float(np.nanmax(x)) * scale) / scale
+        return math.floor(float(np.nanmin(x)) * scale) / scale
+
+    @property
+    def unrestricted(self) -> float:
+        """The value that closes nothing."""
+        return math.inf if self.bound == "max" else 0.0
+
+    def allows(self, value: float) -> bool:
+        """Whether a request may ask for ``value``."""
+        return self.lo <= value <= self.hi
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A yes/no request option that can close edges, the reason it gives and the value that relaxes it."""
+
+    request: str
+    reason: str
+    relaxed: bool
+
+
+#: The per-request numeric limits (their order is the order of reasons and relaxations).
+LIMITS: tuple[Limit, ...] = (
+    Limit("max_uphill_pct", "up_pct", "uphill", "max", 0.0, 100.0, 1, "%"),
+    Limit("max_downhill_pct", "down_pct", "downhill", "max", 0.0, 100.0, 1, "%"),
+    Limit("max_kerb_cm", "kerb_cm", "kerb", "max", 0.0, 100.0, 0, "cm"),
+    Limit("min_width_m", "width_m", "width", "min", 0.0, 10.0, 2, "m"),
+)
+#: The per-request switches.
+SWITCHES: tuple[Switch, ...] = (Switch("allow_steps", "steps", True), Switch("avoid_unknown", "unknown", False))
+#: Reasons a profile itself closes an edge for (no request option opens them).
+PROFILE_REASONS: tuple[str, ...] = ("surface", "barrier", "wheelchair_no")
 #: Limits a request may override, with their allowed ranges.
-LIMIT_RANGES: dict[str, tuple[float, float]] = {
-    "max_uphill_pct": (0.0, 100.0), "max_downhill_pct": (0.0, 100.0),
-    "max_kerb_cm": (0.0, 100.0), "min_width_m": (0.0, 10.0),
-}
+LIMIT_RANGES: dict[str, tuple[float, float]] = {lim.field: (lim.lo, lim.hi) for lim in LIMITS}
 
 
 @dataclass(frozen=True)
@@ -67,8 +124,6 @@ class Profile:
     crossing_penalty_s: float = 5.0
     elevator_penalty_s: float = 30.0
     barrier_penalty_s: float = 5.0
-    label_cs: str = ""
-    label_en: str = ""
 
     def with_limits(self, **limits: Any) -> Profile:
         """A copy with per-request limits (``max_uphill_pct``, ``max_downhill_pct``, ``max_kerb_cm``,
@@ -84,8 +139,7 @@ class Profile:
                 except (TypeError, ValueError):
                     v = math.nan
                 if math.isnan(v) or not (lo <= v <= hi):
-                    msg = f"{key} must be between {lo:g} and {hi:g}, got {value!r}"
-                    raise BadRequestError(msg, field=key)
+                    raise BadRequestError("request.out_of_range", field=key, min=lo, max=hi, value=str(value))
                 changes[key] = v
             elif key == "avoid_unknown":
                 changes[key] = bool(value)
@@ -94,9 +148,17 @@ class Profile:
                     changes["steps"] = "allowed"
                     changes["steps_factor"] = max(self.steps_factor, 3.0)
             else:
-                msg = f"unknown limit {key!r}"
-                raise BadRequestError(msg, field=key)
+                raise BadRequestError("route.unknown_limit", field=key)
         return replace(self, **changes) if changes else self
+
+    def unrestricted(self) -> Profile:
+        """The same traveller with nothing closed: no limits, steps allowed, every surface and barrier
+        passable (the costs stay, so the cheapest such route is the one a relaxation would open)."""
+        return replace(
+            self, **{lim.field: lim.unrestricted for lim in LIMITS}, steps="allowed", avoid_unknown=False,
+            blocked_surfaces=frozenset(), max_smoothness=len(SMOOTHNESS) - 1, max_barrier_class=4,
+            blocked_by_wheelchair_no=False, name=self.name + ":unrestricted",
+        )
 
     def base_key(self) -> tuple[Any, ...]:
         """Everything :func:`base_cost_s` depends on: the profile minus its limit values."""
@@ -117,7 +179,7 @@ class Profile:
 @functools.lru_cache(maxsize=256)
 def _base_key(profile: Profile) -> tuple[Any, ...]:
     d = asdict(profile)
-    for key in (*LIMIT_RANGES, "avoid_unknown", "steps", "label_cs", "label_en"):
+    for key in (*LIMIT_RANGES, "avoid_unknown", "steps"):
         d.pop(key)
     limited = (math.isfinite(profile.max_uphill_pct) or math.isfinite(profile.max_downhill_pct),
                profile.min_width_m > 0, math.isfinite(profile.max_kerb_cm))
@@ -130,7 +192,7 @@ def _factors(**by_class: float) -> tuple[float, ...]:
 
 PROFILES: dict[str, Profile] = {
     "manual_wheelchair": Profile(
-        name="manual_wheelchair", label_cs="Mechanický vozík", label_en="Manual wheelchair",
+        name="manual_wheelchair",
         speed_mps=0.8, max_uphill_pct=8.33, max_downhill_pct=10.0, max_kerb_cm=3.0, min_width_m=0.9,
         steps="ramp_wheelchair", vehicle_ramp="ramp_wheelchair", blocked_surfaces=_LOOSE | {"unhewn_cobblestone"},
         surface_factor=_factors(paved_rough=1.5, unpaved_compact=1.3),
@@ -138,7 +200,7 @@ PROFILES: dict[str, Profile] = {
         max_barrier_class=1, blocked_by_wheelchair_no=True, kerb_penalty_s_per_cm=3.0,
     ),
     "electric_wheelchair": Profile(
-        name="electric_wheelchair", label_cs="Elektrický vozík", label_en="Electric wheelchair",
+        name="electric_wheelchair",
         speed_mps=1.5, max_uphill_pct=12.0, max_downhill_pct=12.0, max_kerb_cm=6.0, min_width_m=0.9,
         steps="ramp_wheelchair", vehicle_ramp="ramp_wheelchair", blocked_surfaces=_LOOSE | {"unhewn_cobblestone"},
         surface_factor=_factors(paved_rough=1.2, unpaved_compact=1.1),
@@ -146,7 +208,7 @@ PROFILES: dict[str, Profile] = {
         max_barrier_class=1, blocked_by_wheelchair_no=True, kerb_penalty_s_per_cm=2.0,
     ),
     "pram": Profile(
-        name="pram", label_cs="Kočárek", label_en="Pram",
+        name="pram",
         speed_mps=1.1, max_uphill_pct=12.0, max_downhill_pct=12.0, max_kerb_cm=10.0, min_width_m=0.7,
         steps="ramp_stroller", vehicle_ramp="ramp_stroller",
         blocked_surfaces=frozenset({"sand", "mud", "rock", "rocks", "stepping_stones"}),
@@ -155,7 +217,7 @@ PROFILES: dict[str, Profile] = {
         max_barrier_class=2, kerb_penalty_s_per_cm=1.0,
     ),
     "walking": Profile(
-        name="walking", label_cs="Chůze", label_en="Walking",
+        name="walking",
         speed_mps=1.3, max_uphill_pct=math.inf, max_downhill_pct=math.inf, max_kerb_cm=math.inf, min_width_m=0.0,
         steps="allowed", blocked_surfaces=frozenset(), surface_factor=_factors(unpaved_loose=1.1),
         max_smoothness=SMOOTHNESS.index("very_horrible"), uphill_per_pct=0.03, steps_factor=1.5,
@@ -167,8 +229,8 @@ PROFILES: dict[str, Profile] = {
 def get_profile(name: str | None) -> Profile:
     """A profile by name; raises :class:`UnknownProfileError` listing the valid names."""
     if name is None or name not in PROFILES:
-        msg = f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}"
-        raise UnknownProfileError(msg, field="profile")
+        raise UnknownProfileError("route.unknown_profile", field="profile", value=str(name),
+                                  choices=", ".join(PROFILES))
     return PROFILES[name]
 
 
@@ -190,13 +252,8 @@ def _limit_reasons(e: EdgeArrays, p: Profile) -> dict[str, np.ndarray]:
             np.ones(len(e), bool) if p.steps == "allowed"
             else e.ramp_wheelchair if p.steps == "ramp_wheelchair" else e.ramp_stroller
         )
-        reasons = {
-            "steps": e.is_steps & ~steps_ok,
-            "uphill": e.up_pct > p.max_uphill_pct,
-            "downhill": e.down_pct > p.max_downhill_pct,
-            "kerb": e.kerb_cm > p.max_kerb_cm,
-            "width": e.width_m < p.min_width_m,
-        }
+        reasons = {"steps": e.is_steps & ~steps_ok}
+        reasons.update({lim.reason: lim.blocked(e, getattr(p, lim.field)) for lim in LIMITS})
         if p.avoid_unknown:
             reasons["unknown"] = unknown_count(e, p) > 0
     return reasons

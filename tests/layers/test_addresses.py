@@ -71,7 +71,10 @@ def test_match_reports_street_ambiguous_and_none() -> None:
     assert idx.match("Široká").status == "street"  # a street of the network without addresses
     amb = idx.match("Krátká 7")  # two places 1.4 km apart
     assert amb.status == "ambiguous" and len(amb.points) == 2
-    assert idx.match("Neznámá 1").status == "none"
+    assert amb.reason is not None and amb.reason.key == "address.ambiguous" and amb.reason.values["count"] == 2
+    assert amb.reason.text("cs") == "číslo 7 odpovídá 2 místům v ulici Krátká"
+    unknown = idx.match("Neznámá 1")
+    assert unknown.status == "none" and unknown.reason == ("address.street_not_found", {"street": "Neznámá"})
 
 
 def test_address_index_of_the_liberec_fixture(liberec_net: Network) -> None:
@@ -81,5 +84,7 @@ def test_address_index_of_the_liberec_fixture(liberec_net: Network) -> None:
     run = idx.match("Krajní 1575–1580")
     assert run.status == "exact" and len(run.points) == 6
     incomplete = idx.match("U Sila 1201–1206")  # only 1201–1204 are mapped
-    assert incomplete.status == "ambiguous" and "1205" in incomplete.reason
+    assert incomplete.status == "ambiguous" and incomplete.reason is not None
+    assert incomplete.reason.key == "address.range_incomplete" and incomplete.reason.values["numbers"] == "1205, 1206"
+    assert incomplete.reason.text("en") == "numbers 1205, 1206 of the range not found on U Sila"
     assert idx.match("Pastýřská").status == "street"

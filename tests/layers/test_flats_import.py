@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,8 @@ def test_a_good_registry_is_matched_to_buildings_and_stored(tmp_path: Path, inde
     store = tmp_path / "store.geojson"
     report = import_flats(write(tmp_path, "registry.csv", GOOD), index, store)
     assert report.ok and report.ignored_columns == ["district"]
-    assert all("building way/" in r.message for r in report.rows)
+    assert all(r.key == "flats.matched_building" and r.values["buildings"].startswith("way/") for r in report.rows)
+    assert all("building way/" in r.message("en") and "budova way/" in r.message("cs") for r in report.rows)
     stored = read_flats(store)
     props = {f.properties.id: f.properties for f in stored.features}
     assert props["reg-1"].lift is True and props["reg-2"].lift is False and props["reg-3"].lift is None
@@ -65,11 +67,21 @@ def test_a_bad_registry_gives_a_row_report_and_imports_nothing(tmp_path: Path, i
     report = import_flats(write(tmp_path, "registry.csv", BAD), index, store)
     assert not report.ok and report.collection is None
     lines = {r.row: r for r in report.rows}
-    assert "units_accessible (9) is more than units_total (5)" in lines[2].message
-    assert "unmatched address 'Neexistující 12'" in lines[3].message
-    assert "units_total" in lines[4].message and "'x'" in lines[4].message
-    assert "lift" in lines[5].message and "status" in lines[6].message
-    assert lines[7].ok and "id 'ok-6' repeats row 7" in lines[8].message
+    assert lines[2].key == "layers.accessible_over_total"
+    assert lines[2].values | {"field": "units_accessible", "accessible": 9, "total": 5} == lines[2].values
+    assert lines[2].message("en") == "units_accessible: 9 is more than units_total (5)"
+    assert lines[3].key == "flats.unmatched" and lines[3].values["address"] == "Neexistující 12"
+    assert lines[3].values["reason"].key == "address.street_not_found"
+    assert lines[3].message("cs") == "adresa „Neexistující 12“ nebyla nalezena: ulice „Neexistující“ ve výřezu " \
+                                     "OpenStreetMap není"
+    assert lines[4].key == "validation.int_parsing" and lines[4].values["field"] == "units_total"
+    assert lines[4].got == "x" and lines[4].message("en") == "units_total: must be a whole number (got 'x')"
+    assert lines[5].values["field"] == "lift" and lines[6].values["field"] == "status"
+    assert lines[7].ok and lines[8].key == "flats.id_repeats" and lines[8].values == {"id": "ok-6", "first_row": 7}
+    assert report.lines("en")[0] == "import of registry.csv: 7 rows" and report.lines("en")[-1] == "1 ok, 6 failed"
+    assert report.lines("cs")[0] == "import souboru registry.csv: 7 řádků"
+    assert report.lines("cs")[-1] == "v pořádku: 1, s chybou: 6"
+    assert lines[7].line("cs").startswith("řádek 7 (id ok-6): v pořádku — přiřazeno k adrese ")
     assert store.read_text(encoding="utf-8") == '{"previous": "import"}'  # untouched
 
 
@@ -100,23 +112,27 @@ def test_ids_of_the_shipped_layer_cannot_be_reused(index: AddressIndex) -> None:
                             "programme": "housing_fund"})]
     shipped = {f.properties.id for f in read_flats(settings.FLATS_FILE).features}
     report = validate_registry(rows, index, source_name="x.csv", existing_ids=shipped)
-    assert not report.ok and "already used by the shipped flats layer" in report.rows[0].message
+    assert not report.ok and report.rows[0].key == "flats.id_shipped"
+    assert report.rows[0].values == {"id": "flats-krajni"}
+    assert report.rows[0].line("en") == "row 2 (id flats-krajni): ERROR — id 'flats-krajni' is already used by the " \
+                                        "shipped flats layer"
 
 
-@pytest.mark.parametrize(("name", "text", "needle"), [
-    ("empty.csv", "", "is empty"),
-    ("noaddress.csv", "id,units_total\n1,2\n", "no 'address' column"),
-    ("header.csv", "id,address\n", "no data rows"),
-    ("registry.xlsx", "x", "unknown import file type"),
+@pytest.mark.parametrize(("name", "text", "key"), [
+    ("empty.csv", "", "flats.file_empty"),
+    ("noaddress.csv", "id,units_total\n1,2\n", "flats.no_address_column"),
+    ("header.csv", "id,address\n", "flats.no_rows"),
+    ("registry.xlsx", "x", "flats.unknown_type"),
 ])
-def test_unreadable_registry_files(tmp_path: Path, name: str, text: str, needle: str) -> None:
-    with pytest.raises(DataError, match=needle):
+def test_unreadable_registry_files(tmp_path: Path, name: str, text: str, key: str) -> None:
+    with pytest.raises(DataError) as err:
         read_registry(write(tmp_path, name, text))
+    assert err.value.key == key and err.value.details["file"] == str(tmp_path / name)
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(ROOT / "app.py"), *args], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT, check=False)
+                          timeout=300, cwd=ROOT, check=False, env={**os.environ, "LBB_LANG": lang})
 
 
 def test_cli_import_flats(tmp_path: Path, liberec_osm: Path) -> None:
@@ -128,11 +144,16 @@ def test_cli_import_flats(tmp_path: Path, liberec_osm: Path) -> None:
     before = store.read_bytes()
     bad = run_cli("import-flats", str(write(tmp_path, "bad.csv", BAD)), *common)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
-    assert "row 3 (id bad-2): ERROR — unmatched address" in bad.stdout
+    assert "row 3 (id bad-2): ERROR — unmatched address 'Neexistující 12'" in bad.stdout
     errors = [line for line in bad.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "6 of 7 rows invalid or unmatched" in errors[0] and "nothing imported" in errors[0]
     assert bad.stderr.strip().splitlines()[-1] == errors[0]
     assert store.read_bytes() == before
+    czech = run_cli("import-flats", str(tmp_path / "bad.csv"), *common, lang="cs")
+    assert czech.returncode == bad.returncode and "řádek 3 (id bad-2): CHYBA — adresa „Neexistující 12“" in czech.stdout
+    assert czech.stderr.strip().splitlines()[-1] == (
+        f"chyba: import selhal: v souboru {tmp_path / 'bad.csv'} je 6 řádků z 7 neplatných nebo nepřiřazených; "
+        "nic nebylo importováno")
 
 
 def test_the_app_loads_imported_flats(liberec_net: Network, tmp_path: Path, index: AddressIndex) -> None:
@@ -147,5 +168,7 @@ def test_the_app_loads_imported_flats(liberec_net: Network, tmp_path: Path, inde
     recon = next(p for p in body["programme_progress"] if p["programme"] == "reconstruction_150")
     assert recon["recorded_units"] == 9 + 8 and recon["recorded_units_by_status"]["under_reconstruction"] == 8
     store.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', encoding="utf-8")
-    with pytest.raises(DataError, match=r"store.geojson: feature #0: field 'geometry'"):
+    with pytest.raises(DataError) as err:
         create_app({"TESTING": True, "NETWORK": liberec_net, "CACHE_DIR": str(tmp_path), "FLATS_STORE": str(store)})
+    assert err.value.details | {"file": str(store), "feature": 0, "field": "geometry"} == err.value.details
+    assert str(err.value) == f"{store}: feature #0: geometry: is required (+1 more problem)"

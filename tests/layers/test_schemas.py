@@ -14,17 +14,9 @@ import pytest
 from geo import settings
 from geo.errors import DataError
 from geo.layers.addresses import address_index
-from geo.layers.schemas import (
-    flats_frame,
-    merge_services,
-    name_similarity,
-    osm_services,
-    programme_progress,
-    read_flats,
-    read_services,
-    resolve_positions,
-    services_frame,
-)
+from geo.layers.osm_pois import merge_services, name_similarity, osm_services
+from geo.layers.records import flats_frame, programme_progress, resolve_positions, services_frame
+from geo.layers.schemas import read_flats, read_services
 from geo.network.model import Network
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +49,7 @@ def test_shipped_layers_pass_the_schema() -> None:
         {"reconstruction_150": 150, "cooperative_100": 100}
 
 
-# Every system PRODUCT.md → Services names, as (description, category, words that must occur in the name).
+# Every service system the city programme names, as (description, category, words that must occur in the name).
 PROGRAMME_SYSTEMS = [
     ("Palác Liebieg / Centrum aktivního života, seat of Kontakt", "community_centre", ["liebieg", "kontakt"]),
     ("municipal hostel, Pastýřská street", "homeless_hostel", ["pastyrska"]),
@@ -128,41 +120,59 @@ def test_a_schema_error_names_file_feature_and_field(tmp_path: Path, services_da
     path = write(tmp_path, data)
     with pytest.raises(DataError) as err:
         read_services(path)
-    msg = err.value.message
-    assert str(path) in msg and "feature #" in msg and repr(field).strip("'") in msg
-    assert err.value.details["field"].startswith(field)
+    details = err.value.details
+    assert details["file"] == str(path) and isinstance(details["feature"], int) and details["feature_id"]
+    assert details["field"].startswith(field)
+    for lang in ("cs", "en"):
+        msg = err.value.message(lang)
+        assert "\n" not in msg and msg.startswith(f"{path}: ")
+        assert f"#{details['feature']} ({details['feature_id']})" in msg
+        assert f": {details['field']}: " in msg
 
 
 def test_coordinates_without_their_source_or_marked_unknown_are_refused(tmp_path: Path, services_data: dict) -> None:
     data = copy.deepcopy(services_data)
     data["features"][0]["geometry"] = {"type": "Point", "coordinates": [15.06, 50.77]}
     data["features"][0]["properties"]["position_precision"] = "exact"
-    with pytest.raises(DataError, match="position_source"):
+    with pytest.raises(DataError) as err:
         read_services(write(tmp_path, data))
+    assert err.value.details["problem"] == "layers.coordinates_source"
+    assert err.value.details["field"] == "position_source" and err.value.details["feature"] == 0
     data["features"][0]["properties"]["position_precision"] = "unknown"
     data["features"][0]["properties"]["position_source"] = "a survey"
-    with pytest.raises(DataError, match="position_precision"):
+    with pytest.raises(DataError) as err:
         read_services(write(tmp_path, data))
+    assert err.value.details["problem"] == "layers.coordinates_precision"
+    assert err.value.details["field"] == "position_precision"
 
 
 def test_duplicate_ids_and_bad_json_are_refused(tmp_path: Path, services_data: dict) -> None:
     data = copy.deepcopy(services_data)
     data["features"][1]["properties"]["id"] = data["features"][0]["properties"]["id"]
-    with pytest.raises(DataError, match="duplicate id 'palac-liebieg'"):
+    with pytest.raises(DataError) as err:
         read_services(write(tmp_path, data))
+    assert err.value.details["problem"] == "layers.duplicate_id" and err.value.details["id"] == "palac-liebieg"
+    assert err.value.details["feature"] == 1 and err.value.details["other"] == 0
+    assert "duplicate id palac-liebieg (also feature #0)" in str(err.value)
     broken = tmp_path / "broken.geojson"
     broken.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
-    with pytest.raises(DataError, match=r"broken.geojson: not valid JSON \(line 1"):
+    with pytest.raises(DataError) as err:
         read_services(broken)
-    with pytest.raises(DataError, match="not found"):
+    assert err.value.key == "layers.bad_json" and err.value.details["line"] == 1
+    assert str(err.value).startswith(f"{broken}: not valid JSON (line 1")
+    with pytest.raises(DataError) as err:
         read_services(tmp_path / "missing.geojson")
+    assert err.value.key == "layers.file_not_found" and err.value.details["file"] == str(tmp_path / "missing.geojson")
 
 
 def test_flats_schema_refuses_more_accessible_units_than_units(tmp_path: Path) -> None:
     data = json.loads(settings.FLATS_FILE.read_text(encoding="utf-8"))
     data["features"][0]["properties"].update(units_total=4, units_accessible=5)
-    with pytest.raises(DataError, match="units_accessible"):
+    with pytest.raises(DataError) as err:
         read_flats(write(tmp_path, data, "flats.geojson"))
+    assert err.value.details["problem"] == "layers.accessible_over_total"
+    assert err.value.details["field"] == "units_accessible" and err.value.details["accessible"] == 5
+    assert "units_accessible: 5 is more than units_total (4)" in str(err.value)
 
 
 def test_the_app_refuses_to_start_with_a_broken_layer_file(tmp_path: Path, services_data: dict,
@@ -172,8 +182,11 @@ def test_the_app_refuses_to_start_with_a_broken_layer_file(tmp_path: Path, servi
     data = copy.deepcopy(services_data)
     data["features"][7]["properties"]["status"] = "closed"
     path = write(tmp_path, data)
-    with pytest.raises(DataError, match=r"feature #7 \(id 'debt-counselling-cvt'\): field 'status'"):
+    with pytest.raises(DataError) as err:
         create_app({"TESTING": True, "NETWORK": helsinki_net, "CACHE_DIR": str(tmp_path), "SERVICES_FILE": str(path)})
+    assert (err.value.details["feature"], err.value.details["feature_id"]) == (7, "debt-counselling-cvt")
+    assert err.value.details["field"] == "status" and err.value.details["problem"] == "validation.literal_error"
+    assert str(err.value).startswith(f"{path}: feature #7 (debt-counselling-cvt): status: must be one of ")
 
 
 def test_serve_with_a_broken_layer_file_prints_one_error_line(tmp_path: Path, services_data: dict,
@@ -181,13 +194,14 @@ def test_serve_with_a_broken_layer_file_prints_one_error_line(tmp_path: Path, se
     data = copy.deepcopy(services_data)
     data["features"][0]["properties"]["category"] = "castle"
     path = write(tmp_path, data)
-    env = {"LBB_SERVICES_FILE": str(path), "PATH": "/usr/bin:/bin"}
+    env = {"LBB_SERVICES_FILE": str(path), "PATH": "/usr/bin:/bin", "LBB_LANG": "en"}
     proc = subprocess.run([sys.executable, str(ROOT / "app.py"), "serve", "--osm-file", str(tag_rules_osm),
                            "--cache-dir", str(tmp_path / "c"), "--port", "0"], capture_output=True, text=True,
                           timeout=300, cwd=ROOT, check=False, env=env)
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
-    assert len(errors) == 1 and "feature #0 (id 'palac-liebieg'): field 'category'" in errors[0]
+    assert len(errors) == 1 and f"error: {path}: feature #0 (palac-liebieg): category: must be one of " in errors[0]
+    assert proc.stderr.strip().splitlines()[-1] == errors[0]
 
 
 # --------------------------------------------------------------------------- positions from the extract

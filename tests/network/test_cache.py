@@ -62,12 +62,15 @@ def test_cache_key_changes_with_the_file(tmp_path: Path, tag_rules_osm: Path) ->
 def test_unwritable_cache_dir_nonroot(tmp_path: Path) -> None:
     ro = tmp_path / "ro"
     ro.mkdir(mode=0o500)
-    with pytest.raises(CacheError, match="not writable"):
+    with pytest.raises(CacheError) as err:
         cache.check_writable(ro / "sub")
+    assert err.value.key == "cache.not_writable" and err.value.details["path"] == str(ro / "sub")
 
 
 def test_cache_dir_that_is_a_file(tmp_path: Path) -> None:
     f = tmp_path / "file"
     f.write_text("x")
-    with pytest.raises(CacheError, match="not writable"):
+    with pytest.raises(CacheError) as err:
         cache.check_writable(f)
+    assert err.value.key == "cache.not_writable" and err.value.details["path"] == str(f)
+    assert "not writable" in str(err.value) and "nelze zapisovat" in err.value.message("cs")

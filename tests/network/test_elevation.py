@@ -111,15 +111,19 @@ def test_bridges_are_not_on_the_terrain(tmp_path: Path, plane_dem: Path) -> None
 
 def test_dem_outside_the_area(tmp_path: Path, tag_rules_osm: Path) -> None:
     far = write_plane(tmp_path / "far.tif", west=200000, north=5000000, size_m=500, grade_north_pct=1)
-    with pytest.raises(DemError, match="does not cover the area"):
+    with pytest.raises(DemError) as err:
         pipeline.load_or_build(pipeline.SourceSpec.file(tag_rules_osm), dem=far, cache_dir=tmp_path / "c")
+    assert err.value.key == "dem.outside" and err.value.details["file"] == str(far)
+    assert err.value.details["dem_bounds"] == "200000,4999500,200500,5000000"
+    assert "does not cover the area" in str(err.value)
 
 
 def test_dem_not_a_raster(tmp_path: Path, tag_rules_osm: Path) -> None:
     bad = tmp_path / "dem.tif"
     bad.write_text("not a raster")
-    with pytest.raises(DemError, match="cannot read DEM"):
+    with pytest.raises(DemError) as err:
         pipeline.load_or_build(pipeline.SourceSpec.file(tag_rules_osm), dem=bad, cache_dir=tmp_path / "c")
+    assert err.value.key == "dem.unreadable" and err.value.details["file"] == str(bad)
 
 
 # ----------------------------------------------------------------------------- real terrain

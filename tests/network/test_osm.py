@@ -62,20 +62,22 @@ def test_pbf_sample_loads_with_tags() -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "suffix", "message"),
+    ("content", "suffix", "key"),
     [
-        (b"<html><body>not osm</body></html>", ".osm", "not an OSM XML file"),
-        (b"", ".osm", "empty"),
-        (b'<?xml version="1.0"?><osm version="0.6"></osm>', ".osm", "no OSM ways"),
-        (b"this is not a protobuf file at all" * 10, ".pbf", "not a readable OSM PBF"),
-        (b"x", ".shp", "unknown OSM file type"),
+        (b"<html><body>not osm</body></html>", ".osm", "osm.wrong_root"),
+        (b"", ".osm", "osm.file_empty"),
+        (b'<?xml version="1.0"?><osm version="0.6"></osm>', ".osm", "osm.no_ways_in_file"),
+        (b"this is not a protobuf file at all" * 10, ".pbf", "osm.pbf_unreadable"),
+        (b"x", ".shp", "osm.unknown_type"),
     ],
 )
-def test_bad_files_raise_data_error(tmp_path: Path, content: bytes, suffix: str, message: str) -> None:
+def test_bad_files_raise_data_error(tmp_path: Path, content: bytes, suffix: str, key: str) -> None:
     bad = tmp_path / f"bad{suffix}"
     bad.write_bytes(content)
-    with pytest.raises(DataError, match=message):
+    with pytest.raises(DataError) as err:
         osm.load_file(bad)
+    assert err.value.key == key and err.value.details["file"] == str(bad)
+    assert str(bad) in err.value.message("cs") and str(bad) in err.value.message("en")
 
 
 def test_extract_without_walkable_ways(tmp_path: Path) -> None:
@@ -83,13 +85,16 @@ def test_extract_without_walkable_ways(tmp_path: Path) -> None:
     f.write_text('<?xml version="1.0"?><osm version="0.6"><node id="1" lat="50" lon="15"/>'
                  '<node id="2" lat="50.001" lon="15"/><way id="1"><nd ref="1"/><nd ref="2"/>'
                  '<tag k="highway" v="motorway"/></way></osm>')
-    with pytest.raises(DataError, match="no walkable ways"):
+    with pytest.raises(DataError) as err:
         osm.load_file(f)
+    assert err.value.key == "osm.no_walkable_ways"
 
 
 def test_missing_file() -> None:
-    with pytest.raises(DataError, match="not found"):
+    with pytest.raises(DataError) as err:
         osm.load_file("/nonexistent/liberec.osm.pbf")
+    assert err.value.key == "osm.file_not_found" and err.value.details == {"file": "/nonexistent/liberec.osm.pbf"}
+    assert str(err.value) == "OSM file not found: /nonexistent/liberec.osm.pbf"
 
 
 def test_gzip_is_not_mistaken_for_osm(tmp_path: Path) -> None:
@@ -124,8 +129,9 @@ def test_online_download_through_osmnx(local_overpass: str) -> None:
 def test_download_failure_is_a_download_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ox.settings, "nominatim_url", "http://127.0.0.1:9/")
     monkeypatch.setattr(ox.settings, "use_cache", False)
-    with pytest.raises(DownloadError, match="cannot download"):
+    with pytest.raises(DownloadError) as err:
         osm.load_place("Liberec, Czechia")
+    assert err.value.key == "osm.download_failed" and err.value.details["place"] == "Liberec, Czechia"
 
 
 def test_oneway_minus_one_keeps_the_way_direction(tmp_path: Path) -> None:

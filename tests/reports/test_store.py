@@ -1,4 +1,4 @@
-"""The reports store on a real SQLite file: migrations, lifecycle with history, counter, rate limits, accounts."""
+"""The reports store on a real SQLite file: lifecycle with history, the change counter, filters, rate limits, photos."""
 
 from __future__ import annotations
 
@@ -7,98 +7,24 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from geo.errors import (
     BadRequestError,
-    DataError,
     InvalidTransitionError,
     NotFoundError,
     RateLimitError,
-    StorageError,
 )
-from geo.reports.model import NewReport, Photo
-from geo.reports.store import EVENTS, MIGRATIONS, REPORTS, RateLimit, ReportStore, metadata
+from geo.reports.database import Database
+from geo.reports.limits import RateLimit
+from geo.reports.model import NewReport
+from geo.reports.photos import Photo
+from geo.reports.store import ReportStore
 
 T0 = datetime(2025, 6, 1, 8, 0, 0)
 
 
 def new(**kw: object) -> NewReport:
     return NewReport.model_validate({"lat": 60.17, "lon": 24.94, "category": "steps", "severity": 3, **kw})
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> ReportStore:
-    s = ReportStore(f"sqlite:///{tmp_path / 'r.sqlite3'}", photo_dir=tmp_path / "photos")
-    s.migrate()
-    yield s
-    s.close()
-
-
-def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    s = ReportStore(url, photo_dir=tmp_path)
-    assert s.schema_version() == 0
-    assert s.migrate() == MIGRATIONS[-1][0]
-    assert s.migrate() == MIGRATIONS[-1][0]  # running again changes nothing
-    with s.engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT version FROM schema_version")).all()
-        assert [r[0] for r in rows] == [m[0] for m in MIGRATIONS]
-        assert conn.execute(sa.text("SELECT version FROM overlay_state WHERE id = 1")).scalar() == 0
-
-
-def test_a_later_migration_is_applied_once_in_order(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    ReportStore(url, photo_dir=tmp_path).migrate()
-    calls = []
-
-    def add_column(conn: sa.Connection) -> None:
-        calls.append(1)
-        conn.execute(sa.text("ALTER TABLE reports ADD COLUMN district VARCHAR(40)"))
-
-    newer = ReportStore(url, photo_dir=tmp_path, migrations=(*MIGRATIONS, (2, "district", add_column)))
-    assert newer.migrate() == 2
-    assert newer.migrate() == 2
-    assert calls == [1]
-    with newer.engine.connect() as conn:
-        assert "district" in {c["name"] for c in sa.inspect(conn).get_columns("reports")}
-    # the old code refuses a database newer than itself
-    with pytest.raises(StorageError, match="newer than this code"):
-        ReportStore(url, photo_dir=tmp_path).migrate()
-
-
-def test_a_failing_migration_leaves_no_trace(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    ReportStore(url, photo_dir=tmp_path).migrate()
-
-    def broken(conn: sa.Connection) -> None:
-        conn.execute(sa.text("CREATE TABLE half_done (x INTEGER)"))
-        conn.execute(sa.text("SELECT no_such_function()"))
-
-    s = ReportStore(url, photo_dir=tmp_path, migrations=(*MIGRATIONS, (2, "broken", broken)))
-    with pytest.raises(StorageError, match="no such function"):
-        s.migrate()
-    assert s.schema_version() == 1
-    with s.engine.connect() as conn:
-        assert not sa.inspect(conn).has_table("half_done")  # DDL is transactional on SQLite too
-
-
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(store: ReportStore) -> None:
-    with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
-        conn.execute(EVENTS.insert().values(report_id=999, at=T0, actor="x", to_status="confirmed"))
-
-
-def test_in_memory_and_bad_urls_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="in-memory"):
-        ReportStore("sqlite://", photo_dir=tmp_path)
-    with pytest.raises(DataError, match="in-memory"):
-        ReportStore("sqlite:///:memory:", photo_dir=tmp_path)
-    with pytest.raises(DataError):
-        ReportStore("not a url", photo_dir=tmp_path)
 
 
 def test_lifecycle_records_who_and_when_and_bumps_the_counter(store: ReportStore) -> None:
@@ -142,7 +68,7 @@ def test_duplicates_point_to_an_existing_original(store: ReportStore) -> None:
 
 def test_concurrent_moderators_cannot_both_move_a_report(store: ReportStore, tmp_path: Path) -> None:
     r = store.add_report(new(), source="web", client="c1", now=T0)
-    other = ReportStore(store.url, photo_dir=tmp_path / "photos")  # a second worker
+    other = ReportStore(Database(store.db.url), photo_dir=tmp_path / "photos")  # a second worker
     results: list[str] = []
     barrier = threading.Barrier(2)
 
@@ -162,7 +88,7 @@ def test_concurrent_moderators_cannot_both_move_a_report(store: ReportStore, tmp
         t.join()
     assert sorted(results) == ["ok", "refused"]
     assert len(store.get_report(r.id).history) == 2
-    other.close()
+    other.db.close()
 
 
 HUGE = 100000000000000000000000  # beyond SQLite's 64-bit integers
@@ -252,80 +178,3 @@ def test_a_refused_report_leaves_no_photo_behind(store: ReportStore) -> None:
         store.add_report(new(), source="web", client="a", now=T0, limit=limit, photo=photo)
     assert [p.name for p in store.photos.path.iterdir()] == [r.photo]
     assert store.find_photo(r.photo).id == r.id
-
-
-def test_moderator_accounts(store: ReportStore) -> None:
-    store.create_moderator("alice", "correct horse", now=T0)
-    with store.engine.connect() as conn:
-        stored = conn.execute(sa.text("SELECT password_hash FROM moderators")).scalar()
-    assert "correct horse" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
-    mod = store.authenticate("alice", "correct horse", client="x", now=T0)
-    assert mod is not None and mod.name == "alice"
-    assert store.authenticate("alice", "wrong", client="x", now=T0) is None
-    assert store.authenticate("nobody", "correct horse", client="x", now=T0) is None
-    with pytest.raises(BadRequestError, match="already exists"):
-        store.create_moderator("alice", "another pass", now=T0)
-    with pytest.raises(BadRequestError, match="at least"):
-        store.create_moderator("bob", "short", now=T0)
-    with pytest.raises(BadRequestError):
-        store.create_moderator("bad name", "long enough", now=T0)
-    store.create_moderator("alice", "new password", now=T0, reset=True)
-    assert store.get_moderator(mod.id).session_key != mod.session_key  # old sessions end
-    store.set_moderator_active("alice", False)
-    assert store.get_moderator(mod.id) is None
-    assert store.authenticate("alice", "new password", client="x", now=T0) is None
-
-
-def test_failed_logins_are_rate_limited(store: ReportStore) -> None:
-    store.create_moderator("alice", "correct horse", now=T0)
-    limit = RateLimit(limit=3, window_s=900)
-    for _ in range(3):
-        assert store.authenticate("alice", "guess", client="x", now=T0, limit=limit) is None
-    with pytest.raises(RateLimitError):
-        store.authenticate("alice", "correct horse", client="x", now=T0, limit=limit)
-    assert store.authenticate("alice", "correct horse", client="y", now=T0, limit=limit) is not None
-    later = T0 + timedelta(seconds=901)
-    assert store.authenticate("alice", "correct horse", client="x", now=later, limit=limit) is not None
-
-
-def test_parallel_failed_logins_cannot_pass_the_limit_together(store: ReportStore, tmp_path: Path) -> None:
-    store.create_moderator("alice", "correct horse", now=T0)
-    limit = RateLimit(limit=3, window_s=900)
-    workers = [ReportStore(store.url, photo_dir=tmp_path / "photos") for _ in range(8)]
-    results: list[str] = []
-    barrier = threading.Barrier(len(workers))
-
-    def guess(s: ReportStore) -> None:
-        barrier.wait()
-        try:
-            results.append("ok" if s.authenticate("alice", "guess", client="x", now=T0, limit=limit) else "wrong")
-        except RateLimitError:
-            results.append("limited")
-
-    threads = [threading.Thread(target=guess, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for w in workers:
-        w.close()
-    assert sorted(results) == ["limited"] * 5 + ["wrong"] * 3
-    with pytest.raises(RateLimitError):
-        store.authenticate("alice", "correct horse", client="x", now=T0, limit=limit)
-
-
-def test_a_successful_login_does_not_count_against_the_limit(store: ReportStore) -> None:
-    store.create_moderator("alice", "correct horse", now=T0)
-    limit = RateLimit(limit=2, window_s=900)
-    for _ in range(5):
-        assert store.authenticate("alice", "correct horse", client="x", now=T0, limit=limit) is not None
-    assert store.authenticate("alice", "guess", client="x", now=T0, limit=limit) is None
-
-
-def test_schema_and_queries_compile_for_postgresql() -> None:
-    dialect = postgresql.dialect()
-    for table in metadata.sorted_tables:
-        ddl = str(sa.schema.CreateTable(table).compile(dialect=dialect))
-        assert "AUTOINCREMENT" not in ddl.upper()
-    q = sa.select(REPORTS.c.status).where(REPORTS.c.id == 1).with_for_update()
-    assert "FOR UPDATE" in str(q.compile(dialect=dialect))

@@ -42,7 +42,9 @@ def test_route_feature_has_every_property(helsinki_net: Network) -> None:
     assert sum(p["surfaces"].values()) == pytest.approx(p["length_m"], abs=1.0)
     assert 0.0 <= p["verified_share"] <= 1.0
     assert p["directions"][0]["maneuver"] == "depart" and p["directions"][-1]["maneuver"] == "arrive"
-    assert all(d["text"]["cs"] and d["text"]["en"] for d in p["directions"])
+    assert all(isinstance(d["text"], str) and d["text"] for d in p["directions"])
+    english = route_geojson(r, helsinki_net, lang="en")["features"][0]["properties"]
+    assert english["directions"][-1]["text"] == "You have arrived." and p["directions"][-1]["text"] == "Jste v cíli."
     assert p["elevation_profile"][0][0] == 0 and p["elevation_profile"][-1][0] == pytest.approx(p["length_m"], abs=1)
     seg = p["segments"][0]
     assert {"osm_way_id", "highway", "length_m", "incline_pct", "surface_class", "is_steps", "kerb_cm",
@@ -55,9 +57,11 @@ def test_route_feature_has_every_property(helsinki_net: Network) -> None:
 def test_pram_directions_mention_the_ramp_and_steps(tag_rules_net: Network, fixture_router: Router) -> None:
     r = fixture_router.route(_osm_node(tag_rules_net, 11), _osm_node(tag_rules_net, 12), PROFILES["pram"])
     p = route_geojson(r, tag_rules_net)["features"][0]["properties"]
+    en = route_geojson(r, tag_rules_net, lang="en")["features"][0]["properties"]
     steps = [d for d in p["directions"] if d["kind"] == "steps"]
-    assert steps and "rampa pro kočárek" in steps[0]["text"]["cs"] and "pram ramp" in steps[0]["text"]["en"]
-    assert "12 steps" in steps[0]["text"]["en"]
+    steps_en = [d for d in en["directions"] if d["kind"] == "steps"]
+    assert steps and "rampa pro kočárek" in steps[0]["text"] and "pram ramp" in steps_en[0]["text"]
+    assert "12 steps" in steps_en[0]["text"] and "12 schodů" in steps[0]["text"]
     assert any(w["type"] == "steps" for w in p["warnings"])
     assert p["segments"][0]["is_steps"]
 
@@ -65,13 +69,18 @@ def test_pram_directions_mention_the_ramp_and_steps(tag_rules_net: Network, fixt
 def test_kerb_and_crossing_warnings(tag_rules_net: Network, fixture_router: Router) -> None:
     # 3 → 33 → 34 → 13 crosses two 5 cm kerbs: passable for the electric wheelchair (6 cm)
     r = fixture_router.route(_osm_node(tag_rules_net, 3), _osm_node(tag_rules_net, 13), PROFILES["electric_wheelchair"])
-    p = route_geojson(r, tag_rules_net)["features"][0]["properties"]
+    gj = route_geojson(r, tag_rules_net)
+    p = gj["features"][0]["properties"]
     kerbs = [w for w in p["warnings"] if w["type"] == "kerb"]
-    assert [w["value"] for w in kerbs] == [5.0, 5.0]
-    assert kerbs[0]["message"]["cs"] == "Obrubník 5 cm" and kerbs[0]["location"]
-    assert any(w["type"] == "crossings" and w["value"] == 1 for w in p["warnings"])
-    crossing = [d for d in p["directions"] if d["kind"] == "crossing"]
-    assert len(crossing) == 1 and "kerb" in crossing[0]["text"]["en"]
+    assert len(kerbs) == 1  # one warning for both kerbs, with the count, the highest and every place
+    assert kerbs[0]["count"] == 2 and kerbs[0]["value"] == 5.0 and [it["value"] for it in kerbs[0]["items"]] == [5, 5]
+    assert kerbs[0]["message"] == "2 obrubníky, nejvyšší 5 cm" and len(kerbs[0]["places"]) == 2
+    assert sum(f["properties"].get("type") == "kerb" for f in gj["features"][1:]) == 2  # a point per place
+    assert any(w["type"] == "crossings" and w["count"] == 1 for w in p["warnings"])
+    en = route_geojson(r, tag_rules_net, lang="en")["features"][0]["properties"]
+    assert [w["message"] for w in en["warnings"] if w["type"] == "kerb"] == ["2 kerbs, the highest 5 cm"]
+    crossing = [d for d in en["directions"] if d["kind"] == "crossing"]
+    assert len(crossing) == 1 and "kerb" in crossing[0]["text"]
 
 
 def test_unknown_stretches_are_reported(tag_rules_net: Network, fixture_router: Router) -> None:

@@ -7,24 +7,14 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
-import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import NoRouteError, OutsideAreaError
 from geo.network.model import Network
+from geo.routing.overlay import EMPTY_OVERLAY
 from geo.routing.profiles import PROFILES, Profile, edge_cost_s
-from geo.routing.router import EMPTY_OVERLAY, PROFILE_BITS, Anchor, Overlay, Router, isochrone_polygon
-
-
-@pytest.fixture(scope="module")
-def helsinki_router(helsinki_net: Network) -> Router:
-    return Router(helsinki_net)
-
-
-@pytest.fixture(scope="module")
-def fixture_router(tag_rules_net: Network) -> Router:
-    return Router(tag_rules_net)
+from geo.routing.router import Anchor, Router
 
 
 def oracle_graph(net: Network, profile: Profile) -> nx.DiGraph:
@@ -161,41 +151,15 @@ def test_wheelchair_routes_respect_every_limit(helsinki_net: Network, helsinki_r
     assert n_routes > 40
 
 
-def _osm_node(net: Network, osmid: int) -> tuple[float, float]:
+def osm_node(net: Network, osmid: int) -> tuple[float, float]:
     i = int(np.flatnonzero(net.nodes["osmid"].to_numpy() == osmid)[0])
     return node_point(net, i)
 
 
 def test_pram_takes_steps_with_a_stroller_ramp(tag_rules_net: Network, fixture_router: Router) -> None:
-    r = fixture_router.route(_osm_node(tag_rules_net, 11), _osm_node(tag_rules_net, 12), PROFILES["pram"])
+    r = fixture_router.route(osm_node(tag_rules_net, 11), osm_node(tag_rules_net, 12), PROFILES["pram"])
     ways = {int(tag_rules_net.edges["osm_way_id"].iat[int(tag_rules_net.arrays.edge_id[p.edge])]) for p in r.pieces}
     assert ways == {105}
-
-
-def test_no_route_says_why_and_what_helps(tag_rules_net: Network, fixture_router: Router) -> None:
-    with pytest.raises(NoRouteError) as info:
-        fixture_router.route(_osm_node(tag_rules_net, 11), _osm_node(tag_rules_net, 12),
-                             PROFILES["manual_wheelchair"])
-    err = info.value
-    assert "steps" in err.message
-    assert {"reason": "steps", "count": 1} in err.details["reasons"]
-    assert {"allow_steps": True} in err.details["relaxations"]
-    body = err.to_dict()
-    assert body["error"] == "no_route" and body["relaxations"]
-
-
-def test_uphill_limit_reason_and_relaxation(tag_rules_net: Network, fixture_router: Router) -> None:
-    # 3 → 2 on way 102 is 10 % uphill; the only other way back needs steps without a ramp
-    profile = PROFILES["manual_wheelchair"]
-    with pytest.raises(NoRouteError) as info:
-        fixture_router.route(_osm_node(tag_rules_net, 3), _osm_node(tag_rules_net, 2), profile)
-    reasons = {r["reason"] for r in info.value.details["reasons"]}
-    assert "uphill" in reasons
-    relax = info.value.details["relaxations"]
-    assert any(r.get("max_uphill_pct", 0) >= 10 for r in relax)
-    ok = fixture_router.route(_osm_node(tag_rules_net, 3), _osm_node(tag_rules_net, 2),
-                              profile.with_limits(max_uphill_pct=10.5))
-    assert ok.duration_s > 0
 
 
 def _lonlat_at(net: Network, edge: int, fraction: float) -> tuple[float, float]:
@@ -240,77 +204,6 @@ def test_point_far_from_the_network(helsinki_router: Router) -> None:
         helsinki_router.route((25.5, 60.5), (24.94, 60.17), PROFILES["walking"])
 
 
-def test_overlay_blocks_and_lifts(helsinki_net: Network, helsinki_router: Router) -> None:
-    profile = PROFILES["manual_wheelchair"]
-    pts = helsinki_net.nodes[["lon", "lat"]].to_numpy()
-    r0 = helsinki_router.route(tuple(pts[10]), tuple(pts[2000]), profile)
-    used = np.array([p.edge for p in r0.pieces[1:-1]])
-    block = Overlay(version=1, edges=used[len(used) // 2: len(used) // 2 + 1], blocks=np.array([True]),
-                    penalty_s=np.array([0.0]), profiles=np.array([PROFILE_BITS["manual_wheelchair"]]),
-                    labels=({"id": 1, "category": "obstacle"},))
-    r1 = helsinki_router.route(tuple(pts[10]), tuple(pts[2000]), profile, block)
-    assert block.edges[0] not in {p.edge for p in r1.pieces}
-    assert r1.duration_s >= r0.duration_s
-    walking = helsinki_router.route(tuple(pts[10]), tuple(pts[2000]), PROFILES["walking"], block)
-    assert walking.duration_s == pytest.approx(helsinki_router.route(tuple(pts[10]), tuple(pts[2000]),
-                                                                     PROFILES["walking"]).duration_s)
-
-
-def test_isochrone_is_built_from_reached_edges(helsinki_net: Network, helsinki_router: Router) -> None:
-    origin = (24.9402, 60.1688)
-    profile = PROFILES["manual_wheelchair"]
-    reach = helsinki_router.reach(origin, profile, limit_s=600)
-    area5 = isochrone_polygon(helsinki_router.reach(origin, profile, limit_s=300), 300)
-    area10 = isochrone_polygon(reach, 600)
-    assert area10.area > area5.area > 0
-    assert area5.difference(area10).area < 0.02 * area5.area  # grid tracing differs only at the rim
-    # every node reached within 10 minutes lies in (or next to) the area; a node reached later does not
-    d = reach.dist
-    lon, lat = helsinki_net.nodes["lon"].to_numpy(), helsinki_net.nodes["lat"].to_numpy()
-    inside = shapely.contains_xy(area10.buffer(3e-4), lon, lat)
-    assert inside[d <= 600].all()
-    full = helsinki_router.reach(origin, profile)
-    far = np.flatnonzero(np.isfinite(full.dist) & (full.dist > 1500))
-    assert len(far) > 100
-    # a node reached only after 25 minutes may sit right beside a reached street, but rarely
-    assert shapely.contains_xy(area10, lon[far], lat[far]).mean() < 0.05
-    # not a circle: the area is much smaller than the circle of 10 minutes at full speed
-    to_m = helsinki_net.to_metric
-    metric = shapely.transform(area10, lambda xy: np.column_stack(to_m.transform(xy[:, 0], xy[:, 1])))
-    assert metric.area < 0.6 * math.pi * (600 * profile.speed_mps) ** 2
-
-
-def test_one_search_gives_arrival_at_targets(helsinki_net: Network, helsinki_router: Router) -> None:
-    profile = PROFILES["pram"]
-    pts = helsinki_net.nodes[["lon", "lat"]].to_numpy()
-    targets = pts[[100, 900, 1700]]
-    anchors = helsinki_router.anchors_for(targets)
-    reach = helsinki_router.reach(tuple(pts[5]), profile)
-    for tgt, anc in zip(targets, anchors, strict=True):
-        t = reach.arrival_s(anc)
-        try:
-            expected = helsinki_router.route(tuple(pts[5]), tuple(tgt), profile).duration_s
-        except NoRouteError:
-            expected = math.inf
-        assert t <= expected + 1e-6  # the targets' best anchor is at least as good as the nearest edge
-
-
-def test_no_route_never_suggests_a_limit_out_of_range(tmp_path) -> None:
-    from geo.network import pipeline
-
-    f = tmp_path / "cliff.osm"
-    f.write_text('<?xml version="1.0"?><osm version="0.6">'
-                 '<node id="1" lat="50.7700" lon="15.05"/><node id="2" lat="50.7702" lon="15.05"/>'
-                 '<way id="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="path"/><tag k="incline" v="60°"/>'
-                 '</way></osm>')
-    net = pipeline.load_or_build(pipeline.SourceSpec.file(f), cache_dir=tmp_path / "c")
-    router = Router(net)
-    with pytest.raises(NoRouteError) as info:
-        router.route(node_point(net, 0), node_point(net, 1), PROFILES["manual_wheelchair"])
-    assert {r["reason"] for r in info.value.details["reasons"]} == {"uphill"}
-    assert info.value.details["relaxations"] == []  # 173 % is beyond any allowed limit
-
-
 def test_a_barrier_beyond_the_destination_point_is_not_met(tag_rules_net: Network, fixture_router: Router) -> None:
     net = tag_rules_net
     ids = net.nodes["osmid"].to_numpy()
@@ -320,12 +213,12 @@ def test_a_barrier_beyond_the_destination_point_is_not_met(tag_rules_net: Networ
     pt = net.edges_metric[e].interpolate(0.5, normalized=True)
     before_gate = net.to_metric.transform(pt.x, pt.y, direction="INVERSE")
     pram = PROFILES["pram"]  # the kissing gate (node 32) blocks prams
-    r = fixture_router.route(_osm_node(net, 22), before_gate, pram)
+    r = fixture_router.route(osm_node(net, 22), before_gate, pram)
     assert r.destination.snap.edge_id == e and math.isfinite(r.duration_s)
     with pytest.raises(NoRouteError):  # going through the gate is still impossible
-        fixture_router.route(_osm_node(net, 22), _osm_node(net, 24), pram)
+        fixture_router.route(osm_node(net, 22), osm_node(net, 24), pram)
     # and a route starting just past the gate does not pay for it either
-    r2 = fixture_router.route(before_gate, _osm_node(net, 22), pram)
+    r2 = fixture_router.route(before_gate, osm_node(net, 22), pram)
     assert math.isfinite(r2.duration_s)
 
 

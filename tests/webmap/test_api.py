@@ -65,7 +65,7 @@ def test_no_route_is_404_with_reasons(client, helsinki_net) -> None:
         r = client.get(f"/api/route?from={lat},{lon}&to={A}&profile=manual_wheelchair")
         if r.status_code == 404:
             body = r.get_json()
-            assert body["error"] == "no_route" and body["reasons"] and "relaxations" in body
+            assert body["error"] == "no_route" and body["details"]["reasons"] and "relaxations" in body["details"]
             found = True
             break
     assert found

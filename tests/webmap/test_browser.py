@@ -257,7 +257,7 @@ def _route_midpoint(base: str, profile: str = "manual_wheelchair") -> tuple[floa
 
 def test_report_confirmed_by_a_moderator_changes_the_route(watched: Watched, browser: Any,
                                                             live: dict[str, Any]) -> None:
-    from webmap.reporting import current_store
+    from webmap import resources
 
     base = live["base"]
     lat, lon, before_s = _route_midpoint(base)
@@ -281,7 +281,7 @@ def test_report_confirmed_by_a_moderator_changes_the_route(watched: Watched, bro
     assert _route_midpoint(base)[2] == pytest.approx(before_s)
 
     with live["app"].app_context():
-        current_store().create_moderator("moderator", "s3cret-pass", now=datetime.now(UTC))
+        resources.moderators().create("moderator", "s3cret-pass", now=datetime.now(UTC))
     mod = Watched(browser, base, viewport={"width": 1280, "height": 900})
     try:
         mp = mod.page
@@ -370,5 +370,63 @@ def test_phone_width(browser: Any, live: dict[str, Any]) -> None:
         assert axe_violations(page) == []
         w.shot("phone-360")
         w.check_clean()
+    finally:
+        w.close()
+
+
+def _page_api(page: Any, path: str) -> dict[str, Any]:
+    """Call the API through the page's own client (its language negotiation included); the error body."""
+    return page.evaluate("""async (path) => {
+        const { api } = await import('/static/js/api.js');
+        try { await api(path); return {ok: true}; } catch (err) { return {status: err.status, body: err.body}; }
+    }""", path)
+
+
+def test_the_czech_page_shows_no_english_message(browser: Any, live: dict[str, Any], helsinki_net: Network,
+                                                 helsinki_router: Any) -> None:
+    """A browser that prefers English, on the Czech page (the default): no route, a wrong login, minutes
+    out of range and an unknown profile all answer in Czech."""
+    from geo import i18n
+    from geo.errors import NoRouteError
+    from geo.routing.profiles import PROFILES
+
+    w = Watched(browser, live["base"], locale="en-US", viewport={"width": 1280, "height": 900})
+    page = w.page
+    try:
+        page.goto(live["base"] + "/")
+        page.wait_for_function("() => window.LBB && window.LBB.app")
+        assert page.locator("html").get_attribute("lang") == "cs"
+        pts = helsinki_net.nodes[["lat", "lon"]].to_numpy()
+        start = None
+        for lat, lon in pts[::7]:
+            try:
+                helsinki_router.route((lon, lat), (A[1], A[0]), PROFILES["manual_wheelchair"])
+            except NoRouteError:
+                start = (lat, lon)
+                break
+        assert start is not None
+        no_route = _page_api(page, f"/api/route?from={start[0]},{start[1]}&to={A[0]},{A[1]}"
+                                   "&profile=manual_wheelchair")
+        assert no_route["status"] == 404 and no_route["body"]["message"].startswith(("Pro profil", "Body nejsou"))
+        profile = _page_api(page, f"/api/route?from={A[0]},{A[1]}&to={B[0]},{B[1]}&profile=rocket")
+        assert profile["status"] == 400
+        assert profile["body"]["message"] == i18n.text("route.unknown_profile", "cs", value="rocket",
+                                                       choices=", ".join(PROFILES))
+        page.goto(f"{live['base']}/?from={A[0]},{A[1]}")
+        page.click("#tab-services")
+        page.fill("#iso-minutes", "500")
+        page.click("#iso-button")
+        page.wait_for_function("() => /minutes/.test(document.querySelector('#iso-result').textContent)")
+        iso = page.locator("#iso-result").inner_text()
+        assert i18n.text("validation.less_than_equal", "cs", field="minutes", le=120) in iso
+        assert "must be" not in iso
+        page.goto(live["base"] + "/moderation")
+        page.fill("#login-name", "nobody")
+        page.fill("#login-password", "wrong password")
+        page.click("#login-form button[type=submit]")
+        page.wait_for_function("() => document.querySelector('#mod-status').textContent.length > 5")
+        status = page.locator("#mod-status").inner_text()
+        assert i18n.text("auth.wrong_login", "cs") in status and i18n.text("auth.wrong_login", "en") not in status
+        w.check_clean(expected_http=(400, 401, 404))
     finally:
         w.close()

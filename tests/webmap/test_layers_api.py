@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo.layers.query import DEFAULT_LIMIT, LAYERS, MAX_LIMIT, parse_bbox
+from geo.layers.query import DEFAULT_LIMIT, LAYERS, MAX_LIMIT
 from geo.network.model import Network
 from geo.routing.profiles import ACCESS_CLASSES, PROFILES, access_class
+from webmap import resources
 
 BBOX = "24.935,60.165,24.945,60.170"
 BOX = shapely.box(24.935, 60.165, 24.945, 60.170)
@@ -115,19 +115,10 @@ def test_bad_input_is_a_400_json(client, url: str) -> None:
     assert body["error"] == "bad_request" and isinstance(body["message"], str) and body["message"]
 
 
-def test_parse_bbox_accepts_spaces_and_negative_numbers() -> None:
-    assert parse_bbox(" -1.5, -2 ,3,4") == (-1.5, -2.0, 3.0, 4.0)
-    assert parse_bbox(None) is None and parse_bbox("") is None
-    assert np.isfinite(parse_bbox("0,0,1,1")).all()
-
-
 def test_service_targets_for_routing_are_the_placed_services(liberec_app) -> None:
-    from geo.routing.targets import services_from_frame
-    from webmap.layers_state import current_layers
-
     with liberec_app.app_context():
-        targets = current_layers().service_targets()
+        targets = resources.layers().service_targets()
+        services = resources.service_targets()  # the routing module's array view accepts them as they are
     assert "palac-liebieg" in set(targets["id"]) and "housing-first" not in set(targets["id"])
     assert targets.geometry.notna().all()
-    services = services_from_frame(targets)  # the routing module's array view accepts them as they are
     assert len(services) == len(targets) and len(services.select("community_centre")) >= 2

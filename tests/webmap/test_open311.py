@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from geo.reports.database import REPORTS
 from geo.reports.model import CATEGORIES, LOCAL_TZ, utcnow
-from geo.reports.store import REPORTS
 
 FORM = {"service_code": "missing_curb_ramp", "lat": "60.1705", "long": "24.9440",
         "description": "Chybí nájezd u přechodu", "email": "jana@example.cz", "first_name": "Jana",
@@ -124,7 +124,7 @@ def test_severity_defaults_to_two(make_reports_app: Any) -> None:
     ({"service_code": ""}, 400, "service_code"),
     ({"lat": "abc"}, 400, "lat"),
     ({"attribute[severity]": "9"}, 400, "severity"),
-    ({"lat": "50.77", "long": "15.05"}, 422, "outside"),
+    ({"lat": "50.77", "long": "15.05"}, 422, "mimo oblast"),  # Czech unless the client asks otherwise
 ])
 def test_errors_use_the_open311_format(make_reports_app: Any, change: dict[str, str], status: int,
                                        needle: str) -> None:
@@ -197,8 +197,8 @@ def test_a_bare_end_date_includes_that_whole_day(make_reports_app: Any) -> None:
 
 
 def test_the_status_filter_runs_before_the_request_limit(make_reports_app: Any, login: Any) -> None:
+    from webmap import resources
     from webmap.open311 import MAX_REQUESTS
-    from webmap.reporting import current_store
 
     app = make_reports_app()
     client = app.test_client()
@@ -207,9 +207,9 @@ def test_the_status_filter_runs_before_the_request_limit(make_reports_app: Any, 
     for status in ("confirmed", "in_progress", "fixed"):
         client.post(f"/api/reports/{old}/status", json={"status": status}, headers=headers)
     with app.app_context():  # MAX_REQUESTS newer open requests, written in one transaction
-        store = current_store()
+        store = resources.reports()
         now = utcnow()
-        with store.engine.begin() as conn:
+        with store.db.engine.begin() as conn:
             conn.execute(REPORTS.insert(), [
                 {"created_at": now, "updated_at": now, "lat": 60.17, "lon": 24.94, "category": "steps",
                  "severity": 2, "description": "", "status": "submitted", "source": "web"}

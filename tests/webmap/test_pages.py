@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_healthz_says_what_is_loaded(client) -> None:
-    body = client.get("/healthz").get_json()
+    body = client.get("/healthz?lang=en").get_json()
     assert body["status"] == "ok"
     assert body["source"] == "sample" and body["sample"] is True
     assert body["notice"] == "sample data: Helsinki (OpenStreetMap), not Liberec"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from geo.errors import BadRequestError, UnknownProfileError
-from webmap.params import IsochroneQuery, NearestQuery, parse_latlon, profile_from_args
+from webmap.params import IsochroneQuery, NearestQuery, parse_bbox, parse_flag, parse_latlon, profile_from_args
 
 
 def test_latlon_order() -> None:
@@ -46,3 +47,26 @@ def test_query_models() -> None:
     assert NearestQuery.from_args({"limit": "3", "category": "community_centre"}).limit == 3
     with pytest.raises(BadRequestError, match="limit"):
         NearestQuery.from_args({"limit": "1000"})
+
+
+def test_parse_bbox_accepts_spaces_and_negative_numbers() -> None:
+    assert parse_bbox(" -1.5, -2 ,3,4") == (-1.5, -2.0, 3.0, 4.0)
+    assert parse_bbox(None) is None and parse_bbox("") is None
+    assert np.isfinite(parse_bbox("0,0,1,1")).all()
+    for bad in ("1,2,3", "a,b,c,d", "0,0,nan,1", "1,0,0,1", "0,0,200,1"):
+        with pytest.raises(BadRequestError) as err:
+            parse_bbox(bad)
+        assert err.value.details["field"] == "bbox"
+
+
+@pytest.mark.parametrize(("word", "value"), [("1", True), ("true", True), ("on", True), ("Yes", True),
+                                             ("0", False), ("false", False), ("off", False), ("no", False),
+                                             (None, None), ("", None)])
+def test_one_set_of_true_and_false_words(word: str | None, value: bool | None) -> None:
+    assert parse_flag(word, "x") is value
+
+
+def test_an_unknown_flag_word_is_a_400_not_false() -> None:
+    with pytest.raises(BadRequestError) as err:
+        parse_flag("maybe", "unlocated")
+    assert err.value.details == {"field": "unlocated", "value": "maybe"}

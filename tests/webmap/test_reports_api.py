@@ -17,7 +17,7 @@ from geo.network.model import Network
 from geo.reports.model import utcnow
 from geo.routing.profiles import PROFILES
 from geo.routing.router import Router
-from webmap.reporting import current_store
+from webmap import resources
 
 A = (24.9402, 60.1688)
 B = (24.9510, 60.1730)
@@ -113,7 +113,7 @@ def test_a_text_file_named_jpg_is_rejected(make_reports_app: Any, payload: bytes
             "photo": (io.BytesIO(payload), "photo.jpg", "image/jpeg")}
     r = client.post("/api/reports", data=data, content_type="multipart/form-data")
     assert r.status_code == 400
-    assert r.get_json()["error"] == "bad_request" and r.get_json()["field"] == "photo"
+    assert r.get_json()["error"] == "bad_request" and r.get_json()["details"]["field"] == "photo"
     assert client.get("/api/reports").get_json()["total"] == 0
 
 
@@ -146,7 +146,7 @@ def test_invalid_submissions_are_json_errors(make_reports_app: Any, body: dict[s
     r = client.post("/api/reports", json=body)
     assert r.status_code == status
     err = r.get_json()
-    assert err["error"] and err["message"] and err["field"] == field
+    assert err["error"] and err["message"] and err["details"]["field"] == field
 
 
 def test_bodies_that_are_not_objects_or_not_forms(make_reports_app: Any) -> None:
@@ -178,7 +178,7 @@ def test_honeypot_looks_accepted_but_stores_nothing(make_reports_app: Any) -> No
     r = submit(client, 24.945, 60.17, website="http://spam.example")
     assert r.status_code == 201 and r.get_json() == {"id": None, "status": "submitted"}
     with app.app_context():
-        assert current_store().list_reports()[1] == 0
+        assert resources.reports().list_reports()[1] == 0
 
 
 def test_honeypot_hits_count_against_the_rate_limit(make_reports_app: Any) -> None:
@@ -220,7 +220,7 @@ def test_submissions_are_rate_limited_per_client_across_workers(make_reports_app
                         environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert other_ip.status_code == 201
     with one.application.app_context():
-        assert current_store().list_reports()[1] == 4
+        assert resources.reports().list_reports()[1] == 4
 
 
 def test_list_filters(make_reports_app: Any, login: Any) -> None:
@@ -294,7 +294,7 @@ def test_ids_and_offsets_beyond_64_bits_are_not_errors(make_reports_app: Any, lo
     r = move(client, headers, huge, "confirmed")
     assert r.status_code == 404 and r.get_json()["error"] == "not_found"
     r = move(client, headers, rid, "duplicate", duplicate_of=huge)
-    assert r.status_code == 400 and r.get_json()["field"] == "duplicate_of"
+    assert r.status_code == 400 and r.get_json()["details"]["field"] == "duplicate_of"
     assert client.get(f"/api/reports/{rid}").get_json()["status"] == "submitted"
 
 
@@ -302,7 +302,7 @@ def test_ids_and_offsets_beyond_64_bits_are_not_errors(make_reports_app: Any, lo
 def test_extreme_valid_until_dates_are_400(make_reports_app: Any, valid_until: str) -> None:
     client = make_reports_app().test_client()
     r = submit(client, 24.945, 60.17, valid_until=valid_until)
-    assert r.status_code == 400 and r.get_json()["field"] == "valid_until"
+    assert r.status_code == 400 and r.get_json()["details"]["field"] == "valid_until"
 
 
 # --------------------------------------------------------------------------- moderation
@@ -343,7 +343,7 @@ def test_login_is_json_only_and_ends_when_the_account_changes(make_reports_app: 
     headers = login(app, client)
     assert client.get("/api/moderation/queue", headers=headers).status_code == 200
     with app.app_context():
-        current_store().set_moderator_active("moderator", False)
+        resources.moderators().set_active("moderator", False)
     assert client.get("/api/moderation/queue").status_code == 401
 
 
@@ -355,7 +355,7 @@ def test_transitions_through_the_api(make_reports_app: Any, login: Any) -> None:
     headers = login(app, client)
     r = move(client, headers, rid, "fixed")
     assert r.status_code == 409 and r.get_json()["error"] == "invalid_transition"
-    assert r.get_json()["allowed"] == ["confirmed", "duplicate", "rejected"]
+    assert r.get_json()["details"]["allowed"] == ["confirmed", "duplicate", "rejected"]
     assert move(client, headers, rid, "unknown").status_code == 400
     assert move(client, headers, other, "duplicate").status_code == 400
     assert move(client, headers, other, "duplicate", duplicate_of=other).status_code == 400
@@ -529,7 +529,8 @@ def test_route_warnings_list_confirmed_reports_near_the_route(make_reports_app: 
     after = client.get(ROUTE).get_json()
     props = after["features"][0]["properties"]
     assert after["features"][0]["geometry"]["coordinates"] == line  # warnings only, same route
-    mentioned = {w.get("report_id") for w in props["warnings"] if w["type"] in ("report", "report_nearby")}
+    mentioned = {it["report_id"] for w in props["warnings"] if w["type"] in ("report", "report_nearby")
+                 for it in w["items"]}
     assert mentioned == {ids[0]}
     points = [f for f in after["features"][1:] if f["properties"].get("report_id") == ids[0]]
     assert points and points[0]["geometry"]["type"] == "Point"

@@ -1,4 +1,4 @@
-"""Confirmed barrier reports → a routing :class:`~geo.routing.router.Overlay`, kept fresh in every worker.
+"""Confirmed barrier reports → a routing :class:`~geo.routing.overlay.Overlay`.
 
 Snapping: a report takes effect on the nearest edge within :data:`SNAP_TOLERANCE_M` (30 m — a
 phone's GPS error plus the width of a street); farther reports change no route (they still show
@@ -8,21 +8,11 @@ barrier at a junction is met once by any route through it). Otherwise it applies
 directions of the edge. A ``broken_lift`` report snaps to the nearest lift (``highway=elevator``
 way or node) within the tolerance and blocks it for every profile. What a report does per
 category, severity and profile is the table in :mod:`geo.reports.model`.
-
-Freshness: :class:`OverlayProvider` checks the database change counter
-(``overlay_state.version``, bumped in the same transaction as every status change) at most once
-per ``poll_interval_s`` (default 0.5 s) and rebuilds the overlay when it changed, or as soon as
-the earliest ``valid_until`` of an active report passes. So a confirmation or a fix reaches
-every worker process within about ``poll_interval_s`` plus one rebuild, without a restart.
 """
 
 from __future__ import annotations
 
 import itertools
-import logging
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -30,14 +20,11 @@ from typing import Any
 import numpy as np
 import shapely
 
-from geo.errors import StorageError
 from geo.network.model import Network
-from geo.reports.model import CATEGORIES, Effect, Report, effect, utcnow
-from geo.reports.store import ReportStore
+from geo.reports.model import Effect, Report, effect
+from geo.routing.itinerary import Itinerary, RouteWarning
+from geo.routing.overlay import EMPTY_OVERLAY, PROFILE_BITS, Overlay
 from geo.routing.profiles import PROFILES
-from geo.routing.router import EMPTY_OVERLAY, PROFILE_BITS, Overlay
-
-log = logging.getLogger(__name__)
 
 #: How far a report may lie from the network and still change routes (metres).
 SNAP_TOLERANCE_M = 30.0
@@ -74,22 +61,6 @@ class ReportsView:
 # --------------------------------------------------------------------------- building
 
 
-def _incoming(net: Network) -> tuple[np.ndarray, np.ndarray]:
-    """Directed edges sorted by head node, and the offsets of each node's run."""
-    order = np.argsort(net.arrays.dst, kind="stable")
-    ptr = np.searchsorted(net.arrays.dst[order], np.arange(net.n_nodes + 1))
-    return order, ptr
-
-
-def _directed_of(net: Network) -> tuple[np.ndarray, np.ndarray]:
-    a = net.arrays
-    fwd = np.empty(len(net.edges), np.int64)
-    back = np.empty(len(net.edges), np.int64)
-    fwd[a.edge_id[a.forward]] = np.flatnonzero(a.forward)
-    back[a.edge_id[~a.forward]] = np.flatnonzero(~a.forward)
-    return fwd, back
-
-
 def place_reports(net: Network, reports: list[Report] | tuple[Report, ...], *,
                   tolerance_m: float = SNAP_TOLERANCE_M, node_radius_m: float = NODE_RADIUS_M) -> dict[int, Placement]:
     """Report id → where it acts on the network (reports farther than ``tolerance_m`` are left out)."""
@@ -98,16 +69,11 @@ def place_reports(net: Network, reports: list[Report] | tuple[Report, ...], *,
     t = net.to_metric
     xs, ys = t.transform(np.array([r.lon for r in reports]), np.array([r.lat for r in reports]))
     pts = shapely.points(xs, ys)
-    incoming, in_ptr = _incoming(net)
-    fwd_of, back_of = _directed_of(net)
     u = net.edges["u"].to_numpy(np.int64)
     v = net.edges["v"].to_numpy(np.int64)
     lift_edges = np.flatnonzero(net.edges["is_elevator"].to_numpy(bool))
     lift_nodes = np.flatnonzero(net.nodes["is_elevator_node"].to_numpy(bool))
     nx, ny = net.nodes["x_m"].to_numpy(float), net.nodes["y_m"].to_numpy(float)
-
-    def at_node(n: int) -> np.ndarray:
-        return incoming[in_ptr[n]:in_ptr[n + 1]].astype(np.int64)
 
     out: dict[int, Placement] = {}
     for i, r in enumerate(reports):
@@ -125,7 +91,7 @@ def place_reports(net: Network, reports: list[Report] | tuple[Report, ...], *,
                     best = (float(d[j]), "node", int(lift_nodes[j]))
             if best is not None and best[0] <= tolerance_m:
                 dist, kind, k = best
-                edges = at_node(k) if kind == "node" else np.array([fwd_of[k], back_of[k]])
+                edges = net.entering(k) if kind == "node" else np.array(net.directed(k))
                 out[r.id] = Placement(edges, on_lift=True, distance_m=dist)
                 continue
         hits, dists = net.tree.query_nearest(pt, max_distance=tolerance_m, return_distance=True)
@@ -135,19 +101,18 @@ def place_reports(net: Network, reports: list[Report] | tuple[Report, ...], *,
         line = net.edges_metric[e]
         along = float(shapely.line_locate_point(line, pt))
         if along <= node_radius_m:
-            edges = at_node(int(u[e]))
+            edges = net.entering(int(u[e]))
         elif line.length - along <= node_radius_m:
-            edges = at_node(int(v[e]))
+            edges = net.entering(int(v[e]))
         else:
-            edges = np.array([fwd_of[e], back_of[e]])
+            edges = np.array(net.directed(e))
         out[r.id] = Placement(edges, on_lift=False, distance_m=float(np.min(dists)))
     return out
 
 
 def _label(r: Report) -> dict[str, Any]:
-    cs, en = CATEGORIES.get(r.category, (r.category, r.category))
-    return {"id": r.id, "category": r.category, "category_cs": cs, "category_en": en, "severity": r.severity,
-            "status": r.status, "location": (r.lon, r.lat)}
+    return {"id": r.id, "category": r.category, "severity": r.severity, "status": r.status,
+            "location": (r.lon, r.lat)}
 
 
 def build_overlay(reports: list[Report] | tuple[Report, ...], placed: dict[int, Placement], *,
@@ -203,8 +168,8 @@ def reports_view(net: Network, reports: list[Report], *, db_version: int, now: d
 # --------------------------------------------------------------------------- nearby reports
 
 
-def nearby_reports(view: ReportsView, net: Network, line_lonlat: list[list[float]], profile_name: str, *,
-                   max_distance_m: float = NEARBY_M) -> list[tuple[Report, float]]:
+def nearby_reports(view: ReportsView, net: Network, line_lonlat: np.ndarray | list[list[float]], profile_name: str,
+                   *, max_distance_m: float = NEARBY_M) -> list[tuple[Report, float]]:
     """Active reports within ``max_distance_m`` of a route line that matter for the profile, nearest first."""
     if not view.reports or len(line_lonlat) < 2:
         return []
@@ -223,86 +188,16 @@ def nearby_reports(view: ReportsView, net: Network, line_lonlat: list[list[float
     return out
 
 
-def add_nearby_reports(route_fc: dict[str, Any], view: ReportsView, net: Network, profile_name: str, *,
-                       max_distance_m: float = NEARBY_M) -> None:
-    """Add a ``report_nearby`` warning (and a point feature) for each confirmed report near the route
-    that the route's own ``report`` warnings do not already mention."""
-    props = route_fc["features"][0]["properties"]
-    line = route_fc["features"][0]["geometry"]["coordinates"]
-    known = {w.get("report_id") for w in props["warnings"] if w.get("type") == "report"}
-    for r, dist in nearby_reports(view, net, line, profile_name, max_distance_m=max_distance_m):
-        if r.id in known:
-            continue
-        cs, en = CATEGORIES[r.category]
-        m = f"{round(dist):.0f} m"
-        w = {"type": "report_nearby", "message": {"cs": f"Nahlášená bariéra u trasy ({m}): {cs.lower()}",
-                                                  "en": f"Reported barrier near the route ({m}): {en.lower()}"},
-             "location": [round(r.lon, 7), round(r.lat, 7)], "report_id": r.id, "category": r.category,
-             "severity": r.severity, "distance_m": round(dist, 1)}
-        props["warnings"].append(w)
-        route_fc["features"].append({"type": "Feature", "geometry": {"type": "Point", "coordinates": w["location"]},
-                                     "properties": {"kind": "warning",
-                                                    **{k: v for k, v in w.items() if k != "location"}}})
-
-
-# --------------------------------------------------------------------------- provider
-
-
-class OverlayProvider:
-    """The current overlay of one process: polls the change counter, rebuilds when it moves.
-
-    ``current()`` costs nothing between polls; a poll is one single-row query; a rebuild (a few
-    milliseconds per hundred reports) happens once per change in each process.
-    """
-
-    def __init__(self, store: ReportStore, net: Network, *, poll_interval_s: float = 0.5,
-                 tolerance_m: float = SNAP_TOLERANCE_M, node_radius_m: float = NODE_RADIUS_M,
-                 clock: Callable[[], datetime] = utcnow, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self.store = store
-        self.net = net
-        self.poll_interval_s = poll_interval_s
-        self.tolerance_m = tolerance_m
-        self.node_radius_m = node_radius_m
-        self.clock = clock
-        self.monotonic = monotonic
-        self._view: ReportsView | None = None
-        self._checked = -float("inf")
-        self._lock = threading.Lock()
-
-    def current(self) -> Overlay:
-        """The overlay for routing now."""
-        return self.view().overlay
-
-    def view(self) -> ReportsView:
-        """The active reports and their overlay, refreshed if the database changed."""
-        view = self._view
-        if view is not None and not self._due(view):
-            return view
-        with self._lock:
-            view = self._view
-            if view is not None and not self._due(view):
-                return view
-            self._checked = self.monotonic()
-            now = self.clock()
-            try:
-                # the counter is read before the reports: a change in between only causes one more rebuild
-                db_version = self.store.overlay_version()
-                if view is not None and db_version == view.db_version and not self._expired(view):
-                    return view
-                reports = self.store.active_reports(now)
-            except StorageError as exc:  # keep routing on the last known reports while the database is away
-                log.warning("report overlay not refreshed: %s", exc.message)
-                db_version = view.db_version if view is not None else -1
-                reports = list(view.reports) if view is not None else []
-            view = reports_view(self.net, reports, db_version=db_version, now=now,
-                                tolerance_m=self.tolerance_m, node_radius_m=self.node_radius_m)
-            log.info("report overlay rebuilt: %d active reports, %d placed, %d entries (db version %d)",
-                     len(view.reports), len(view.placed), len(view.overlay.edges), db_version)
-            self._view = view
-            return view
-
-    def _due(self, view: ReportsView) -> bool:
-        return self.monotonic() - self._checked >= self.poll_interval_s or self._expired(view)
-
-    def _expired(self, view: ReportsView) -> bool:
-        return view.next_expiry is not None and self.clock() >= view.next_expiry
+def nearby_warning(itinerary: Itinerary, view: ReportsView, net: Network, *,
+                   max_distance_m: float = NEARBY_M) -> RouteWarning | None:
+    """A ``report_nearby`` warning for the active reports near a route that matter for its profile and
+    that its ``report`` warning (reports on the route itself) does not already name."""
+    on_route = {it.get("report_id") for w in itinerary.warnings if w.code == "report" for it in w.items}
+    near = [(r, d) for r, d in nearby_reports(view, net, itinerary.line, itinerary.profile.name,
+                                              max_distance_m=max_distance_m) if r.id not in on_route]
+    if not near:
+        return None
+    items = [{"report_id": r.id, "category": r.category, "severity": r.severity, "distance_m": round(d, 1),
+              "place": [round(r.lon, 7), round(r.lat, 7)]} for r, d in near]
+    return RouteWarning("report_nearby", len(items), min(it["distance_m"] for it in items),
+                   [it["place"] for it in items], items)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from geo.network.model import Network
-from geo.reports.model import PENALTY_S, NewReport, Report
-from geo.reports.overlay import OverlayProvider, build_overlay, nearby_reports, place_reports, reports_view
-from geo.reports.store import ReportStore
-from geo.routing.itinerary import route_geojson
+from geo.reports.model import PENALTY_S, Report
+from geo.reports.placement import build_overlay, nearby_reports, nearby_warning, place_reports, reports_view
+from geo.routing.itinerary import describe, route_geojson
+from geo.routing.overlay import EMPTY_OVERLAY
 from geo.routing.profiles import PROFILES
-from geo.routing.router import EMPTY_OVERLAY, Router
+from geo.routing.router import Router
 
 T0 = datetime(2025, 6, 1, 8, 0, 0)
 M_LAT = 1 / 111_320  # one metre north, in degrees
@@ -143,7 +142,8 @@ def test_a_route_over_a_warning_only_report_mentions_it(tag_rules_net: Network, 
     assert warned.duration_s == pytest.approx(plain.duration_s)
     fc = route_geojson(warned, net, view.overlay)
     reports = [w for w in fc["features"][0]["properties"]["warnings"] if w["type"] == "report"]
-    assert [w["report_id"] for w in reports] == [9]
+    assert [it["report_id"] for w in reports for it in w["items"]] == [9]
+    assert reports[0]["message"] == "Nahlášená bariéra na trase: nepřístupný vchod"
 
 
 # --------------------------------------------------------------------------- nearby
@@ -164,81 +164,15 @@ def test_nearby_reports_by_distance_to_the_line_and_profile(tag_rules_net: Netwo
 # --------------------------------------------------------------------------- the provider
 
 
-class Clocks:
-    def __init__(self) -> None:
-        self.now = T0
-        self.mono = 100.0
-
-
-def test_provider_polls_the_counter_and_rebuilds_on_change(tag_rules_net: Network, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    store = ReportStore(url, photo_dir=tmp_path)
-    store.migrate()
-    c = Clocks()
-    worker = OverlayProvider(store, tag_rules_net, poll_interval_s=0.5, clock=lambda: c.now, monotonic=lambda: c.mono)
-    other_store = ReportStore(url, photo_dir=tmp_path)
-    other = OverlayProvider(other_store, tag_rules_net, poll_interval_s=0.5, clock=lambda: c.now,
-                            monotonic=lambda: c.mono)
-    assert worker.current() is EMPTY_OVERLAY and other.current() is EMPTY_OVERLAY
-    r = store.add_report(NewReport(lat=50.7700, lon=15.0505, category="steps", severity=3), source="web",
-                         client="c", now=T0)
-    c.mono += 1.0
-    assert worker.current() is EMPTY_OVERLAY  # submitted: the counter did not move
-    store.change_status(r.id, "confirmed", actor="m", now=T0)
-    first = worker.view()
-    assert first.overlay is EMPTY_OVERLAY  # within the poll interval: not checked yet
-    c.mono += 0.5
-    confirmed = worker.current()
-    assert len(confirmed.edges) == 2 and confirmed.version != 0
-    assert other.current().edges.tolist() == confirmed.edges.tolist()  # the other worker sees it too
-    c.mono += 0.6
-    assert worker.current() is confirmed  # no change: no rebuild
-    store.change_status(r.id, "in_progress", actor="m", now=T0)
-    c.mono += 0.6
-    again = worker.current()
-    assert again is not confirmed and again.version != confirmed.version and len(again.edges) == 2
-    store.change_status(r.id, "fixed", actor="m", now=T0)
-    c.mono += 0.6
-    assert worker.current() is EMPTY_OVERLAY
-    store.close()
-    other_store.close()
-
-
-def test_provider_drops_expired_reports_without_a_status_change(tag_rules_net: Network, tmp_path: Path) -> None:
-    store = ReportStore(f"sqlite:///{tmp_path / 'r.sqlite3'}", photo_dir=tmp_path)
-    store.migrate()
-    c = Clocks()
-    provider = OverlayProvider(store, tag_rules_net, poll_interval_s=60, clock=lambda: c.now,
-                               monotonic=lambda: c.mono)
-    r = store.add_report(NewReport(lat=50.7700, lon=15.0505, category="construction", severity=3,
-                                   valid_until=T0 + timedelta(hours=2)), source="web", client="c", now=T0)
-    store.change_status(r.id, "confirmed", actor="m", now=T0)
-    assert len(provider.current().edges) == 2
-    c.now = T0 + timedelta(hours=1, minutes=59)
-    assert len(provider.current().edges) == 2
-    c.now = T0 + timedelta(hours=2)  # no poll is due (60 s interval), yet the barrier ends now
-    assert provider.current() is EMPTY_OVERLAY
-    store.close()
-
-
-def test_routing_keeps_the_last_reports_while_the_database_is_away(tag_rules_net: Network, tmp_path: Path,
-                                                                   caplog: pytest.LogCaptureFixture) -> None:
-    db = tmp_path / "r.sqlite3"
-    store = ReportStore(f"sqlite:///{db}", photo_dir=tmp_path)
-    store.migrate()
-    c = Clocks()
-    provider = OverlayProvider(store, tag_rules_net, poll_interval_s=0.5, clock=lambda: c.now,
-                               monotonic=lambda: c.mono)
-    for valid in (None, T0 + timedelta(hours=1)):
-        r = store.add_report(NewReport(lat=50.7700, lon=15.0505 + (0.0003 if valid else 0), category="steps",
-                                       severity=3, valid_until=valid), source="web", client="c", now=T0)
-        store.change_status(r.id, "confirmed", actor="m", now=T0)
-    assert len(provider.view().reports) == 2
-    store.close()
-    for path in tmp_path.glob("r.sqlite3*"):
-        path.rename(path.with_suffix(".moved" + path.suffix))  # the database file is gone
-    c.mono += 1.0
-    assert len(provider.view().reports) == 2  # no error: the last known reports still apply
-    assert "report overlay not refreshed" in caplog.text
-    c.now = T0 + timedelta(hours=2)
-    assert len(provider.view().reports) == 1  # and the temporary one still expires on time
+def test_nearby_warning_names_only_reports_off_the_route(tag_rules_net: Network, router: Router) -> None:
+    net = tag_rules_net
+    reports = [report(9, 15.0505, 50.7700, "inaccessible_entrance", 3),  # on the route
+               report(2, 15.0505, 50.7700 - 40 * M_LAT, "obstacle", 2)]  # 40 m off it: changes no route
+    view = reports_view(net, reports, db_version=1, now=T0)
+    profile = PROFILES["manual_wheelchair"]
+    itinerary = describe(router.route((15.0502, 50.7700), (15.0508, 50.7700), profile, view.overlay), net,
+                         view.overlay)
+    assert nearby_warning(itinerary, view, net, max_distance_m=25) is None
+    near = nearby_warning(itinerary, view, net, max_distance_m=50)
+    assert near is not None and [it["report_id"] for it in near.items] == [2]
+    assert near.count == 1 and near.value == pytest.approx(40, abs=1)

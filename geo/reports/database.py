@@ -1,0 +1,233 @@
+"""The reports database: SQLAlchemy Core over SQLite (default, WAL) or PostgreSQL, with versioned migrations.
+
+Everything lives in the database — reports, their history, moderator accounts, rate-limit hits and
+the ``overlay_state.version`` change counter that every worker polls to know when confirmed
+reports changed (it is incremented in the same transaction as each status change).
+
+Timestamps are stored as naive UTC. SQL is portable Core; SQLite gets ``PRAGMA foreign_keys=ON``,
+``journal_mode=WAL`` and real transactions (``BEGIN``, or ``BEGIN IMMEDIATE`` for writes, so two
+workers never deadlock on a lock upgrade); PostgreSQL uses ``SELECT … FOR UPDATE``.
+
+Migrations are an ordered list of ``(version, description, function)``; the versions applied are
+rows of ``schema_version``. A migration, once released, never changes: a later schema change is a
+new entry that alters the tables (and the table definitions below follow it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from geo.errors import DataError, StorageError
+from geo.reports.model import utcnow
+
+log = logging.getLogger(__name__)
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _define_v1(md: sa.MetaData) -> dict[str, sa.Table]:
+    """The tables of schema version 1."""
+    reports = sa.Table(
+        "reports", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Column("lat", sa.Float, nullable=False),
+        sa.Column("lon", sa.Float, nullable=False),
+        sa.Column("category", sa.String(32), nullable=False),
+        sa.Column("severity", sa.SmallInteger, nullable=False),
+        sa.Column("description", sa.Text, nullable=False),
+        sa.Column("contact", sa.String(200)),
+        sa.Column("photo", sa.String(64), unique=True),
+        sa.Column("valid_until", sa.DateTime),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("duplicate_of", sa.Integer, sa.ForeignKey("reports.id")),
+        sa.Column("source", sa.String(16), nullable=False),
+        sa.CheckConstraint("severity BETWEEN 1 AND 3", name="ck_reports_severity"),
+        sa.Index("ix_reports_status", "status"),
+        sa.Index("ix_reports_lat_lon", "lat", "lon"),
+    )
+    events = sa.Table(
+        "report_events", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("actor", sa.String(80), nullable=False),
+        sa.Column("from_status", sa.String(16)),
+        sa.Column("to_status", sa.String(16), nullable=False),
+        sa.Column("note", sa.Text),
+        sa.Index("ix_report_events_report", "report_id"),
+    )
+    moderators = sa.Table(
+        "moderators", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.String(80), nullable=False, unique=True),
+        sa.Column("password_hash", sa.String(256), nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+    )
+    rate = sa.Table(
+        "rate_events", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("client", sa.String(64), nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Index("ix_rate_events_kind_client_at", "kind", "client", "at"),
+    )
+    overlay_state = sa.Table(
+        "overlay_state", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("version", sa.BigInteger, nullable=False),
+    )
+    return {t.name: t for t in (reports, events, moderators, rate, overlay_state)}
+
+
+def _migrate_v1(conn: Connection) -> None:
+    md = sa.MetaData()
+    tables = _define_v1(md)
+    md.create_all(conn)
+    conn.execute(tables["overlay_state"].insert().values(id=1, version=0))
+
+
+#: The released migrations, in order.
+MIGRATIONS: tuple[Migration, ...] = (
+    (1, "reports, report history, moderators, rate-limit hits, overlay change counter", _migrate_v1),
+)
+
+metadata = sa.MetaData()
+_T = _define_v1(metadata)  # the current schema (= version 1)
+REPORTS, EVENTS, MODERATORS, RATE, OVERLAY_STATE = (
+    _T["reports"], _T["report_events"], _T["moderators"], _T["rate_events"], _T["overlay_state"])
+SCHEMA_VERSION = sa.Table(
+    "schema_version", sa.MetaData(),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("description", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+
+# --------------------------------------------------------------------------- engine
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL, foreign keys, a busy timeout and real transactions."""
+    try:
+        u = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise DataError("db.bad_url", url=url) from None
+    if u.get_backend_name() != "sqlite":
+        try:
+            return sa.create_engine(u, pool_pre_ping=True)
+        except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+            raise DataError("db.unusable", url=u.render_as_string(hide_password=True), reason=str(exc)) from None
+    if not u.database or u.database == ":memory:" or u.query.get("mode") == "memory":
+        raise DataError("db.in_memory")
+    Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(u, connect_args={"timeout": 15})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (see _on_begin)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("lbb_write") else "BEGIN")
+
+    return engine
+
+
+# --------------------------------------------------------------------------- photos
+
+
+class Database:
+    """One database: its engine, transactions and migrations (shared by the reports, accounts and
+    rate-limit stores of a process)."""
+
+    def __init__(self, url: str, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.migrations = tuple(sorted(migrations, key=lambda m: m[0]))
+
+    @property
+    def display_url(self) -> str:
+        """The URL without its password."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+    # ----------------------------------------------------------------- transactions
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading; a database that cannot be reached is a :class:`StorageError`."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise self._unavailable(exc) from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A connection in a write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on success."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(lbb_write=True)
+                with conn.begin():
+                    yield conn
+        except sa.exc.OperationalError as exc:
+            raise self._unavailable(exc) from None
+
+    def _unavailable(self, exc: Exception) -> StorageError:
+        log.error("database error on %s: %s", self.display_url, exc)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return StorageError("db.failed", reason=reason)
+
+    # ----------------------------------------------------------------- migrations
+
+    def schema_version(self) -> int:
+        """The highest applied migration (0 for an empty database)."""
+        with self.read() as conn:
+            if not sa.inspect(conn).has_table("schema_version"):
+                return 0
+            return int(conn.execute(sa.select(sa.func.max(SCHEMA_VERSION.c.version))).scalar() or 0)
+
+    def migrate(self) -> int:
+        """Apply the pending migrations in order, each in its own transaction; returns the version."""
+        latest = self.migrations[-1][0] if self.migrations else 0
+        with self.write() as conn:
+            if conn.dialect.name == "postgresql":  # serialise concurrent starts of several workers
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(563889)"))
+            SCHEMA_VERSION.create(conn, checkfirst=True)
+        current = self.schema_version()
+        if current > latest:
+            raise StorageError("db.schema_newer", url=self.display_url, version=current, latest=latest)
+        for version, description, fn in self.migrations:
+            with self.write() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(563889)"))
+                done = conn.execute(sa.select(SCHEMA_VERSION.c.version)
+                                    .where(SCHEMA_VERSION.c.version == version)).first()
+                if done is not None:
+                    continue
+                fn(conn)
+                conn.execute(SCHEMA_VERSION.insert().values(version=version, description=description,
+                                                            applied_at=utcnow()))
+                log.info("database %s: applied migration %d (%s)", self.display_url, version, description)
+        return self.schema_version()

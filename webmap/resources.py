@@ -1,0 +1,213 @@
+"""Per-process objects of the app, each built once on first use (thread-safe) and shared by requests.
+
+* :func:`network` — the city, from the cache (or built), or ``config["NETWORK"]``;
+* :func:`router` — the router over it;
+* :func:`layers` — the map layers (the curated files are validated when the app is created, so a
+  broken file stops the app at start);
+* :func:`service_targets` — placed services as routing destinations;
+* :func:`database`, :func:`reports`, :func:`moderators` — the reports database and its stores;
+* :func:`overlay_provider` / :func:`reports_view` — confirmed reports as a routing overlay, kept fresh.
+
+Config keys (with environment variables): ``SERVICES_FILE`` (``$LBB_SERVICES_FILE``), ``FLATS_FILE``
+(``$LBB_FLATS_FILE``), ``FLATS_STORE`` (``$LBB_FLATS_STORE``, where ``app.py import-flats`` writes),
+``STOPS_FILE`` (``$LBB_STOPS_FILE``: GTFS zip/folder/stops.txt, or the DPMLJ CSV/GeoJSON),
+``GTFS_URL`` (``$LBB_GTFS_URL``, downloaded into the cache when the city itself was downloaded and no
+stops file is given), ``DATABASE_URL`` (``$LBB_DATABASE_URL``), ``DATABASE_AUTO_MIGRATE``,
+``REPORTS_UPLOAD_DIR``, ``REPORTS_POLL_INTERVAL_S``, ``REPORTS_SNAP_TOLERANCE_M``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import geopandas as gpd
+from flask import Flask, current_app
+
+from geo import settings
+from geo.errors import DataError, DownloadError
+from geo.layers.query import MapLayers
+from geo.layers.schemas import FlatCollection, ServiceCollection, read_flats, read_services
+from geo.layers.stops import empty_stops, fetch_gtfs, load_stops
+from geo.network.model import Network
+from geo.network.pipeline import SourceSpec, load_or_build
+from geo.reports.accounts import ModeratorAccounts
+from geo.reports.database import Database
+from geo.reports.placement import ReportsView
+from geo.reports.provider import OverlayProvider
+from geo.reports.store import ReportStore
+from geo.routing.overlay import Overlay
+from geo.routing.router import Router
+from geo.routing.targets import Targets, targets_from_frame
+
+log = logging.getLogger(__name__)
+_lock = threading.RLock()
+T = TypeVar("T")
+_PREFIX = "lbb."
+
+
+@dataclass
+class LayerFiles:
+    """The validated layer files of the app."""
+
+    services: ServiceCollection
+    flats: FlatCollection
+    imported_flats: FlatCollection | None
+    stops: gpd.GeoDataFrame
+    stops_source: str | None
+
+
+def init_app(app: Flask) -> None:
+    """Validate the layer files now (a broken file stops the app) and prepare the slots."""
+    for key in [k for k in app.extensions if k.startswith(_PREFIX)]:
+        del app.extensions[key]
+    if app.config.get("NETWORK") is not None:
+        app.extensions[_PREFIX + "network"] = app.config["NETWORK"]
+    app.extensions[_PREFIX + "files"] = load_files(app)
+
+
+def once(key: str, build: Callable[[], T]) -> T:
+    """The app's resource ``key``, built by ``build`` on first use — once per process, thread-safe."""
+    app = current_app
+    full = _PREFIX + key
+    value = app.extensions.get(full)
+    if value is None:
+        with _lock:
+            value = app.extensions.get(full)
+            if value is None:
+                value = build()
+                app.extensions[full] = value
+    return value
+
+
+# --------------------------------------------------------------------------- network and routing
+
+
+def network() -> Network:
+    """The app's network, loaded from the cache (or built) on first use."""
+
+    def load() -> Network:
+        config = current_app.config
+        osm_file = config.get("OSM_FILE")
+        spec = SourceSpec.file(osm_file) if osm_file else SourceSpec.place(config["PLACE"])
+        return load_or_build(spec, dem=config.get("DEM"), cache_dir=config["CACHE_DIR"],
+                             fallback_to_sample=not osm_file)
+
+    return once("network", load)
+
+
+def is_sample(net: Network) -> bool:
+    """True when the network is the bundled Helsinki sample, not Liberec."""
+    return net.meta.get("provenance", {}).get("source") == "sample"
+
+
+def router() -> Router:
+    """The router over the app's network."""
+    return once("router", lambda: Router(network()))
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def _stops_path(app: Flask) -> Path | None:
+    configured = app.config.get("STOPS_FILE") or os.environ.get("LBB_STOPS_FILE")
+    if configured:
+        return Path(configured)
+    cached = Path(app.config["CACHE_DIR"]) / "gtfs" / "dpmlj-gtfs.zip"
+    return cached if cached.is_file() else None
+
+
+def load_files(app: Flask) -> LayerFiles:
+    """Read and validate every layer file named by the app config (raises :class:`DataError`)."""
+    services = read_services(app.config.get("SERVICES_FILE") or os.environ.get("LBB_SERVICES_FILE")
+                             or settings.SERVICES_FILE)
+    flats = read_flats(app.config.get("FLATS_FILE") or os.environ.get("LBB_FLATS_FILE") or settings.FLATS_FILE)
+    store = Path(app.config.get("FLATS_STORE") or settings.imported_flats_path())
+    imported = read_flats(store) if store.is_file() else None
+    if imported is not None:
+        clash = {f.properties.id for f in imported.features} & {f.properties.id for f in flats.features}
+        if clash:
+            raise DataError("flats.ids_clash", file=str(store), field="id", ids=", ".join(sorted(clash)))
+    stops_path = _stops_path(app)
+    stops = load_stops(stops_path) if stops_path is not None else empty_stops()
+    return LayerFiles(services, flats, imported, stops, str(stops_path) if stops_path else None)
+
+
+def _online_stops(app: Flask, files: LayerFiles, source: str | None) -> LayerFiles:
+    """Download the GTFS feed once when the city came from Overpass and no stops file was given."""
+    url = app.config.get("GTFS_URL", settings.gtfs_url())
+    if files.stops_source is not None or source != "overpass" or not url:
+        return files
+    dest = Path(app.config["CACHE_DIR"]) / "gtfs" / "dpmlj-gtfs.zip"
+    try:
+        fetch_gtfs(url, dest)
+        return LayerFiles(files.services, files.flats, files.imported_flats, load_stops(dest), f"{url} ({dest})")
+    except (DownloadError, DataError) as exc:
+        log.warning("stops layer left empty: %s", exc)
+        return files
+
+
+def layers() -> MapLayers:
+    """The app's map layers, built on first use from the network and the validated files."""
+
+    def build() -> MapLayers:
+        app = current_app
+        net = network()
+        files = _online_stops(app, app.extensions[_PREFIX + "files"], net.meta.get("provenance", {}).get("source"))
+        return MapLayers.build(net, files.services, files.flats, files.imported_flats, files.stops,
+                               stops_source=files.stops_source)
+
+    return once("layers", build)
+
+
+def service_targets() -> Targets:
+    """Placed services (curated and OSM) as routing destinations."""
+    return once("service_targets", lambda: targets_from_frame(layers().service_targets(), router()))
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def database() -> Database:
+    """The reports database (migrated on first use when ``DATABASE_AUTO_MIGRATE``)."""
+
+    def open_db() -> Database:
+        db = Database(current_app.config["DATABASE_URL"])
+        if current_app.config["DATABASE_AUTO_MIGRATE"]:
+            db.migrate()
+        return db
+
+    return once("database", open_db)
+
+
+def reports() -> ReportStore:
+    """The reports store."""
+    return once("reports", lambda: ReportStore(database(), photo_dir=current_app.config["REPORTS_UPLOAD_DIR"]))
+
+
+def moderators() -> ModeratorAccounts:
+    """The moderator accounts."""
+    return once("moderators", lambda: ModeratorAccounts(database()))
+
+
+def overlay_provider() -> OverlayProvider:
+    """The process's overlay provider (polls the database change counter)."""
+    config = current_app.config
+    return once("overlay_provider", lambda: OverlayProvider(
+        reports(), network(), poll_interval_s=float(config["REPORTS_POLL_INTERVAL_S"]),
+        tolerance_m=float(config["REPORTS_SNAP_TOLERANCE_M"])))
+
+
+def reports_view() -> ReportsView:
+    """The active reports and the routing overlay built from them (fresh within the poll interval)."""
+    return overlay_provider().view()
+
+
+def overlay() -> Overlay:
+    """Cost changes from confirmed barrier reports."""
+    return reports_view().overlay

@@ -1,0 +1,172 @@
+/* Liberec bez bariér — map layers from /api/layers: the footway network, data coverage, buildings and OSM
+ * barriers per viewport (street level only), and the point layers loaded once: city flats, public-transport
+ * stops and confirmed barrier reports. */
+
+import { api, withQuery } from "./api.js";
+import { $, el, fill, fromTemplate, text } from "./dom.js";
+import { t } from "./i18n.js";
+import { groups, icon, map } from "./map.js";
+
+const L = window.L;
+
+/** Line style per accessibility class (the legend shows the same). */
+const ACCESS_STYLE = {
+  accessible: { color: "#1a7f37", dashArray: null, weight: 4 },
+  unverified: { color: "#0969da", dashArray: "8 4", weight: 4 },
+  difficult: { color: "#9a4100", dashArray: "3 3", weight: 4 },
+  impassable: { color: "#b3261e", dashArray: "1 5", weight: 6 },
+};
+const VIEWPORT_MIN_ZOOM = 15;
+const EVERYWHERE = "-180,-90,180,90";
+
+let currentProfile = () => "";
+let onDrawn = () => {};
+const requestNo = {};
+let viewportTimer = null;
+
+function bboxParam() {
+  const b = map.getBounds();
+  return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(",");
+}
+
+/** Redraw one viewport layer; resolves to "ok", "truncated", "zoom" (too far out) or undefined (hidden). */
+async function loadViewportLayer(key, layerName, options) {
+  const group = groups[key];
+  if (!map.hasLayer(group)) return undefined;
+  if (map.getZoom() < VIEWPORT_MIN_ZOOM) {
+    group.clearLayers();
+    return "zoom";
+  }
+  const mine = (requestNo[key] = (requestNo[key] || 0) + 1);
+  const params = { bbox: bboxParam(), limit: "4000", profile: currentProfile() };
+  const fc = await api(withQuery(`/api/layers/${layerName}`, params));
+  if (mine !== requestNo[key]) return undefined;
+  group.clearLayers();
+  L.geoJSON(fc, options).addTo(group);
+  return fc.truncated ? "truncated" : "ok";
+}
+
+const networkOptions = () => ({
+  style: (f) => {
+    const s = ACCESS_STYLE[f.properties.access] || ACCESS_STYLE.unverified;
+    return { color: s.color, weight: s.weight, dashArray: s.dashArray, opacity: 0.9 };
+  },
+  onEachFeature: (f, layer) => {
+    const p = f.properties;
+    layer.bindTooltip(() => text(`${p.name || p.highway || ""} – ${t(`ui.access_${p.access}`)}`), { sticky: true });
+  },
+});
+
+const coverageOptions = () => ({
+  style: (f) => {
+    const p = f.properties;
+    const known = (p.surface_class !== "unknown") + (p.incline_pct !== null) + (p.width_m !== null);
+    const colour = known === 3 ? "#1a7f37" : known === 0 ? "#6e7781" : "#9a4100";
+    return { color: colour, weight: 3, dashArray: known === 3 ? null : known === 0 ? "1 4" : "4 3", opacity: 0.9 };
+  },
+});
+
+const buildingOptions = () => ({
+  style: { color: "#8c959f", weight: 1, fillColor: "#d0d7de", fillOpacity: 0.6 },
+  interactive: false,
+});
+
+const barrierOptions = () => ({
+  pointToLayer: (f, latlng) => {
+    const s = f.properties.severity || 1;
+    return L.circleMarker(latlng, { radius: 3 + 2 * s, color: "#b3261e", weight: 2, fillColor: "#fff",
+      fillOpacity: 1 });
+  },
+  style: (f) => ({ color: "#b3261e", weight: 3 + (f.properties.severity || 1), opacity: 0.8 }),
+  onEachFeature: (f, layer) => {
+    const p = f.properties;
+    layer.bindTooltip(() => text(`${p.reason || p.category} – ${t("ui.barrier_severity", { s: p.severity })}`));
+  },
+});
+
+/** Redraw the viewport layers (debounced); the map note says when to zoom in. */
+export function refreshViewport() {
+  clearTimeout(viewportTimer);
+  viewportTimer = setTimeout(async () => {
+    const results = await Promise.all([
+      loadViewportLayer("network", "network", networkOptions()),
+      loadViewportLayer("coverage", "network", coverageOptions()),
+      loadViewportLayer("buildings", "buildings", buildingOptions()),
+      loadViewportLayer("barriers", "barriers", barrierOptions()),
+    ].map((p) => p.catch(() => "error")));
+    $("map-note").textContent = results.includes("zoom") ? t("ui.zoom_in_for")
+      : results.includes("truncated") ? t("ui.truncated") : "";
+    onDrawn();
+  }, 200);
+}
+
+const known = (x) => x !== null && x !== undefined;
+
+function flatPopup(p) {
+  return fill(fromTemplate("tpl-flat-popup"), {
+    title: p.address || p.name || "",
+    units: known(p.units_total) ? t("ui.flats_units", { n: p.units_total }) : null,
+    accessible: known(p.units_accessible) ? t("ui.flats_accessible", { n: p.units_accessible }) : null,
+    source: p.source || "",
+  });
+}
+
+function loadFlats() {
+  api(withQuery("/api/layers/flats", { bbox: EVERYWHERE, limit: "10000" })).then((fc) => {
+    L.geoJSON(fc, {
+      pointToLayer: (f, latlng) => L.marker(latlng, {
+        icon: icon("flat", "fa-building-user"), title: f.properties.address || "", keyboard: true,
+      }),
+      onEachFeature: (f, layer) => layer.bindPopup(() => flatPopup(f.properties)),
+    }).addTo(groups.flats);
+  }).catch(() => {});
+}
+
+function loadStops() {
+  api(withQuery("/api/layers/stops", { bbox: EVERYWHERE, limit: "10000" })).then((fc) => {
+    L.geoJSON(fc, {
+      pointToLayer: (f, latlng) => {
+        const accessible = String(f.properties.wheelchair_boarding || 0);
+        const label = `${f.properties.name || ""} – ${t(`ui.stop_wheelchair_${accessible}`)}`;
+        const ok = accessible === "1";
+        return L.marker(latlng, { icon: icon(ok ? "stop ok" : "stop", ok ? "fa-wheelchair" : "fa-bus"), title: label,
+          keyboard: true }).bindPopup(() => text(label));
+      },
+    }).addTo(groups.stops);
+  }).catch(() => {});
+}
+
+function reportPopup(p) {
+  return el("div", {},
+    el("h3", {}, p.category_label || p.category),
+    el("p", {}, `${t("ui.barrier_severity", { s: p.severity })} · ${t(`report.status.${p.status}`)}`),
+    p.description ? el("p", {}, p.description) : null);
+}
+
+/** (Re)load the confirmed barrier reports shown on the map. */
+export function loadReports() {
+  api(withQuery("/api/reports", { status: "confirmed,planned,in_progress", limit: "1000" })).then((fc) => {
+    groups.reports.clearLayers();
+    L.geoJSON(fc, {
+      pointToLayer: (f, latlng) => L.marker(latlng, {
+        icon: icon("report", "fa-triangle-exclamation"), title: f.properties.category_label || f.properties.category,
+        keyboard: true,
+      }),
+      onEachFeature: (f, layer) => layer.bindPopup(() => reportPopup(f.properties)),
+    }).addTo(groups.reports);
+  }).catch(() => {});
+}
+
+/**
+ * Start the layers: viewport layers follow the map (and `profile()`, the selected routing profile, which
+ * decides what is accessible); `drawn()` is called after each viewport redraw.
+ */
+export function initLayers({ profile, drawn }) {
+  currentProfile = profile;
+  onDrawn = drawn;
+  map.on("moveend overlayadd", refreshViewport);
+  loadFlats();
+  loadStops();
+  loadReports();
+  refreshViewport();
+}

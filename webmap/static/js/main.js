@@ -1,0 +1,38 @@
+/* Liberec bez bariér — entry point of the map page (loaded as a module, so after the page's folium script):
+ * wires the map, its layers, the panel's tabs, the route planner, services and the report form. */
+
+import { $ } from "./dom.js";
+import { initLayers, loadReports } from "./layers.js";
+import { initMap, map } from "./map.js";
+import { initPlanner, planRoute, profileName, restoreFromUrl, setPointFromMap, state } from "./planner.js";
+import { initReport, setReportPoint } from "./report.js";
+import { initServices, loadServices } from "./services.js";
+import { initTabs, onTabSelect } from "./tabs.js";
+
+/**
+ * Test and debug hook, not an API of the app: browser tests and benchmarks/ui.py read `map` and
+ * `layersDrawn` (how many times the viewport layers were redrawn); nothing in the app uses it.
+ */
+const app = { map, state, planRoute, loadReports, layersDrawn: 0 };
+window.LBB = { ...(window.LBB || {}), app };
+
+initMap();
+initTabs();
+onTabSelect((tab) => {
+  // the report tab makes a map click place the barrier; leaving it returns clicks to the start point
+  if (tab.id === "tab-report") $("click-report").checked = true;
+  else if ($("click-report").checked) $("click-from").checked = true;
+  if (tab.id === "tab-services") loadServices();
+});
+initPlanner();
+initServices();
+initReport();
+initLayers({ profile: profileName, drawn: () => { app.layersDrawn += 1; } });
+
+map.on("click", (ev) => {
+  const mode = document.querySelector('input[name="click_mode"]:checked').value;
+  if (mode === "report") setReportPoint(ev.latlng.lat, ev.latlng.lng);
+  else setPointFromMap(mode, ev.latlng.lat, ev.latlng.lng);
+});
+
+restoreFromUrl();
