@@ -25,6 +25,13 @@ def invalid(key: str, **values: Any) -> PydanticCustomError:
     return PydanticCustomError(key, key, values)
 
 
+def one_of(value: Any, choices: tuple[str, ...] | dict[str, Any] | frozenset[str]) -> Any:
+    """``value`` if it is one of ``choices``, else the catalogue's "unknown value" error (in a validator)."""
+    if value not in choices:
+        raise invalid("request.unknown_choice", value=str(value), choices=", ".join(choices))
+    return value
+
+
 def describe(exc: ValidationError) -> tuple[str, dict[str, Any]]:
     """The catalogue key and values of the first problem of a pydantic error."""
     err = exc.errors()[0]

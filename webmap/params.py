@@ -21,7 +21,7 @@ from geo.errors import BadRequestError, PayloadTooLargeError, UnsupportedMediaTy
 from geo.layers.schemas import SERVICE_CATEGORIES
 from geo.reports.photos import MAX_PHOTO_BYTES
 from geo.routing.profiles import LIMIT_RANGES, SWITCHES, Profile, get_profile
-from geo.validation import invalid, validate
+from geo.validation import one_of, validate
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ano"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "ne"})
@@ -134,11 +134,7 @@ class NearestQuery(Query):
     @field_validator("category", mode="before")
     @classmethod
     def _known_category(cls, v: Any) -> Any:
-        if v is None or v == "":
-            return None
-        if v not in SERVICE_CATEGORIES:
-            raise invalid("request.unknown_choice", value=str(v), choices=", ".join(SERVICE_CATEGORIES))
-        return v
+        return None if v is None or v == "" else one_of(v, SERVICE_CATEGORIES)
 
 
 def bbox_field(v: Any) -> Bbox | None:

@@ -31,7 +31,7 @@ from geo.reports.model import (
     StatusChange,
     utcnow,
 )
-from geo.validation import invalid, validate
+from geo.validation import one_of, validate
 from webmap import resources
 from webmap.auth import current_moderator, moderator_required, require_moderator
 from webmap.i18n import api_lang
@@ -75,9 +75,8 @@ def report_json(report: Report, **kwargs: Any) -> dict[str, Any]:
 
 def _choices(allowed: tuple[str, ...]) -> Any:
     def check(v: list[str] | None) -> list[str] | None:
-        bad = [s for s in v or [] if s not in allowed]
-        if bad:
-            raise invalid("request.unknown_choice", value=bad[0], choices=", ".join(allowed))
+        for item in v or []:
+            one_of(item, allowed)
         return v
 
     return check

@@ -165,19 +165,22 @@ def gtfs_stops(text: str, *, source: str = "stops.txt") -> gpd.GeoDataFrame:
         raise DataError("gtfs.missing_columns", file=source, field=missing[0], columns=", ".join(missing),
                         count=len(missing))
 
-    def col(name: str) -> pd.Series:
-        return df[name].map(_blank) if name in df else pd.Series(None, index=df.index, dtype=object)
-
     frame = pd.DataFrame({
-        "stop_id": df["stop_id"], "code": col("stop_code"), "name": col("stop_name"), "zone": col("zone_id"),
-        "lat": df["stop_lat"], "lon": df["stop_lon"], "wheelchair_raw": col("wheelchair_boarding"),
-        "routes": None, "location_type": col("location_type").fillna("0"), "parent_station": col("parent_station"),
+        "stop_id": df["stop_id"], "code": _column(df, "stop_code"), "name": _column(df, "stop_name"),
+        "zone": _column(df, "zone_id"), "lat": df["stop_lat"], "lon": df["stop_lon"],
+        "wheelchair_raw": _column(df, "wheelchair_boarding"), "routes": None,
+        "location_type": _column(df, "location_type").fillna("0"), "parent_station": _column(df, "parent_station"),
     })
     # only stops, platforms and stations have coordinates (entrances, nodes, boarding areas may not)
     frame = frame[frame["location_type"].isin(["0", "1"])]
     gdf = _frame(frame.reset_index(drop=True), source)
     stops = gdf[gdf["location_type"] == "0"]
     return (stops if len(stops) else gdf).reset_index(drop=True)
+
+
+def _column(df: pd.DataFrame, name: str) -> pd.Series:
+    """A text column with blanks as ``None`` (all ``None`` when the file has no such column)."""
+    return df[name].map(_blank) if name in df else pd.Series(None, index=df.index, dtype=object)
 
 
 def shared_csv_stops(text: str, *, source: str = "stops.csv") -> gpd.GeoDataFrame:
@@ -188,12 +191,10 @@ def shared_csv_stops(text: str, *, source: str = "stops.csv") -> gpd.GeoDataFram
         raise DataError("stops.missing_columns", file=source, field=missing[0], columns=", ".join(missing),
                         count=len(missing))
 
-    def col(name: str) -> pd.Series:
-        return df[name].map(_blank) if name in df else pd.Series(None, index=df.index, dtype=object)
-
     frame = pd.DataFrame({
-        "stop_id": df["id"], "code": col("code"), "name": col("name"), "zone": col("zone"), "lat": df["lat"],
-        "lon": df["lon"], "wheelchair_raw": col("wheelchair"), "routes": col("routes"), "location_type": "0",
+        "stop_id": df["id"], "code": _column(df, "code"), "name": _column(df, "name"), "zone": _column(df, "zone"),
+        "lat": df["lat"], "lon": df["lon"], "wheelchair_raw": _column(df, "wheelchair"),
+        "routes": _column(df, "routes"), "location_type": "0",
         "parent_station": None,
     })
     return _frame(frame, source)

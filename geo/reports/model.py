@@ -52,7 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from geo import i18n
 from geo.errors import BadRequestError, InvalidTransitionError
-from geo.validation import invalid, validate
+from geo.validation import invalid, one_of, validate
 
 #: Local time of the city: naive date/times in requests are read in it.
 LOCAL_TZ = ZoneInfo("Europe/Prague")
@@ -311,9 +311,7 @@ class NewReport(BaseModel):
     @field_validator("category")
     @classmethod
     def _category(cls, v: str) -> str:
-        if v not in CATEGORIES:
-            raise invalid("request.unknown_choice", value=str(v), choices=", ".join(CATEGORIES))
-        return v
+        return one_of(v, CATEGORIES)
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -349,9 +347,7 @@ class StatusChange(BaseModel):
     @field_validator("status")
     @classmethod
     def _status(cls, v: str) -> str:
-        if v not in STATUSES:
-            raise invalid("request.unknown_choice", value=str(v), choices=", ".join(STATUSES))
-        return v
+        return one_of(v, STATUSES)
 
     @field_validator("note")
     @classmethod

@@ -38,10 +38,10 @@ class Direction:
     steps: dict[str, Any] | None = None
 
 
-def bearing(p: np.ndarray, q: np.ndarray) -> float:
-    """Compass bearing in degrees from lon/lat ``p`` to ``q``."""
-    lat = math.radians((p[1] + q[1]) / 2)
-    return (math.degrees(math.atan2((q[0] - p[0]) * math.cos(lat), q[1] - p[1])) + 360.0) % 360.0
+def bearing(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Compass bearings in degrees from lon/lat points ``p`` to ``q`` (arrays of shape (…, 2))."""
+    lat = np.radians((p[..., 1] + q[..., 1]) / 2)
+    return (np.degrees(np.arctan2((q[..., 0] - p[..., 0]) * np.cos(lat), q[..., 1] - p[..., 1])) + 360.0) % 360.0
 
 
 def turn(delta: float) -> str:
@@ -112,16 +112,16 @@ def directions(p: Pieces, net: Network) -> list[Direction]:
     ends = [*starts[1:], len(keys)]
     lengths = np.add.reduceat(p.length_m, starts).tolist()
     obstacles = _obstacles(p, net)
+    first = np.array(starts)
+    last = np.array(ends) - 1
+    start_b = bearing(p.heads[first, 0], p.heads[first, 1]).tolist()
+    end_b = bearing(p.tails[last, 0], p.tails[last, 1]).tolist()
+    where = np.round(p.start[first], 7).tolist()
     out: list[Direction] = []
-    prev_end: float | None = None
-    for s, e, length in zip(starts, ends, lengths, strict=True):
-        c0, c1 = p.coords[s], p.coords[e - 1]
-        start_b = bearing(c0[0], c0[1])
-        end_b = bearing(c1[-2], c1[-1])
-        maneuver = "depart" if prev_end is None else turn((start_b - prev_end + 540.0) % 360.0 - 180.0)
-        prev_end = end_b
+    for j, (s, e, length) in enumerate(zip(starts, ends, lengths, strict=True)):
+        maneuver = "depart" if j == 0 else turn((start_b[j] - end_b[j - 1] + 540.0) % 360.0 - 180.0)
         met = list(dict.fromkeys(o for i in range(s, e) for o in obstacles[i]))
-        out.append(Direction(maneuver, kinds[s], names[s], round(length, 1), np.round(c0[0], 7).tolist(), met,
-                             start_b, _steps_info(p, net, s) if kinds[s] == "steps" else None))
+        out.append(Direction(maneuver, kinds[s], names[s], round(length, 1), where[j], met,
+                             start_b[j], _steps_info(p, net, s) if kinds[s] == "steps" else None))
     out.append(Direction("arrive", "arrive", None, 0.0, np.round(p.coords[-1][-1], 7).tolist()))
     return out

@@ -67,6 +67,7 @@ def elevation_profile(p: Pieces, net: Network) -> list[list[float | None]]:
     z_src, z_dst = elev[e.src], elev[e.dst]
     z0 = z_src[0] + p.t0[0] * (z_dst[0] - z_src[0])
     z = z_src + p.t1 * (z_dst - z_src)
-    dist = np.round(p.cumulative_m, 1).tolist()
-    zs = [None if np.isnan(v) else round(float(v), 1) for v in np.concatenate([[z0], z])]
-    return [[0.0, zs[0]], *([d, v] for d, v in zip(dist, zs[1:], strict=True))]
+    dist = [0.0, *np.round(p.cumulative_m, 1).tolist()]
+    zs = np.round(np.concatenate([[z0], z]), 1)
+    heights = np.where(np.isnan(zs), None, zs).tolist()
+    return [[d, v] for d, v in zip(dist, heights, strict=True)]
