@@ -1,9 +1,10 @@
 """Build once, load fast: the network on disk as GeoParquet + NumPy arrays + a JSON manifest.
 
 A cache entry is a directory ``<cache_dir>/<key>/`` holding ``meta.json`` (format version,
-provenance, parse report, DEM), ``nodes.parquet``, ``edges.parquet``, ``arrays.npz`` (directed
-arrays, CSR ``indptr`` and the terrain heights along edges, ``heights_*``), ``buildings.parquet`` and ``pois.parquet``. Entries are written to a
-temporary directory and renamed, so a crash never leaves half a cache behind.
+provenance, parse report, DEM, terrain settings), ``nodes.parquet``, ``edges.parquet``, ``arrays.npz``
+(directed arrays, CSR ``indptr`` and the terrain heights along edges, ``heights_*``),
+``buildings.parquet`` and ``pois.parquet``. Entries are written to a temporary directory and renamed,
+so a crash never leaves half a cache behind.
 """
 
 from __future__ import annotations
