@@ -1,4 +1,4 @@
-"""Hand-made ways on real terrain: momepy's 1 m DTM of Prague-Bubeneč (S-JTSK), sampled by hand.
+"""Real terrain for tests: momepy's 1 m DTM of Prague-Bubeneč (S-JTSK), its streets, and hand-made ways.
 
 The ways are placed on stretches of that terrain found by looking at it: a flat approach, a ramp of
 about 8.5 % cut into 4 m edges by side paths, and a flat exit (``RAMP``); a 40 m line with a 5 m
@@ -20,11 +20,36 @@ from pyproj import Transformer
 SJTSK = "EPSG:5514"
 
 
-def dtm_path() -> str:
-    """The GDAL path of the Bubeneč DTM inside momepy's GeoPackage."""
+def gpkg_path() -> str:
+    """momepy's Bubeneč GeoPackage (streets, buildings, the DTM)."""
     import momepy
 
-    return f"GPKG:{momepy.datasets.get_path('bubenec')}:dtm"
+    return str(momepy.datasets.get_path("bubenec"))
+
+
+def dtm_path() -> str:
+    """The GDAL path of the Bubeneč DTM inside momepy's GeoPackage."""
+    return f"GPKG:{gpkg_path()}:dtm"
+
+
+def streets_to_osm(out: Path) -> Path:
+    """Write momepy's Bubeneč street lines (no tags) as OSM footways, sharing end nodes."""
+    import geopandas as gpd
+
+    streets = gpd.read_file(gpkg_path(), layer="streets").to_crs("EPSG:4326")
+    ids: dict[tuple[float, float], int] = {}
+    nodes, ways = [], []
+    for w, line in enumerate(streets.geometry, start=1):
+        refs = []
+        for x, y in line.coords:
+            key = (round(x, 7), round(y, 7))
+            if key not in ids:
+                ids[key] = len(ids) + 1
+                nodes.append(f'<node id="{ids[key]}" lat="{key[1]}" lon="{key[0]}"/>')
+            refs.append(f'<nd ref="{ids[key]}"/>')
+        ways.append(f'<way id="{w}">{"".join(refs)}<tag k="highway" v="footway"/></way>')
+    out.write_text('<?xml version="1.0"?><osm version="0.6">' + "".join(nodes) + "".join(ways) + "</osm>")
+    return out
 
 
 class HandDtm:
@@ -37,7 +62,7 @@ class HandDtm:
 
     def z(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Height at S-JTSK points (pixel centres at .5)."""
-        col, row = ~self.transform * (np.asarray(x, float), np.asarray(y, float))
+        col, row = ~self.transform @ (np.asarray(x, float), np.asarray(y, float))
         col, row = np.asarray(col) - 0.5, np.asarray(row) - 0.5
         c0, r0 = np.floor(col).astype(int), np.floor(row).astype(int)
         fc, fr = col - c0, row - r0
@@ -59,6 +84,10 @@ class Line:
         s, offset = np.asarray(s, float), np.asarray(offset, float)
         c, d = math.cos(self.angle), math.sin(self.angle)
         return self.x0 + s * c - offset * d, self.y0 + s * d + offset * c
+
+    def position(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """How far along the line points lie (projected onto it)."""
+        return (np.asarray(x) - self.x0) * math.cos(self.angle) + (np.asarray(y) - self.y0) * math.sin(self.angle)
 
     def grade(self, dtm: HandDtm, a: float, b: float) -> float:
         """Grade (%) from ``a`` to ``b`` metres along the line."""
@@ -119,3 +148,21 @@ def terrain_ways(path: Path) -> Path:
     w.add(6, [-743600.0, -743540.0], [-1041000.0, -1041000.0])
     w.add(7, *RAMP.at([20.0, 32.0], 12.0), bridge="yes")
     return w.write(path)
+
+
+def hand_grades(dtm: HandDtm, xs: np.ndarray, ys: np.ndarray, window_m: float = 10.0
+                ) -> tuple[float, float, float]:
+    """``(net, steepest up, steepest down)`` grade (%) of a polyline (S-JTSK): windows of ``window_m``
+    centred every metre along it, shifted to stay on it."""
+    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    cum = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(xs), np.diff(ys)))])
+    length = cum[-1]
+
+    def z(s: np.ndarray) -> np.ndarray:
+        return dtm.z(np.interp(s, cum, xs), np.interp(s, cum, ys))
+
+    w = min(window_m, length)
+    a = np.clip(np.append(np.arange(0.0, length, 1.0), length) - w / 2, 0.0, length - w)
+    slid = (z(a + w) - z(a)) / w * 100.0
+    net = float((z(np.array([length])) - z(np.array([0.0])))[0] / length * 100.0)
+    return net, max(float(slid.max()), net, 0.0), max(float(-slid.min()), -net, 0.0)

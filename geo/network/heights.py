@@ -63,8 +63,8 @@ class EdgeHeights:
 
         A piece runs along edge ``eid`` (``forward``: from ``u`` to ``v``) from fraction ``t0`` to ``t1`` of
         its length, both in the direction of travel. Returns, per sample: the piece, the distance from the
-        piece's start, the height — the stored samples strictly inside the piece and the heights at its two
-        ends (interpolated between samples). Pieces of edges without samples give nothing. ``length_m`` is
+        piece's start, the height — the stored samples inside the piece (not within 1 % of a step of its
+        ends) and the heights at its two ends (interpolated between samples). Pieces of edges without samples give nothing. ``length_m`` is
         the length of each piece's edge."""
         eid = np.asarray(eid, np.int64)
         lo_ptr = self.ptr[eid]
@@ -75,8 +75,9 @@ class EdgeHeights:
         fwd = np.asarray(forward, bool)
         lo = np.where(fwd, t0, 1.0 - np.asarray(t1)) * length
         hi = np.where(fwd, t1, 1.0 - np.asarray(t0)) * length
-        i_lo = np.floor(lo / step).astype(np.int64) + 1
-        i_hi = np.minimum(np.ceil(hi / step).astype(np.int64) - 1, n - 2)
+        near = 0.01 * step  # a sample this close to a piece's end is left to the end itself
+        i_lo = np.floor((lo + near) / step).astype(np.int64) + 1
+        i_hi = np.minimum(np.ceil((hi - near) / step).astype(np.int64) - 1, n - 2)
         total = np.where(has, np.maximum(i_hi - i_lo + 1, 0) + 2, 0)
         piece = np.repeat(np.arange(len(eid)), total)
         rank = np.arange(len(piece)) - np.repeat(np.cumsum(total) - total, total)
