@@ -99,8 +99,7 @@ class Dem:
             col1 = min(math.ceil(win.col_off + win.width) + _MARGIN_PX, src.width)
             row1 = min(math.ceil(win.row_off + win.height) + _MARGIN_PX, src.height)
             window = Window(col0, row0, col1 - col0, row1 - row0)
-            data = src.read(1, window=window, masked=True)
-            self.values = np.ma.filled(data.astype(np.float32), np.nan)
+            self.values = src.read(1, window=window, masked=True, out_dtype=np.float32).filled(np.nan)
             self.transform = src.window_transform(window)
 
     def sample(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -208,8 +207,12 @@ class _Chains:
         by_pos = np.argsort(pos, kind="stable")
         self.pos = pos[by_pos]
         self.z = z[by_pos]
-        nan = np.isnan(self.z)
-        self.nan_before = np.concatenate([[0], np.cumsum(nan)])  # NaN samples before index i
+        self.nan_before = np.concatenate([[0], np.cumsum(np.isnan(self.z))])  # unknown samples before index i
+        # the edges on a way with an unknown sample somewhere (only their windows need checking)
+        chain_of = np.zeros(m, np.int64)
+        chain_of[order] = chain
+        unknown = np.bincount(chain_of[edge], weights=np.isnan(z), minlength=len(ptr) - 1)
+        self.gappy = unknown[chain_of] > 0
 
     def at(self, edge: np.ndarray, s: np.ndarray) -> np.ndarray:
         """Axis position of the point ``s`` metres from the ``u`` end of ``edge``."""
@@ -223,11 +226,13 @@ class _Chains:
         a = np.clip(centre - w / 2.0, lo, hi - w)
         b = np.minimum(a + w, hi)
         rise = np.interp(b, self.pos, self.z) - np.interp(a, self.pos, self.z)
-        i0 = np.maximum(np.searchsorted(self.pos, a, side="right") - 1, 0)
-        i1 = np.minimum(np.searchsorted(self.pos, b, side="left"), len(self.pos) - 1)
-        unknown = self.nan_before[i1 + 1] - self.nan_before[i0] > 0
         grade = np.divide(rise, b - a, out=np.zeros_like(rise), where=b - a > 0) * 100.0
-        return np.where(unknown, np.nan, np.where(self.flip[edge], -grade, grade))
+        grade[self.flip[edge]] *= -1.0
+        check = np.flatnonzero(self.gappy[edge])
+        i0 = np.maximum(np.searchsorted(self.pos, a[check], side="right") - 1, 0)
+        i1 = np.minimum(np.searchsorted(self.pos, b[check], side="left"), len(self.pos) - 1)
+        grade[check[self.nan_before[i1 + 1] - self.nan_before[i0] > 0]] = np.nan
+        return grade
 
 
 def terrain_grades(chains: _Chains, edge: np.ndarray, s: np.ndarray, window_m: float
@@ -238,12 +243,15 @@ def terrain_grades(chains: _Chains, edge: np.ndarray, s: np.ndarray, window_m: f
     length = chains.length
     mid = chains.at(ids, length / 2.0)
     net = chains.grade(ids, mid, np.maximum(length, window_m))
-    # the sliding window: centred on every sample of the edge and on its midpoint
-    q_edge = np.concatenate([edge, ids])
-    q_at = np.concatenate([chains.at(edge, s), mid])
-    by_edge = np.argsort(q_edge, kind="stable")
-    slid = chains.grade(q_edge[by_edge], q_at[by_edge], np.full(len(q_edge), window_m))
-    starts = np.searchsorted(q_edge[by_edge], ids)
+    # the sliding window: centred on every sample of the edge (``edge`` is sorted) and on its midpoint
+    starts = np.searchsorted(edge, ids) + ids
+    q_edge = np.empty(len(edge) + m, np.int64)
+    q_at = np.empty(len(edge) + m)
+    q_edge[starts], q_at[starts] = ids, mid
+    rest = np.ones(len(q_edge), bool)
+    rest[starts] = False
+    q_edge[rest], q_at[rest] = edge, chains.at(edge, s)
+    slid = chains.grade(q_edge, q_at, np.full(len(q_edge), window_m))
     with np.errstate(invalid="ignore"):
         up = np.maximum.reduceat(np.maximum(slid, 0.0), starts) if len(slid) else np.zeros(0)
         down = np.maximum.reduceat(np.maximum(-slid, 0.0), starts) if len(slid) else np.zeros(0)

@@ -113,6 +113,30 @@ def test_bridges_are_not_on_the_terrain(tmp_path: Path, plane_dem: Path) -> None
     assert _edge(net, 2)["incline_known"]
 
 
+def test_a_nodata_hole_leaves_the_incline_unknown_only_where_it_reaches(tmp_path: Path) -> None:
+    # a way 200 m north on a 5 % plane, split at 100 m by a side path; nodata 40–60 m along it
+    to_utm = Transformer.from_crs("EPSG:4326", "EPSG:32633", always_xy=True)
+    x0, y0 = to_utm.transform(15.05, 50.77)
+    dem = write_plane(tmp_path / "hole.tif", west=x0 - 100, north=y0 + 300, size_m=400, grade_north_pct=5.0, px=1.0)
+    with rasterio.open(dem, "r+") as dst:
+        z = dst.read(1)
+        z[300 - 60:300 - 40, 95:105] = -9999  # rows count from the north edge, 300 m north of the start
+        dst.write(z, 1)
+    to_ll = Transformer.from_crs("EPSG:32633", "EPSG:4326", always_xy=True)
+    pts = [to_ll.transform(x0 + dx, y0 + dy) for dx, dy in ((0, 0), (0, 100), (0, 200), (30, 100))]
+    nodes = "".join(f'<node id="{i}" lat="{lat:.8f}" lon="{lon:.8f}"/>' for i, (lon, lat) in enumerate(pts, 1))
+    f = tmp_path / "hole.osm"
+    f.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}<way id="1"><nd ref="1"/><nd ref="2"/>'
+                 '<nd ref="3"/><tag k="highway" v="footway"/></way><way id="2"><nd ref="2"/><nd ref="4"/>'
+                 '<tag k="highway" v="footway"/></way></osm>')
+    net = pipeline.load_or_build(pipeline.SourceSpec.file(f), dem=dem, cache_dir=tmp_path / "c")
+    south, north = (net.edges.iloc[e] for e in sorted(_way_edges(net, 1), key=lambda e: net.edges.geometry.iat[
+        e].bounds[1]))
+    assert not south["incline_known"] and np.isnan(south["up_pct"])
+    assert north["incline_known"] and north["incline_pct"] == pytest.approx(5.0, abs=0.05)
+    assert north["up_pct"] == pytest.approx(5.0, abs=0.05)
+
+
 def test_dem_outside_the_area(tmp_path: Path, tag_rules_osm: Path) -> None:
     far = write_plane(tmp_path / "far.tif", west=200000, north=5000000, size_m=500, grade_north_pct=1)
     with pytest.raises(DemError) as err:
