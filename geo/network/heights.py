@@ -64,8 +64,8 @@ class EdgeHeights:
         A piece runs along edge ``eid`` (``forward``: from ``u`` to ``v``) from fraction ``t0`` to ``t1`` of
         its length, both in the direction of travel. Returns, per sample: the piece, the distance from the
         piece's start, the height — the stored samples inside the piece (not within 1 % of a step of its
-        ends) and the heights at its two ends (interpolated between samples). Pieces of edges without samples give nothing. ``length_m`` is
-        the length of each piece's edge."""
+        ends) and the heights at its two ends (interpolated between samples). Pieces of edges without
+        samples give nothing. ``length_m`` is the length of each piece's edge."""
         eid = np.asarray(eid, np.int64)
         lo_ptr = self.ptr[eid]
         n = self.ptr[eid + 1] - lo_ptr
