@@ -181,7 +181,7 @@ def _sample_xy(metric: np.ndarray, length_m: np.ndarray, step_m: float
     return edge, s, np.interp(at, vertex_at, xy[:, 0]), np.interp(at, vertex_at, xy[:, 1])
 
 
-class _Chains:
+class WaySamples:
     """Samples laid out along the ways (one axis, chains 1 m apart) and grades over windows on them."""
 
     def __init__(self, u: np.ndarray, v: np.ndarray, way: np.ndarray, length_m: np.ndarray,
@@ -235,14 +235,14 @@ class _Chains:
         return grade
 
 
-def terrain_grades(chains: _Chains, edge: np.ndarray, s: np.ndarray, window_m: float
+def terrain_grades(samples: WaySamples, edge: np.ndarray, s: np.ndarray, window_m: float
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(incline_pct, up_pct, down_pct)`` of every edge in its direction (NaN where not trustworthy)."""
-    m = len(chains.length)
+    m = len(samples.length)
     ids = np.arange(m)
-    length = chains.length
-    mid = chains.at(ids, length / 2.0)
-    net = chains.grade(ids, mid, np.maximum(length, window_m))
+    length = samples.length
+    mid = samples.at(ids, length / 2.0)
+    net = samples.grade(ids, mid, np.maximum(length, window_m))
     # the sliding window: centred on every sample of the edge (``edge`` is sorted) and on its midpoint
     starts = np.searchsorted(edge, ids) + ids
     q_edge = np.empty(len(edge) + m, np.int64)
@@ -250,8 +250,8 @@ def terrain_grades(chains: _Chains, edge: np.ndarray, s: np.ndarray, window_m: f
     q_edge[starts], q_at[starts] = ids, mid
     rest = np.ones(len(q_edge), bool)
     rest[starts] = False
-    q_edge[rest], q_at[rest] = edge, chains.at(edge, s)
-    slid = chains.grade(q_edge, q_at, np.full(len(q_edge), window_m))
+    q_edge[rest], q_at[rest] = edge, samples.at(edge, s)
+    slid = samples.grade(q_edge, q_at, np.full(len(q_edge), window_m))
     with np.errstate(invalid="ignore"):
         up = np.maximum.reduceat(np.maximum(slid, 0.0), starts) if len(slid) else np.zeros(0)
         down = np.maximum.reduceat(np.maximum(-slid, 0.0), starts) if len(slid) else np.zeros(0)
@@ -284,9 +284,9 @@ def add_elevation(net: StreetNetwork, dem_path: str | Path, *, window_m: float =
                     dem_path, 100 * coverage)
     nodes["elevation_m"] = dem.sample(*to_dem.transform(nodes["x_m"].to_numpy(), nodes["y_m"].to_numpy()))
 
-    chains = _Chains(edges["u"].to_numpy(), edges["v"].to_numpy(), edges["osm_way_id"].to_numpy(), length,
-                     edge, s, z)
-    grade, up, down = terrain_grades(chains, edge, s, window_m)
+    along_ways = WaySamples(edges["u"].to_numpy(), edges["v"].to_numpy(), edges["osm_way_id"].to_numpy(), length,
+                            edge, s, z)
+    grade, up, down = terrain_grades(along_ways, edge, s, window_m)
     off_ground = edges["bridge"].to_numpy(bool) | edges["tunnel"].to_numpy(bool)
     on_terrain = ~off_ground & np.isfinite(grade) & np.isfinite(up) & np.isfinite(down)
 
