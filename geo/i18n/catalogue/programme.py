@@ -142,7 +142,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "provenance.status_planned": ("plánováno", "planned"),
     "provenance.status_unknown": ("stav neznámý", "status unknown"),
     "provenance.last_confirmed": ("naposledy potvrzeno {year}", "last confirmed {year}"),
-    "provenance.undated_status": ("{status} (podle nedatovaného zdroje)", "{status} (per an undated source)"),
+    "provenance.undated_status": ("{status} – zdroj bez data", "{status} – undated source"),
     "provenance.commitments": ("Program města: {refs}", "City programme: {refs}"),
     "provenance.commitment_link": ("bod {ref}", "item {ref}"),
     # ------------------------------------------------------------------ app.py check-data

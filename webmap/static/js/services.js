@@ -122,8 +122,9 @@ function renderServiceList() {
   $("services-list").replaceChildren(...shown.map((f) => serviceCard(f)));
   $("services-status").textContent = t("ui.services_count", { n: shown.length });
   const unplaced = shown.filter((f) => !f.geometry).length;
-  $("services-unplaced").textContent = [services.notice, unplaced ? t("ui.services_unplaced", { n: unplaced }) : null]
-    .filter(Boolean).join(" ");
+  $("services-unplaced").textContent = unplaced ? t("ui.services_unplaced", { n: unplaced }) : "";
+  $("services-notice").textContent = services.notice || "";
+  $("services-notice").hidden = !services.notice;
 }
 
 /** Show one service (as the programme page links to it): its marker's popup when it is placed, else its card in
