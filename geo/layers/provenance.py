@@ -80,6 +80,13 @@ def not_in_future(value: str, info: ValidationInfo | None) -> str:
 # --------------------------------------------------------------------------- schemas
 
 
+def web_address(v: str | None) -> str | None:
+    """``v`` unless it is an address that does not start with http:// or https:// (a field validator's body)."""
+    if v is not None and not v.startswith(("http://", "https://")):
+        raise invalid("validation.url_scheme")
+    return v
+
+
 class StrictModel(BaseModel):
     """A model that refuses unknown fields and strips strings (every curated file uses it)."""
 
@@ -96,12 +103,7 @@ class Source(StrictModel):
     published: str = Field(pattern=DATE_PATTERN)
     note: str | None = None
 
-    @field_validator("url")
-    @classmethod
-    def _url(cls, v: str | None) -> str | None:
-        if v is not None and not v.startswith(("http://", "https://")):
-            raise invalid("validation.url_scheme")
-        return v
+    _url = field_validator("url")(web_address)
 
     @field_validator("published")
     @classmethod

@@ -25,7 +25,15 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from geo import i18n
 from geo.errors import DataError
-from geo.layers.provenance import DATE_PATTERN, Fact, Source, StrictModel, missing_facts, unknown_source_ids
+from geo.layers.provenance import (
+    DATE_PATTERN,
+    Fact,
+    Source,
+    StrictModel,
+    missing_facts,
+    unknown_source_ids,
+    web_address,
+)
 from geo.validation import describe, invalid
 
 log = logging.getLogger(__name__)
@@ -145,12 +153,7 @@ class ServiceProperties(_RecordProperties):
     opening_hours: str | None = None
     status: ServiceStatus
 
-    @field_validator("web")
-    @classmethod
-    def _web_is_url(cls, v: str | None) -> str | None:
-        if v is not None and not v.startswith(("http://", "https://")):
-            raise invalid("validation.url_scheme")
-        return v
+    _web_is_url = field_validator("web")(web_address)
 
 
 class FlatProperties(_RecordProperties):

@@ -99,7 +99,8 @@ def test_a_link_to_a_missing_record_is_refused(shipped) -> None:
 
 
 @pytest.mark.parametrize(("change", "problem", "field"), [
-    (lambda d: d["commitments"][1].update(bullet=d["commitments"][0]["bullet"]), "programme.duplicate_bullet", "bullet"),
+    (lambda d: d["commitments"][1].update(bullet=d["commitments"][0]["bullet"]), "programme.duplicate_bullet",
+     "bullet"),
     (lambda d: d["commitments"][0].update(section=99), "programme.unknown_section", "section"),
     (lambda d: d["commitments"][0]["status"].update(value="done", evidence=None), "programme.status_without_evidence",
      "status"),

@@ -139,7 +139,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "provenance.fact": ("{field}: {sources} (ověřeno {checked})", "{field}: {sources} (checked {checked})"),
     "provenance.source": ("{title} ({date})", "{title} ({date})"),
     "provenance.status_operating": ("v provozu", "operating"),
-    "provenance.status_planned": ("plánováno", "planned"),
     "provenance.status_unknown": ("stav neznámý", "status unknown"),
     "provenance.last_confirmed": ("naposledy potvrzeno {year}", "last confirmed {year}"),
     "provenance.undated_status": ("{status} – zdroj bez data", "{status} – undated source"),

@@ -36,7 +36,8 @@ export function provenanceDetails(provenance) {
 
 /** The status in words, "last confirmed YEAR" when its newest dated source is older than three years. */
 export function statusText(status, confirmed) {
-  const plain = t(`provenance.status_${["operating", "planned"].includes(status) ? status : "unknown"}`);
+  const plain = status === "planned" ? t("ui.status_planned")
+    : t(`provenance.status_${status === "operating" ? "operating" : "unknown"}`);
   if (status !== "operating" || !confirmed) return plain;
   if (confirmed.stale === true) return t("provenance.last_confirmed", { year: confirmed.year });
   if (confirmed.stale === null) return t("provenance.undated_status", { status: plain });

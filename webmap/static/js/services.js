@@ -18,7 +18,7 @@ const SERVICE_ICONS = {
   respite_care: "fa-hand-holding-heart", foster_care: "fa-children", early_care: "fa-baby",
   mental_health: "fa-brain", employment: "fa-briefcase", furniture_bank: "fa-couch",
   low_threshold_club: "fa-people-group", social_ambulance: "fa-truck-medical", public_office: "fa-landmark",
-  social_facility: "fa-hand-holding-hand",
+  social_facility: "fa-hand-holding-hand", preschool_club: "fa-child-reaching",
 };
 const WHEELCHAIR = ["yes", "limited", "no", "unknown"];
 
