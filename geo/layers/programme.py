@@ -348,21 +348,29 @@ def _sources(ids: Iterable[str], by_id: dict[str, Source]) -> list[dict[str, Any
     return [by_id[i].model_dump() for i in dict.fromkeys(ids) if i in by_id]
 
 
-def _record_view(link: RecordLink, layers: dict[str, gpd.GeoDataFrame], today: date, lang: str) -> dict[str, Any]:
-    frame = layers[link.layer]
-    rows = frame[frame["id"] == link.id]
-    out: dict[str, Any] = {"layer": link.layer, "id": link.id, "interpretation": link.interpretation,
-                           "name": link.id, "placed": False, "position_precision": "unknown", "status": None,
-                           "status_confirmed": None}
-    if rows.empty:
-        return out
-    row = rows.iloc[0]
-    name = (row["name_en"] if lang == "en" else row["name_cs"]) if link.layer == "services" else row["name"]
-    geom = row.geometry
-    out.update(name=name or row.get("address") or link.id, placed=geom is not None and not geom.is_empty,
-               position_precision=row["position_precision"], status=row["status"],
-               status_confirmed=confirmation((row["provenance"] or {}).get("status"), today))
+def _record_lookup(layer: str, frame: gpd.GeoDataFrame, today: date, lang: str) -> dict[str, dict[str, Any]]:
+    """id → what the page shows of each record of a layer (read from the frame's columns once)."""
+    if not len(frame):
+        return {}
+    if layer == "services":
+        names = frame["name_en" if lang == "en" else "name_cs"].to_numpy()
+    else:
+        names = frame["name"].to_numpy()
+    geoms = frame.geometry.to_numpy()
+    out = {}
+    for rid, name, address, geom, precision, status, prov in zip(
+            frame["id"], names, frame["address"], geoms, frame["position_precision"], frame["status"],
+            frame["provenance"], strict=True):
+        out[rid] = {"name": name or address or rid, "placed": geom is not None and not geom.is_empty,
+                    "position_precision": precision, "status": status,
+                    "status_confirmed": confirmation((prov or {}).get("status"), today)}
     return out
+
+
+def _record_view(link: RecordLink, records: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    found = records[link.layer].get(link.id, {"name": link.id, "placed": False, "position_precision": "unknown",
+                                              "status": None, "status_confirmed": None})
+    return {"layer": link.layer, "id": link.id, "interpretation": link.interpretation, **found}
 
 
 def _target_view(t: Target, flats: gpd.GeoDataFrame, by_id: dict[str, Source], lang: str) -> dict[str, Any]:
@@ -384,7 +392,9 @@ def programme_view(programme: ProgrammeFile, services: gpd.GeoDataFrame, flats: 
     the curated records cannot be placed on the loaded map."""
     lang = i18n.lang_or_default(lang)
     by_id = {s.id: s for s in programme.sources}
-    layers = {"services": services, "flats": flats}
+    records = {"services": _record_lookup("services", services, today, lang),
+               "flats": _record_lookup("flats", flats, today, lang)}
+    flats = pd.DataFrame(flats[["id", "programme", "status", "units_total"]]) if len(flats) else flats
     sections = []
     for sec in sorted(programme.sections, key=lambda s: s.number):
         items = []
@@ -397,7 +407,7 @@ def programme_view(programme: ProgrammeFile, services: gpd.GeoDataFrame, flats: 
                 "status_sources": _sources(c.status.sources, by_id), "as_of": c.status.as_of,
                 "status_interpretation": c.status.interpretation,
                 "interpretation": getattr(c.interpretation, lang) if c.interpretation else None,
-                "records": [_record_view(link, layers, today, lang) for link in c.records],
+                "records": [_record_view(link, records) for link in c.records],
                 "targets": [_target_view(t, flats, by_id, lang) for t in c.targets],
             })
         sections.append({"number": sec.number, "title": getattr(sec.title, lang), "commitments": items})

@@ -214,12 +214,12 @@ class MapLayers:
 
     def placement(self) -> dict[str, Any]:
         """How many curated records (services and flats) the loaded map could place, and its area."""
-        curated = pd.concat([self.services.loc[self.services["origin"] == "curated"].geometry,
-                             self.flats.loc[self.flats["origin"] == "curated"].geometry])
-        placed = int((curated.notna() & ~curated.is_empty).sum()) if len(curated) else 0
+        curated = [(frame["origin"] == "curated").to_numpy(bool) for frame in (self.services, self.flats)]
+        placed = sum(int((c & located(frame)).sum()) for c, frame in zip(curated, (self.services, self.flats),
+                                                                           strict=True))
         meta = self.network.meta.get("provenance", {})
-        return {"area": meta.get("area"), "sample": meta.get("source") == "sample", "curated": len(curated),
-                "placed": placed}
+        return {"area": meta.get("area"), "sample": meta.get("source") == "sample",
+                "curated": sum(int(c.sum()) for c in curated), "placed": placed}
 
     def service_targets(self) -> gpd.GeoDataFrame:
         """Placed services (curated and OSM) with ``id``, ``name``, ``category``: routing destinations."""

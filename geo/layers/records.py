@@ -144,15 +144,17 @@ def resolve_positions(records: gpd.GeoDataFrame, index: AddressIndex) -> gpd.Geo
 
 def programme_progress(flats: gpd.GeoDataFrame, targets: list[ProgrammeTarget]) -> list[dict[str, Any]]:
     """Each programme target against the units recorded in the flats layer (by status)."""
+    programme = flats["programme"].to_numpy(object)
+    status = flats["status"].to_numpy(object)
+    units = pd.to_numeric(flats["units_total"], errors="coerce").to_numpy(float)
     out = []
     for t in targets:
-        sub = flats[flats["programme"] == t.programme]
-        units = pd.to_numeric(sub["units_total"], errors="coerce")
-        by_status = {s: int(units[sub["status"] == s].fillna(0).sum()) for s in FLAT_STATUSES}
+        mine = programme == t.programme
         out.append({
             "programme": t.programme, "label": t.label.model_dump(), "target_units": t.target_units,
-            "recorded_units": int(units.fillna(0).sum()), "recorded_units_by_status": by_status,
-            "sites": len(sub), "sites_without_unit_count": int(units.isna().sum()),
+            "recorded_units": int(np.nansum(units[mine])),
+            "recorded_units_by_status": {s: int(np.nansum(units[mine & (status == s)])) for s in FLAT_STATUSES},
+            "sites": int(mine.sum()), "sites_without_unit_count": int(np.isnan(units[mine]).sum()),
             "source": t.source, "source_date": t.source_date,
         })
     return out
