@@ -84,6 +84,8 @@ ROOT_DIR = Path(__file__).resolve().parents[1]
 #: Curated layer files shipped with the code.
 SERVICES_FILE = ROOT_DIR / "data" / "layers" / "services.geojson"
 FLATS_FILE = ROOT_DIR / "data" / "layers" / "city_flats.geojson"
+#: The programme tracker: every commitment of the city programme, its records, targets and status.
+PROGRAMME_FILE = ROOT_DIR / "data" / "layers" / "programme.json"
 #: GTFS feed of Dopravní podnik měst Liberce a Jablonce nad Nisou (DPMLJ). The URL is the one the
 #: public project Grupislav/liberecke-linky downloads daily (.github/workflows/update-data.yml);
 #: DPMLJ does not document it, and it reportedly refuses some data-centre IPs. ``$LBB_GTFS_URL``

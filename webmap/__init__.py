@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geo import settings
 from webmap import api, auth, errors, i18n, json_provider, layers_api, open311, pages, reports_api, resources, vendor
+from webmap.programme_api import bp as programme_bp
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
@@ -71,6 +72,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     Compress(app)
-    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, auth.bp, reports_api.bp, open311.bp):
+    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_bp, auth.bp, reports_api.bp, open311.bp):
         app.register_blueprint(bp)
     return app
