@@ -164,6 +164,11 @@ def info(args: argparse.Namespace) -> int:
     for key, label in labels.items():
         print(f"  {label:<{width}} {i18n.format_number(round(float(known[key]), 1), lang):>5} %")
     say("cli.info.kerb_at_crossings", pct=round(float(known["kerb_at_crossings"]), 1))
+    terrain = net.meta.get("terrain")
+    if terrain:
+        say("cli.info.terrain", edges=cov["incline_from_terrain"], window_m=terrain["window_m"],
+            step_m=terrain["step_m"])
+        say("cli.info.incline_disputed", n=cov["incline_disputed"])
     classes = [i18n.text("cli.info.surface_class", lang, name=i18n.maybe(f"surface_class.{k}", lang, k), km=v)
                for k, v in cov["surface_km"].items()]
     say("cli.info.surface_classes", classes=", ".join(classes))

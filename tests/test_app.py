@@ -12,6 +12,7 @@ import pytest
 
 from geo import i18n
 from tests.network.test_elevation import write_plane
+from tests.terrain_ways import dtm_path, terrain_ways
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,6 +70,18 @@ def test_info_json(tag_rules_osm: Path, tmp_path: Path) -> None:
     proc = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path), "--json")
     data = json.loads(proc.stdout)
     assert data["nodes"] == 25 and data["coverage"]["steps"] == 3
+
+
+def test_info_counts_inclines_the_terrain_disputes(tmp_path: Path) -> None:
+    ways = terrain_ways(tmp_path / "ways.osm")
+    args = ("info", "--osm-file", str(ways), "--dem", dtm_path(), "--cache-dir", str(tmp_path / "c"))
+    proc = run(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert "terrain:     incline from the elevation model on 12 edges (10 m window, a sample every 1 m)" in proc.stdout
+    assert "incline disputed (OSM incline=up/down against the terrain, incline unknown): 1 edge\n" in proc.stdout
+    czech = run(*args, lang="cs").stdout
+    assert "terén:       sklon z výškového modelu u 12 úseků (okno 10 m, vzorek po 1 m)" in czech
+    assert "sporný sklon (OSM incline=up/down proti terénu, sklon neznámý): 1 úsek\n" in czech
 
 
 def test_missing_file(tmp_path: Path) -> None:
