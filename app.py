@@ -147,7 +147,7 @@ def info(args: argparse.Namespace) -> int:
     s = net.summary()
     cov = net.coverage()
     if args.json:
-        print(json.dumps({**s, "coverage": cov}, indent=2, default=str))
+        print(json.dumps({**s, "coverage": cov, "connectivity": net.connectivity()}, indent=2, default=str))
         return 0
     lang = cli_lang()
     known = cov["known_pct"]
@@ -158,6 +158,10 @@ def info(args: argparse.Namespace) -> int:
     say("cli.info.features", buildings=s["buildings"], pois=s["pois"])
     say("cli.info.counts", steps=cov["steps"], crossings=cov["crossings"], lifts=cov["elevators"],
         kerb_nodes=cov["kerb_nodes"])
+    pieces = net.connectivity()
+    say("cli.info.pieces", pieces=pieces["pieces"], outside=pieces["outside_nodes"], pct=pieces["outside_pct"])
+    if cov["walkable_areas"]:
+        say("cli.info.areas", areas=cov["walkable_areas"], across=cov["across_area_edges"])
     say("cli.info.known")
     labels = {key: i18n.text(f"cli.attr.{key}", lang) for key in ("surface", "incline", "kerb", "width", "smoothness")}
     width = max(len(label) for label in labels.values()) + 1

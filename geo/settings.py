@@ -17,7 +17,7 @@ LIBEREC_RELATION_ID = 439073
 CRS_WGS84 = "EPSG:4326"
 
 #: Bump when the cached network layout changes; older caches are rebuilt.
-CACHE_FORMAT_VERSION = 3
+CACHE_FORMAT_VERSION = 4
 
 #: Terrain grades (``docs/terrain.md``): the length of the window a grade is measured over (an edge
 #: shorter than this takes the grade of a window centred on it along its way; the steepest grade of an
@@ -35,7 +35,7 @@ WAY_TAGS: tuple[str, ...] = (
     "step_count", "ramp", "ramp:wheelchair", "ramp:stroller", "handrail",
     "kerb", "kerb:height", "tactile_paving", "sidewalk", "sidewalk:both", "footway",
     "crossing", "lit", "barrier", "level", "bridge", "tunnel", "layer", "indoor",
-    "conveying",
+    "conveying", "railway", "public_transport", "place",
 )
 # ``oneway`` is deliberately not kept: pedestrians ignore it, and osmnx would reverse the node order
 # of ``oneway=-1`` ways, turning the way-direction ``incline`` upside down.
@@ -45,6 +45,17 @@ NODE_TAGS: tuple[str, ...] = (
     "highway", "crossing", "kerb", "kerb:height", "barrier", "wheelchair",
     "tactile_paving", "entrance", "ele", "level", "traffic_signals:sound",
 )
+
+#: Walkable areas and platforms loaded next to the network (``geo.network.areas`` makes them routable):
+#: pedestrian plazas and footway areas (``area=yes``), squares, and platforms mapped as areas or as ways
+#: without a ``highway`` tag. The filter is wide (any ``area=yes``); ``geo.network.osm.walkable_area_mask``
+#: picks the walkable ones.
+AREA_TAGS: dict[str, bool | list[str]] = {
+    "area": ["yes"],
+    "place": ["square"],
+    "railway": ["platform"],
+    "public_transport": ["platform"],
+}
 
 #: Tag filters for features (buildings, POIs, addresses) loaded next to the network.
 BUILDING_TAGS: dict[str, bool | list[str]] = {"building": True}

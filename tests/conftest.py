@@ -47,6 +47,18 @@ def tag_rules_net(tag_rules_osm: Path, cache_root: Path) -> Network:
 
 
 @pytest.fixture(scope="session")
+def areas_osm() -> Path:
+    """Hand-made OSM XML with walkable areas, platforms, a cut-off fragment and a tunnel."""
+    return FIXTURES / "areas.osm"
+
+
+@pytest.fixture(scope="session")
+def areas_net(areas_osm: Path, cache_root: Path) -> Network:
+    """The walkable-areas fixture built into a network."""
+    return pipeline.load_or_build(pipeline.SourceSpec.file(areas_osm), cache_dir=cache_root)
+
+
+@pytest.fixture(scope="session")
 def terrain_ways_net(cache_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Network:
     """Hand-made ways (``tests/terrain_ways.py``) on the real 1 m DTM of Prague-Bubeneč (momepy)."""
     osm_file = terrain_ways(tmp_path_factory.mktemp("terrain") / "terrain_ways.osm")

@@ -33,7 +33,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def info() -> ResponseReturnValue:
     """Counts, provenance and attribute coverage of the loaded network (no server paths)."""
     net = resources.network()
-    return jsonify({**net.summary(), "coverage": net.coverage(), "parse_report": net.meta.get("parse_report", {})})
+    return jsonify({**net.summary(), "coverage": net.coverage(), "connectivity": net.connectivity(),
+                    "parse_report": net.meta.get("parse_report", {})})
 
 
 @bp.get("/profiles")

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from geo import settings
 from geo.errors import OutsideAreaError
@@ -197,6 +199,18 @@ def _directed_kerbs(street: StreetNetwork, src: np.ndarray, dst: np.ndarray, cro
     return fill(kerb), fill(at_head), fill(at_tail), known
 
 
+def piece_labels(src: np.ndarray, dst: np.ndarray, n_nodes: int, usable: np.ndarray | None = None) -> np.ndarray:
+    """Connected pieces of a graph of directed edges ``src → dst`` (only the ``usable`` ones), taken as
+    undirected: a label per node, 0 for the largest piece, then by size."""
+    keep = np.ones(len(src), bool) if usable is None else usable
+    graph = csr_matrix((np.ones(int(keep.sum()), np.int8), (src[keep], dst[keep])), shape=(n_nodes, n_nodes))
+    _, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    rank = np.empty(len(sizes), np.int64)
+    rank[np.argsort(-sizes, kind="stable")] = np.arange(len(sizes))
+    return rank[labels]
+
+
 @dataclass
 class Snap:
     """A point snapped onto an undirected edge."""
@@ -229,6 +243,7 @@ class Network:
     _directed: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _incoming: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _pair_keys: np.ndarray | None = field(default=None, repr=False)
+    _pieces: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.heights is None:
@@ -365,12 +380,39 @@ class Network:
         dlon = dlat / max(math.cos(math.radians((miny + maxy) / 2)), 0.01)
         return minx - dlon <= lon <= maxx + dlon and miny - dlat <= lat <= maxy + dlat
 
+    # ----------------------------------------------------------------- connected pieces
+
+    @property
+    def piece_of_node(self) -> np.ndarray:
+        """The connected piece of every node (0 is the largest piece; pieces numbered by size, largest first),
+        following every edge whatever it is — the network as mapped, no profile."""
+        if self._pieces is None:
+            self._pieces = piece_labels(self.arrays.src, self.arrays.dst, self.n_nodes)
+        return self._pieces
+
+    def piece_of_edge(self, edge_ids: np.ndarray) -> np.ndarray:
+        """The connected piece of undirected edges."""
+        return self.piece_of_node[self.edge_col("u")[edge_ids].astype(np.int64)]
+
+    def connectivity(self) -> dict[str, Any]:
+        """How many connected pieces the network has and how much lies outside the largest one."""
+        sizes = np.bincount(self.piece_of_node)
+        outside = int(sizes[1:].sum()) if len(sizes) else 0
+        return {
+            "pieces": len(sizes),
+            "largest_nodes": int(sizes[0]) if len(sizes) else 0,
+            "outside_nodes": outside,
+            "outside_pct": round(100.0 * outside / max(self.n_nodes, 1), 2),
+            "other_piece_sizes": sizes[1:11].tolist(),
+        }
+
     # ----------------------------------------------------------------- statistics
 
     def coverage(self) -> dict[str, Any]:
-        """Share of network length with known attributes and counts by kind."""
+        """Share of network length with known attributes and counts by kind (the straight connections across
+        walkable areas are not mapped lines: their length is left out)."""
         e = self.edges
-        length = e["length_m"].to_numpy()
+        length = np.where(self.edge_col("across_area").astype(bool), 0.0, e["length_m"].to_numpy())
         total = float(length.sum())
 
         def pct(mask: np.ndarray, base: np.ndarray | None = None) -> float:
@@ -402,6 +444,8 @@ class Network:
             "crossings": int(crossing.sum()),
             "elevators": int(e["is_elevator"].sum() + self.nodes["is_elevator_node"].sum()),
             "kerb_nodes": int(self.nodes["kerb_known"].sum()),
+            "walkable_areas": int(e["area_id"].nunique()) if "area_id" in e else 0,
+            "across_area_edges": int(e["across_area"].sum()) if "across_area" in e else 0,
         }
 
     def summary(self) -> dict[str, Any]:

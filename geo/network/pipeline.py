@@ -1,4 +1,4 @@
-"""Run the stages in order — load → attributes → simplify → elevation → arrays — and cache the result."""
+"""Run the stages in order — load → areas → attributes → simplify → elevation → arrays — and cache the result."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Literal
 from geo import settings
 from geo.errors import DownloadError
 from geo.network import cache, osm
+from geo.network.areas import add_area_paths
 from geo.network.attributes import ParseReport, node_attributes, way_attributes
 from geo.network.elevation import add_elevation
 from geo.network.graph import simplify
@@ -67,9 +68,11 @@ def load_extract(spec: SourceSpec) -> osm.OsmExtract:
 def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None) -> Network:
     """Turn raw OSM data into the routable :class:`~geo.network.model.Network`."""
     report = ParseReport()
+    with stage("joining walkable areas and platforms"):
+        segments, nodes = add_area_paths(extract.segments, extract.nodes, extract.areas)
     with stage("reading accessibility tags"):
-        segments = way_attributes(extract.segments, report)
-        nodes = node_attributes(extract.nodes, report)
+        segments = way_attributes(segments, report)
+        nodes = node_attributes(nodes, report)
         report.log()
     with stage("simplifying the network"):
         street = simplify(segments, nodes)
