@@ -216,3 +216,15 @@ def test_reversing_a_route_swaps_climb_and_descent_exactly(bubenec_net: Network,
     assert back.metrics.length_m == pytest.approx(there.metrics.length_m)
     heights = [e[1] for e in there.elevation_profile if e[1] is not None]
     assert _rise([e[1] for e in back.elevation_profile]) == pytest.approx(_rise(heights[::-1]), abs=1e-6)
+
+
+def test_an_end_moved_past_a_cut_off_path_says_why(areas_net: Network) -> None:
+    from tests.routing.test_router import fixture_point
+
+    route = Router(areas_net).route(fixture_point(305, 18), fixture_point(0, 0), PROFILES["walking"])
+    fc = describe(route, areas_net).to_geojson("en")
+    moved = [w for w in fc["features"][0]["properties"]["warnings"] if w["type"] == "moved_from"]
+    assert len(moved) == 1 and moved[0]["items"][0]["reason"] == "piece"
+    assert moved[0]["message"] == ("The route starts 20 m from the chosen point: the nearer path (10 m away) is not "
+                                   "connected to the rest of the network.")
+    assert any(f["properties"].get("type") == "moved_from" for f in fc["features"][1:])  # a point on the map

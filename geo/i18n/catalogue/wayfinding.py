@@ -18,4 +18,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "areas:       {areas, plural, one {# pedestrian area or platform} other {# pedestrian areas "
                        "or platforms}} in the network ({across, plural, one {# straight connection} "
                        "other {# straight connections}} across them)"),
+    # snapping: an end on a piece of the network cut off from the rest
+    "route.no_route.cut_off.from": ("Nejbližší cesta u startu není propojená se zbytkem sítě. Nejbližší propojené "
+                                    "místo je {distance_m} m daleko.",
+                                    "The nearest path to the start is not connected to the rest of the network. "
+                                    "The nearest connected place is {distance_m} m away."),
+    "route.no_route.cut_off.to": ("Nejbližší cesta u cíle není propojená se zbytkem sítě. Nejbližší propojené "
+                                  "místo je {distance_m} m daleko.",
+                                  "The nearest path to the destination is not connected to the rest of the network. "
+                                  "The nearest connected place is {distance_m} m away."),
+    "route.no_route.cut_off.both": ("Nejbližší cesty u startu i u cíle nejsou propojené se zbytkem sítě.",
+                                    "The nearest paths to the start and to the destination are not connected to the "
+                                    "rest of the network."),
+    "route.reason.cut_off": ("spojení s oddělenou částí sítě", "a link to a cut-off part of the network"),
+    # route warnings: an end snapped past a nearer path
+    "route.warning.moved_from.piece": ("Trasa začíná {distance} od zvoleného bodu: bližší cesta ({nearest}) není "
+                                       "propojená se zbytkem sítě.",
+                                       "The route starts {distance} from the chosen point: the nearer path "
+                                       "({nearest} away) is not connected to the rest of the network."),
+    "route.warning.moved_from.profile": ("Trasa začíná {distance} od zvoleného bodu: bližší cestu ({nearest}) "
+                                         "profil nesjede nebo z ní nevede sjízdná cesta dál.",
+                                         "The route starts {distance} from the chosen point: the nearer path "
+                                         "({nearest} away) is impassable for the profile or leads nowhere it can go."),
+    "route.warning.moved_to.piece": ("Trasa končí {distance} od zvoleného cíle: bližší cesta ({nearest}) není "
+                                     "propojená se zbytkem sítě.",
+                                     "The route ends {distance} from the chosen destination: the nearer path "
+                                     "({nearest} away) is not connected to the rest of the network."),
+    "route.warning.moved_to.profile": ("Trasa končí {distance} od zvoleného cíle: bližší cestu ({nearest}) profil "
+                                       "nesjede nebo na ni nevede sjízdná cesta.",
+                                       "The route ends {distance} from the chosen destination: the nearer path "
+                                       "({nearest} away) is impassable for the profile or cannot be reached with it."),
+    # the planner: move a cut-off end to the nearest connected place
+    "ui.use_connected_from": ("Začít na nejbližším propojeném místě ({distance} odtud)",
+                              "Start at the nearest connected place ({distance} away)"),
+    "ui.use_connected_to": ("Skončit na nejbližším propojeném místě ({distance} odtud)",
+                            "End at the nearest connected place ({distance} away)"),
 }

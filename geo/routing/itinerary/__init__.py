@@ -21,7 +21,7 @@ from geo.routing.itinerary.metrics import Metrics, elevation_profile, height_lin
 from geo.routing.itinerary.pieces import Pieces, pieces_of
 from geo.routing.itinerary.segments import segments
 from geo.routing.itinerary.text import direction_text, warning_text
-from geo.routing.itinerary.warnings import RouteWarning, route_warnings
+from geo.routing.itinerary.warnings import RouteWarning, moved_ends, route_warnings
 from geo.routing.overlay import Overlay
 from geo.routing.profiles import LIMITS, Profile
 from geo.routing.router import Route
@@ -117,7 +117,8 @@ def describe(route: Route, net: Network, overlay: Overlay | None = None) -> Itin
     line = height_line(p, net)
     m = metrics(p, line)
     return Itinerary(
-        route=route, pieces=p, metrics=m, warnings=route_warnings(p, m, net, route.profile, overlay),
+        route=route, pieces=p, metrics=m, warnings=[*moved_ends(route), *route_warnings(p, m, net, route.profile,
+                                                                                       overlay)],
         directions=directions(p, net), segments=segments(p, net), elevation_profile=elevation_profile(p, line),
         has_elevation=bool(np.isfinite(np.asarray(net.node_col("elevation_m"), dtype=float)).any()),
     )

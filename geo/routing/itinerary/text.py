@@ -32,6 +32,11 @@ def warning_text(w: RouteWarning, lang: str | None) -> str:
         values["value"] = abs(w.value or 0.0)
         values["updown"] = i18n.text("route.updown.up" if (w.value or 0) > 0 else "route.updown.down", lang)
         values["distance"] = i18n.format_distance(sum(it["length_m"] for it in w.items), lang)
+    elif w.code in ("moved_from", "moved_to"):
+        item = w.items[0]
+        return i18n.text(f"route.warning.{w.code}.{item['reason']}", lang,
+                         distance=i18n.format_distance(item["distance_m"], lang),
+                         nearest=i18n.format_distance(item["nearest_m"], lang))
     elif w.code.startswith("unknown_") or w.code == "rough_surface":
         values["distance"] = i18n.format_distance(w.value or 0.0, lang)
     elif w.code == "report":

@@ -3,7 +3,8 @@ warning with a count, its places and per-place details — never seven lines.
 
 Codes: ``kerb``, ``kerb_unknown``, ``steps``, ``elevator``, ``barrier``, ``steep``, ``unknown_surface``,
 ``unknown_incline``, ``unknown_width``, ``unknown_kerb``, ``crossings``, ``rough_surface``, ``report``
-(confirmed reports on the route); :mod:`geo.reports.placement` adds ``report_nearby``. Texts come
+(confirmed reports on the route), ``moved_from`` / ``moved_to`` (an end snapped past a nearer path that leads
+nowhere for the profile); :mod:`geo.reports.placement` adds ``report_nearby``. Texts come
 from the catalogue (``route.warning.<code>``), see :mod:`geo.routing.itinerary.text`.
 """
 
@@ -19,6 +20,7 @@ from geo.routing.itinerary.metrics import Metrics
 from geo.routing.itinerary.pieces import Pieces
 from geo.routing.overlay import Overlay
 from geo.routing.profiles import Profile
+from geo.routing.router import Route
 
 #: A stretch steeper than this (either way) is a ``steep`` warning (percent).
 STEEP_PCT = 5.0
@@ -168,3 +170,16 @@ def route_warnings(p: Pieces, m: Metrics, net: Network, profile: Profile,
     if rough >= MIN_ROUGH_M:
         out.append(RouteWarning("rough_surface", 1, round(rough, 1)))
     return out + _reports(p, overlay, profile)
+
+
+def moved_ends(route: Route) -> list[RouteWarning]:
+    """An end of the route that starts or ends farther from its point than the nearest path, and why (the nearer
+    path is cut off from the network, or the profile cannot use it or get anywhere on it)."""
+    out = []
+    for code, anchor in (("moved_from", route.origin), ("moved_to", route.destination)):
+        if anchor.moved is not None:
+            place = [round(anchor.snap.lon, 7), round(anchor.snap.lat, 7)]
+            out.append(RouteWarning(code, 1, round(anchor.snap.distance_m, 1), [place], [{
+                "reason": anchor.moved, "distance_m": round(anchor.snap.distance_m, 1),
+                "nearest_m": round(anchor.nearest_m, 1), "place": place}]))
+    return out

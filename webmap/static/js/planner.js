@@ -127,7 +127,7 @@ export async function planRoute(extra = {}) {
     status.classList.add("error");
     if (err.status === 404 && err.code === "no_route") {
       status.textContent = t("ui.no_route");
-      renderProblem(err.message, err.details.relaxations || []);
+      renderProblem(err.message, err.details);
     } else if (err.status === 422) {
       status.textContent = `${t("ui.outside_area")} ${err.message}`;
     } else {
@@ -151,10 +151,28 @@ function applyRelaxation(change) {
   $("advanced").open = true;
 }
 
-/** Why there is no route, with a button per relaxation that would give one. */
-function renderProblem(message, relaxations) {
+/** Buttons that move a cut-off end to the nearest connected place (`details.moves`: {from|to: [lat, lon]}). */
+function moveButtons(details) {
+  return Object.entries(details.moves || {}).map(([which, [lat, lon]]) => {
+    const reason = (details.reasons || []).find((r) => r.end === which);
+    const distance = formatDistance(reason && reason.nearest ? reason.nearest.distance_m : 0);
+    const button = el("button", { type: "button", class: "link", "data-move": which },
+      t(`ui.use_connected_${which}`, { distance }));
+    button.addEventListener("click", () => {
+      setPoint(which, lat, lon, pointLabel(lat, lon));
+      planRoute();
+    });
+    return el("li", {}, button);
+  });
+}
+
+/** Why there is no route, with a button per relaxation that would give one (or per cut-off end to move). */
+function renderProblem(message, details) {
+  const relaxations = details.relaxations || [];
   const box = $("route-problem");
   const parts = [el("p", {}, message)];
+  const moves = moveButtons(details);
+  if (moves.length) parts.push(el("ul", {}, ...moves));
   if (relaxations.length) {
     const buttons = relaxations.map((change, i) => {
       const button = el("button", { type: "button", class: "link", "data-relax": i }, relaxText(change));
