@@ -67,7 +67,9 @@ def _source_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--osm-file", type=Path, help="local .osm or .osm.pbf extract (offline)")
     p.add_argument("--place", default=settings.DEFAULT_PLACE, help="place to download (default: %(default)s)")
     p.add_argument("--sample", action="store_true", help="use the bundled Helsinki sample (offline)")
-    p.add_argument("--dem", help="elevation model GeoTIFF (any CRS) for incline")
+    p.add_argument("--dem", help="elevation model GeoTIFF (any CRS) for incline (a downloaded place gets one "
+                                 "anyway: ČÚZK DMR 5G in Czechia, else Copernicus GLO-30)")
+    p.add_argument("--no-dem", action="store_true", help="no terrain model, not even downloaded")
     p.add_argument("--cache-dir", type=Path, default=None, help="cache directory (default: ./cache)")
     p.add_argument("--rebuild", action="store_true", help="rebuild even if a cache exists")
 
@@ -117,11 +119,20 @@ def _spec(args: argparse.Namespace):
     return SourceSpec.place(args.place)
 
 
+def _dem(args: argparse.Namespace) -> str | None:
+    """The terrain model asked for: none with ``--no-dem``, a file with ``--dem``, else downloaded for a place."""
+    from geo.network.pipeline import TERRAIN_AUTO
+
+    if args.no_dem:
+        return None
+    return args.dem or TERRAIN_AUTO
+
+
 def _network(args: argparse.Namespace):
     from geo.network.pipeline import load_or_build
 
     cache_dir = args.cache_dir or settings.default_cache_dir()
-    return load_or_build(_spec(args), dem=args.dem, cache_dir=cache_dir, rebuild=args.rebuild,
+    return load_or_build(_spec(args), dem=_dem(args), cache_dir=cache_dir, rebuild=args.rebuild,
                          fallback_to_sample=args.osm_file is None and not args.sample)
 
 
@@ -168,6 +179,7 @@ def info(args: argparse.Namespace) -> int:
     for key, label in labels.items():
         print(f"  {label:<{width}} {i18n.format_number(round(float(known[key]), 1), lang):>5} %")
     say("cli.info.kerb_at_crossings", pct=round(float(known["kerb_at_crossings"]), 1))
+    _say_terrain_source(net.meta.get("terrain_source"))
     terrain = net.meta.get("terrain")
     if terrain:
         say("cli.info.terrain", edges=cov["incline_from_terrain"], window_m=terrain["window_m"],
@@ -177,6 +189,16 @@ def info(args: argparse.Namespace) -> int:
                for k, v in cov["surface_km"].items()]
     say("cli.info.surface_classes", classes=", ".join(classes))
     return 0
+
+
+def _say_terrain_source(source: dict | None) -> None:
+    """Where the terrain model came from and its resolution, or why there is none."""
+    if not source:
+        say("cli.info.terrain_none")
+    elif source.get("status") == "failed":
+        say("cli.info.terrain_failed", error=source.get("error", ""))
+    else:
+        say("cli.info.terrain_source", label=source.get("label", ""), resolution_m=source.get("resolution_m"))
 
 
 @_command("import-flats")

@@ -55,12 +55,12 @@ def test_info_prints_counts_and_coverage(tag_rules_osm: Path, tmp_path: Path) ->
     proc = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "network:     25 nodes, 27 edges" in out
+    assert "network:     25 nodes, 30 edges" in out
     assert "surface" in out and "incline" in out and "kerb" in out and "width" in out
     assert "steps: 3" in out
     czech = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path), lang="cs")
     assert czech.returncode == 0, czech.stderr
-    assert "síť:         25 uzlů, 27 úseků" in czech.stdout and "schody: 3" in czech.stdout
+    assert "síť:         25 uzlů, 30 úseků" in czech.stdout and "schody: 3" in czech.stdout
     assert "povrch" in czech.stdout and "sklon" in czech.stdout and "šířka" in czech.stdout
 
 
@@ -78,6 +78,7 @@ def test_info_counts_inclines_the_terrain_disputes(tmp_path: Path) -> None:
     proc = run(*args)
     assert proc.returncode == 0, proc.stderr
     assert "terrain:     incline from the elevation model on 12 edges (10 m window, a sample every 1 m)" in proc.stdout
+    assert "elevation:   bubenec.gpkg:dtm, 1 m pixels" in proc.stdout
     assert "incline disputed (OSM incline=up/down against the terrain, incline unknown): 1 edge\n" in proc.stdout
     czech = run(*args, lang="cs").stdout
     assert "terén:       sklon z výškového modelu u 12 úseků (okno 10 m, vzorek po 1 m)" in czech
@@ -196,3 +197,11 @@ def test_check_data_names_the_first_problem_in_one_line(tmp_path: Path) -> None:
     proc = run("check-data", "--services", str(bad))
     assert proc.returncode == 2
     assert_one_line_error(proc, f"error: {bad}: feature #0 (palac-liebieg): address: a value without a source")
+
+
+@pytest.mark.parametrize(("argv", "dem"), [(["serve"], "auto"), (["serve", "--no-dem"], None),
+                                          (["info", "--dem", "x.tif"], "x.tif"), (["info", "--sample"], "auto")])
+def test_a_downloaded_place_gets_terrain_unless_told_otherwise(argv: list[str], dem: str | None) -> None:
+    import app
+
+    assert app._dem(app.parser().parse_args(argv)) == dem  # "auto" is ignored for files and the sample

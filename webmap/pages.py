@@ -162,5 +162,6 @@ def healthz() -> ResponseReturnValue:
         "edges": s["edges"],
         "buildings": s["buildings"],
         "pois": s["pois"],
+        "terrain": s["terrain"],
     }
     return jsonify(body)

@@ -37,7 +37,7 @@ from geo.layers.query import MapLayers
 from geo.layers.schemas import FlatCollection, ServiceCollection, check_no_clash, read_flats, read_services
 from geo.layers.stops import empty_stops, fetch_gtfs, load_stops
 from geo.network.model import Network
-from geo.network.pipeline import SourceSpec, load_or_build
+from geo.network.pipeline import TERRAIN_AUTO, SourceSpec, load_or_build
 from geo.reports.accounts import ModeratorAccounts
 from geo.reports.database import Database
 from geo.reports.placement import ReportsView
@@ -98,7 +98,8 @@ def network() -> Network:
         config = current_app.config
         osm_file = config.get("OSM_FILE")
         spec = SourceSpec.file(osm_file) if osm_file else SourceSpec.place(config["PLACE"])
-        return load_or_build(spec, dem=config.get("DEM"), cache_dir=config["CACHE_DIR"],
+        dem = config.get("DEM") or TERRAIN_AUTO
+        return load_or_build(spec, dem=None if dem == "none" else dem, cache_dir=config["CACHE_DIR"],
                              fallback_to_sample=not osm_file)
 
     return once("network", load)

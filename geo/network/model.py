@@ -199,6 +199,14 @@ def _directed_kerbs(street: StreetNetwork, src: np.ndarray, dst: np.ndarray, cro
     return fill(kerb), fill(at_head), fill(at_tail), known
 
 
+def terrain_summary(source: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Where the terrain model came from and its resolution, without server paths (``None``: no model)."""
+    if not source:
+        return None
+    keys = ("source", "label", "resolution_m", "status", "fetched_at", "url")
+    return {k: source[k] for k in keys if k in source}
+
+
 def piece_labels(src: np.ndarray, dst: np.ndarray, n_nodes: int, usable: np.ndarray | None = None) -> np.ndarray:
     """Connected pieces of a graph of directed edges ``src → dst`` (only the ``usable`` ones), taken as
     undirected: a label per node, 0 for the largest piece, then by size."""
@@ -462,5 +470,6 @@ class Network:
             "buildings": len(self.buildings),
             "pois": len(self.pois),
             "dem": self.meta.get("dem"),
+            "terrain": terrain_summary(self.meta.get("terrain_source")),
             "built_at": self.meta.get("built_at"),
         }

@@ -10,18 +10,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from geo import settings
-from geo.errors import DownloadError
+from geo.errors import DemError, DownloadError
 from geo.network import cache, osm
 from geo.network.areas import add_area_paths
 from geo.network.attributes import ParseReport, node_attributes, way_attributes
-from geo.network.elevation import add_elevation
+from geo.network.elevation import Dem, add_elevation
 from geo.network.graph import simplify
 from geo.network.model import Network
+from geo.network.terrain_source import fetch_terrain
 
 log = logging.getLogger(__name__)
+
+#: ``dem=TERRAIN_AUTO``: download a terrain model for a place (ČÚZK DMR 5G in Czechia, else Copernicus GLO-30).
+TERRAIN_AUTO = "auto"
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,10 @@ def load_extract(spec: SourceSpec) -> osm.OsmExtract:
     return osm.load_sample()
 
 
-def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None) -> Network:
-    """Turn raw OSM data into the routable :class:`~geo.network.model.Network`."""
+def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None,
+                  terrain_source: dict[str, Any] | None = None) -> Network:
+    """Turn raw OSM data into the routable :class:`~geo.network.model.Network`; ``terrain_source`` says where a
+    downloaded DEM came from (or why there is none)."""
     report = ParseReport()
     with stage("joining walkable areas and platforms"):
         segments, nodes = add_area_paths(extract.segments, extract.nodes, extract.areas)
@@ -88,6 +94,9 @@ def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None) -> 
         "dem": str(dem) if dem is not None else None,
         "terrain": {"window_m": settings.TERRAIN_WINDOW_M, "step_m": settings.TERRAIN_STEP_M,
                     "sign_tolerance_pct": settings.TERRAIN_SIGN_TOLERANCE_PCT} if dem is not None else None,
+        "terrain_source": terrain_source if terrain_source is not None else (
+            {"source": "file", "label": Path(str(dem)).name, "resolution_m": round(Dem(dem).resolution_m, 2)}
+            if dem is not None else None),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     with stage("building the directed graph arrays"):
@@ -109,6 +118,8 @@ def load_or_build(
     """
     cache_dir = Path(cache_dir) if cache_dir is not None else settings.default_cache_dir()
     cache.check_writable(cache_dir)
+    if dem == TERRAIN_AUTO and spec.kind != "place":
+        dem = None  # a terrain model is downloaded only for a downloaded place
     dem_str = str(Path(dem).expanduser()) if dem is not None and ":" not in str(dem) else (str(dem) if dem else None)
     entry = cache_dir / cache.cache_key(spec.kind, spec.location, dem_str)
     if not rebuild:
@@ -129,10 +140,27 @@ def load_or_build(
         log.warning("no network and no cache for %s: serving SAMPLE DATA — Helsinki (OpenStreetMap), "
                     "not Liberec", spec.location)
         return load_or_build(SourceSpec.sample(), dem=None, cache_dir=cache_dir, rebuild=rebuild)
-    net = build_network(extract, dem=dem_str)
+    terrain_source = None
+    if dem_str == TERRAIN_AUTO:
+        dem_str, terrain_source = _download_terrain(extract, cache_dir)
+    net = build_network(extract, dem=dem_str, terrain_source=terrain_source)
     with stage(f"writing the cache {entry}"):
         cache.save(net, entry)
     return net
+
+
+def _download_terrain(extract: osm.OsmExtract, cache_dir: Path) -> tuple[str | None, dict[str, Any]]:
+    """A terrain model for a downloaded place, or none (a warning, never a failed start)."""
+    bounds = tuple(float(b) for b in extract.segments.total_bounds)
+    points = extract.nodes[["x", "y"]].to_numpy(float)
+    try:
+        with stage("downloading the terrain model"):
+            terrain = fetch_terrain(bounds, cache_dir / "terrain", points=points)  # type: ignore[arg-type]
+    except (DownloadError, DemError, OSError) as exc:
+        text = exc.message("en") if isinstance(exc, DownloadError | DemError) else str(exc)
+        log.warning("no terrain model: %s", text)
+        return None, {"source": None, "status": "failed", "error": text}
+    return terrain.path, {**terrain.to_dict(), "status": "ok"}
 
 
 def _configure_osmnx_cache(cache_dir: Path) -> None:

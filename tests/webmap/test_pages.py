@@ -10,6 +10,16 @@ def test_healthz_says_what_is_loaded(client) -> None:
     assert body["notice"] == "sample data: Helsinki (OpenStreetMap), not Liberec"
     assert body["data_date"] == "2019-04-17"
     assert body["nodes"] > 3000 and body["edges"] > 4000 and body["buildings"] == 486
+    assert body["terrain"] is None  # the sample has no terrain model
+
+
+def test_healthz_says_where_the_terrain_came_from(terrain_ways_net, tmp_path) -> None:
+    from webmap import create_app
+
+    app = create_app({"TESTING": True, "NETWORK": terrain_ways_net, "CACHE_DIR": str(tmp_path),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    terrain = app.test_client().get("/healthz").get_json()["terrain"]
+    assert terrain == {"source": "file", "label": "bubenec.gpkg:dtm", "resolution_m": 1.0}
 
 
 def test_index_says_sample_data_and_uses_local_leaflet(client) -> None:

@@ -53,4 +53,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "Start at the nearest connected place ({distance} away)"),
     "ui.use_connected_to": ("Skončit na nejbližším propojeném místě ({distance} odtud)",
                             "End at the nearest connected place ({distance} away)"),
+    # downloads (geo.network.download) and terrain models (geo.network.terrain_source)
+    "download.timed_out": ("{what}: stahování nedoběhlo do {limit_s} s", "{what}: the download did not finish "
+                           "within {limit_s} s"),
+    "download.failed": ("{what}: stahování selhalo ({error})", "{what}: the download failed ({error})"),
+    "download.too_large": ("{what}: soubor je větší než {max_mb} MB", "{what}: the file is larger than {max_mb} MB"),
+    "terrain.download_failed": ("výškový model se nepodařilo stáhnout ({error}); sklon zůstane neznámý tam, kde ho "
+                                "neuvádí OpenStreetMap",
+                                "could not download a terrain model ({error}); the incline stays unknown where "
+                                "OpenStreetMap does not give it"),
+    "terrain.not_a_tiff": ("{what}: odpověď není GeoTIFF ({start})", "{what}: the answer is not a GeoTIFF ({start})"),
+    "terrain.no_tiles": ("oblast nemá žádnou dlaždici výškového modelu", "no terrain tile covers the area"),
+    # app.py info: where the terrain came from
+    "cli.info.terrain_source": ("výškopis:    {label}, pixel {resolution_m} m", "elevation:   {label}, "
+                                "{resolution_m} m pixels"),
+    "cli.info.terrain_none": ("výškopis:    žádný výškový model (sklon jen z OpenStreetMap)",
+                              "elevation:   no elevation model (incline from OpenStreetMap only)"),
+    "cli.info.terrain_failed": ("výškopis:    výškový model se nepodařilo stáhnout, sklon jen z OpenStreetMap "
+                                "({error})",
+                                "elevation:   the elevation model could not be downloaded, incline from "
+                                "OpenStreetMap only ({error})"),
 }
