@@ -73,4 +73,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "({error})",
                                 "elevation:   the elevation model could not be downloaded, incline from "
                                 "OpenStreetMap only ({error})"),
+    # route warnings: bad surfaces, ways and places marked wheelchair=no
+    "route.warning.unpaved": ("{count, plural, one {Nezpevněný úsek} few {# nezpevněné úseky} "
+                              "other {# nezpevněných úseků}}: {distance} ({what})",
+                              "{count, plural, one {Unpaved stretch} other {# unpaved stretches}}: {distance} "
+                              "({what})"),
+    "route.warning.wheelchair_no": ("{count, plural, one {Úsek označený} few {# úseky označené} "
+                                    "other {# úseků označených}} jako nepřístupné pro vozík (wheelchair=no): "
+                                    "{distance}",
+                                    "{count, plural, one {A stretch marked} other {# stretches marked}} as not "
+                                    "wheelchair accessible (wheelchair=no): {distance}"),
+    "route.warning.destination_wheelchair_no": ("U cíle je v OpenStreetMap označeno jako nepřístupné pro vozík: "
+                                                "{what}",
+                                                "At the destination, OpenStreetMap marks as not wheelchair "
+                                                "accessible: {what}"),
+    "route.place.entrance": ("vchod", "an entrance"),
+    "route.place.place": ("místo", "a place"),
+    # which limits a route could check (geo.routing.itinerary.checks)
+    "route.check.kerb": ("Přechody a obrubníky se známou výškou obrubníku: {known} (celkem {total})",
+                         "Crossings and kerbs with a known kerb height: {known} of {total}"),
+    "route.check.kerb_unchecked": ("{text} – limit obrubníku {value} cm proto nešlo ověřit u {n} z nich.",
+                                   "{text} – your {value} cm kerb limit could not be checked at {n} of them."),
+    "route.check.incline": ("Sklon známe na {pct} % délky trasy", "Incline known on {pct} % of the route"),
+    "route.check.width": ("Šířku známe na {pct} % délky trasy", "Width known on {pct} % of the route"),
+    "route.check.surface": ("Povrch známe na {pct} % délky trasy", "Surface known on {pct} % of the route"),
+    "route.check.max_uphill_pct_unchecked": ("{text} – limit stoupání {value} % proto nešlo ověřit na {distance}.",
+                                             "{text} – your {value} % uphill limit could not be checked on "
+                                             "{distance}."),
+    "route.check.max_downhill_pct_unchecked": ("{text} – limit klesání {value} % proto nešlo ověřit na {distance}.",
+                                               "{text} – your {value} % downhill limit could not be checked on "
+                                               "{distance}."),
+    "route.check.min_width_m_unchecked": ("{text} – nejmenší šířku {value} m proto nešlo ověřit na {distance}.",
+                                          "{text} – your {value} m minimum width could not be checked on "
+                                          "{distance}."),
+    "route.check.surface_unchecked": ("{text} – nesjízdný povrch proto nešlo vyloučit na {distance}.",
+                                      "{text} – an impassable surface could not be ruled out on {distance}."),
+    # the planner: limits checked, warnings on the map
+    "ui.checks": ("Co trasa ověřila", "What the route could check"),
+    "ui.checks_all": ("Všechny limity profilu jsou ověřené na celé trase.",
+                      "Every limit of the profile was checked along the whole route."),
+    "ui.checks_none": ("Profil chůze nemá žádné limity k ověření.", "The walking profile has no limits to check."),
+    "ui.try_verified": ("Zkusit trasu jen po ověřených úsecích", "Try a route on verified stretches only"),
+    "ui.show_places": ("{n, plural, one {Ukázat na mapě} few {Ukázat # místa na mapě} other {Ukázat # míst na mapě}}",
+                       "{n, plural, one {Show on the map} other {Show the # places on the map}}"),
 }

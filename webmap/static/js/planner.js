@@ -188,6 +188,12 @@ function renderProblem(message, details) {
   box.hidden = false;
 }
 
+const WARNING_STYLE = { radius: 6, color: "#9a4100", weight: 2, fillColor: "#fff3cd", fillOpacity: 1 };
+const HIGHLIGHT_STYLE = { radius: 11, color: "#1f2328", weight: 4, fillColor: "#ffbf47", fillOpacity: 1 };
+
+/** The warning markers of the drawn route, by warning type. */
+let warningMarkers = {};
+
 function drawRoute(fc) {
   const route = fc.features[0];
   if (routeLayer) groups.route.removeLayer(routeLayer);
@@ -195,13 +201,56 @@ function drawRoute(fc) {
     L.geoJSON(route, { style: { color: "#ffffff", weight: 10, opacity: 0.95 }, interactive: false, pane: ROUTE_PANE }),
     L.geoJSON(route, { style: { color: "#3b1f6e", weight: 6, opacity: 1 }, pane: ROUTE_PANE }),
   ]).addTo(groups.route);
+  warningMarkers = {};
   for (const w of fc.features.slice(1)) {
     if (!w.geometry || w.geometry.type !== "Point") continue;
     const [lon, lat] = w.geometry.coordinates;
-    L.circleMarker([lat, lon], { radius: 6, color: "#9a4100", weight: 2, fillColor: "#fff3cd", fillOpacity: 1,
-      pane: ROUTE_PANE }).bindTooltip(() => text(w.properties.message)).addTo(routeLayer);
+    const marker = L.circleMarker([lat, lon], { ...WARNING_STYLE, pane: ROUTE_PANE })
+      .bindTooltip(() => text(w.properties.message)).addTo(routeLayer);
+    (warningMarkers[w.properties.type] = warningMarkers[w.properties.type] || []).push(marker);
   }
   map.fitBounds(L.geoJSON(route).getBounds(), { padding: [30, 30] });
+}
+
+/** Zoom to the places of one warning and make its markers stand out (bigger, darker: not colour alone). */
+function showWarningPlaces(w) {
+  for (const markers of Object.values(warningMarkers)) markers.forEach((m) => m.setStyle(WARNING_STYLE));
+  const mine = warningMarkers[w.type] || [];
+  mine.forEach((m) => m.setStyle(HIGHLIGHT_STYLE).bringToFront());
+  const points = (w.places || []).map(([lon, lat]) => [lat, lon]);
+  if (points.length === 1) map.setView(points[0], Math.max(map.getZoom(), 18));
+  else if (points.length) map.fitBounds(L.latLngBounds(points), { padding: [40, 40], maxZoom: 18 });
+  if (mine.length) mine[0].openTooltip();
+  map.getContainer().scrollIntoView({ block: "nearest" });
+}
+
+function warningItem(w) {
+  const item = el("li", {}, w.message);
+  const count = (w.places || []).length;
+  if (count) {
+    const button = el("button", { type: "button", class: "link", "data-warning": w.type }, t("ui.show_places",
+      { n: count }));
+    button.addEventListener("click", () => showWarningPlaces(w));
+    item.append(" ", button);
+  }
+  return item;
+}
+
+/** What the route could check of each limit the profile sets, and a way to ask for verified stretches only. */
+function renderChecks(p) {
+  const active = (p.checks || []).filter((c) => c.active && c.message);
+  const items = active.map((c) => el("li", { class: c.complete ? "complete" : "unchecked" }, c.message));
+  if (!active.length) items.push(el("li", {}, t("ui.checks_none")));
+  else if (active.every((c) => c.complete)) items.push(el("li", {}, t("ui.checks_all")));
+  else if (!p.limits.avoid_unknown) {
+    const button = el("button", { type: "button", class: "secondary", id: "try-verified" }, t("ui.try_verified"));
+    button.addEventListener("click", () => {
+      $("avoid_unknown").checked = true;
+      planRoute();
+    });
+    items.push(el("li", {}, button));
+  }
+  $("route-checks").replaceChildren(...items);
 }
 
 function summaryRows(p) {
@@ -221,8 +270,9 @@ function renderRoute(fc, params) {
   drawRoute(fc);
   $("route-summary").replaceChildren(...summaryRows(p).flatMap(([term, value]) => [el("dt", {}, term),
     el("dd", {}, value)]));
+  renderChecks(p);
   const warnings = p.warnings || [];
-  $("route-warnings").replaceChildren(...(warnings.length ? warnings.map((w) => el("li", {}, w.message))
+  $("route-warnings").replaceChildren(...(warnings.length ? warnings.map(warningItem)
     : [el("li", {}, t("ui.no_warnings"))]));
   $("directions").replaceChildren(...(p.directions || []).map((d) => el("li", {}, d.text)));
   renderElevation($("elevation"), p);
