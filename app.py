@@ -4,6 +4,8 @@
     build the network (or load it from the cache) and serve the map on http://127.0.0.1:5000.
 ``python app.py info [--osm-file PATH]``
     print counts and attribute coverage.
+``python app.py update [--place NAME] [--no-dem]``
+    download the place again and rebuild its cached network (the start serves the cache first).
 ``python app.py init-db [--database-url URL]``
     create or upgrade the reports database (``$LBB_DATABASE_URL``, default SQLite in ./instance).
 ``python app.py create-moderator NAME [--password-stdin] [--reset-password] [--database-url URL]``
@@ -86,6 +88,8 @@ def parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="print counts and attribute coverage")
     _source_args(info)
     info.add_argument("--json", action="store_true", help="machine-readable output")
+    update = sub.add_parser("update", help="download the place again and rebuild its cached network")
+    _source_args(update)
     imp = sub.add_parser("import-flats", help="import the city's flat registry (CSV or GeoJSON), all rows or none")
     imp.add_argument("file", type=Path, help="registry file (.csv or .geojson)")
     _source_args(imp)
@@ -148,6 +152,18 @@ def serve(args: argparse.Namespace) -> int:
     app = create_app({"NETWORK": net, "CACHE_DIR": str(args.cache_dir or settings.default_cache_dir())})
     log.info("%s: %d nodes, %d edges — open http://%s:%d", s["area"], s["nodes"], s["edges"], args.host, args.port)
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+    return 0
+
+
+@_command("update")
+def update(args: argparse.Namespace) -> int:
+    """Download and build again (the cached network stays when the download fails)."""
+    from geo.network.pipeline import load_or_build
+
+    net = load_or_build(_spec(args), dem=_dem(args), cache_dir=args.cache_dir or settings.default_cache_dir(),
+                        rebuild=True)
+    s = net.summary()
+    say("cli.updated", area=s["area"], nodes=s["nodes"], edges=s["edges"], date=s["data_date"] or "–")
     return 0
 
 

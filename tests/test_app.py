@@ -205,3 +205,11 @@ def test_a_downloaded_place_gets_terrain_unless_told_otherwise(argv: list[str], 
     import app
 
     assert app._dem(app.parser().parse_args(argv)) == dem  # "auto" is ignored for files and the sample
+
+
+def test_update_builds_again(tag_rules_osm: Path, tmp_path: Path) -> None:
+    proc = run("update", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "updated: tag_rules – 25 nodes, 30 edges, data as of 2024-05-01"
+    again = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path))
+    assert "warm start from" in again.stderr and "old) — `python app.py update` downloads it again" in again.stderr

@@ -92,6 +92,20 @@ def fetch(url: str, *, deadline: Deadline, what: str, params: Mapping[str, Any] 
     return b"".join(chunks)
 
 
+def check_connection(url: str, *, deadline: Deadline, what: str) -> None:
+    """Fail fast when the server of ``url`` does not take a TCP connection within the connect timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=deadline.timeout()[0]):
+            pass
+    except OSError as exc:
+        raise DownloadError("download.failed", what=what, error=_error_text(exc)) from exc
+
+
 def within(call: Callable[[], T], *, deadline: Deadline, what: str) -> T:
     """The result of ``call()`` run in a worker thread, or :class:`DownloadError` once the deadline passes (the
     worker is left to finish on its own: its requests time out by themselves soon after)."""

@@ -30,6 +30,7 @@ import shapely
 
 from geo import settings
 from geo.errors import DataError, DownloadError
+from geo.network.download import Deadline, check_connection, within
 
 log = logging.getLogger(__name__)
 
@@ -205,23 +206,35 @@ def load_sample() -> OsmExtract:
 
 
 def load_place(place: str = settings.DEFAULT_PLACE) -> OsmExtract:
-    """Download the walkable network, buildings and POIs of ``place`` from Overpass via osmnx."""
+    """Download the walkable network, buildings, POIs and walkable areas of ``place`` from Overpass via osmnx,
+    within one download limit (:class:`geo.network.download.Deadline`): the servers must take the connection
+    within :data:`geo.settings.CONNECT_TIMEOUT_S` and the whole download must end in time."""
     import osmnx as ox
     import requests
 
     configure_osmnx()
-    try:
-        log.info("downloading the walkable network of %s from Overpass …", place)
-        graph = ox.graph_from_place(
-            place, custom_filter=OVERPASS_FILTERS, simplify=False, retain_all=True
-        )
+    deadline = Deadline()
+    ox.settings.requests_timeout = max(1, round(deadline.limit_s))  # each request ends by itself, too
+    what = f"OpenStreetMap ({place})"
+
+    def download() -> tuple[Any, gpd.GeoDataFrame]:
+        log.info("downloading the walkable network of %s from Overpass (at most %.0f s) …", place, deadline.limit_s)
+        graph = ox.graph_from_place(place, custom_filter=OVERPASS_FILTERS, simplify=False, retain_all=True)
         log.info("downloading buildings, POIs and walkable areas of %s …", place)
-        buildings, pois, areas = _split_features(_features(lambda tags: ox.features_from_place(place, tags=tags),
-                                                           _feature_tags()))
+        features = _features(lambda tags: ox.features_from_place(place, tags=tags), _feature_tags())
+        return graph, features
+
+    try:
+        for url in sorted({ox.settings.nominatim_url, ox.settings.overpass_url}):
+            check_connection(url, deadline=deadline, what=what)
+        graph, features = within(download, deadline=deadline, what=what)
     except (requests.RequestException, ConnectionError, TimeoutError) as exc:
         raise DownloadError("osm.download_failed", place=place, error=_error_text(exc)) from exc
     except ox._errors.InsufficientResponseError as exc:
         raise DownloadError("osm.no_data", place=place, error=str(exc)) from exc
+    except DownloadError as exc:
+        raise DownloadError("osm.download_failed", place=place, error=exc.message("en")) from exc
+    buildings, pois, areas = _split_features(features)
     segments, nodes = _segments_from_osmnx(graph)
     prov = Provenance(
         source="overpass",

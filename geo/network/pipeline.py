@@ -113,8 +113,10 @@ def load_or_build(
 ) -> Network:
     """The network of ``spec`` from the cache, or built and cached.
 
-    With ``fallback_to_sample``, a failed download (no network, no cache) falls back to the
-    bundled Helsinki sample and says so in the log and in the network's provenance.
+    Cache first: an existing entry is served at once (for a place with a downloaded terrain model, the entry
+    built without one too), and its age is logged; ``rebuild`` downloads and builds again. With
+    ``fallback_to_sample``, a failed download falls back to the cache of the place if there is one, else to
+    the bundled Helsinki sample, and says so in the log and in the network's provenance.
     """
     cache_dir = Path(cache_dir) if cache_dir is not None else settings.default_cache_dir()
     cache.check_writable(cache_dir)
@@ -122,12 +124,11 @@ def load_or_build(
         dem = None  # a terrain model is downloaded only for a downloaded place
     dem_str = str(Path(dem).expanduser()) if dem is not None and ":" not in str(dem) else (str(dem) if dem else None)
     entry = cache_dir / cache.cache_key(spec.kind, spec.location, dem_str)
+    entries = [entry] if dem_str != TERRAIN_AUTO else [entry, cache_dir / cache.cache_key(spec.kind, spec.location)]
     if not rebuild:
-        t0 = time.perf_counter()
-        net = cache.load(entry)
-        if net is not None:
-            log.info("warm start from %s in %.2f s", entry, time.perf_counter() - t0)
-            return net
+        cached = _cached(entries)
+        if cached is not None:
+            return cached
     if spec.kind == "place":
         _configure_osmnx_cache(cache_dir)
     try:
@@ -137,9 +138,13 @@ def load_or_build(
         if not fallback_to_sample:
             raise
         log.warning("%s", exc)
+        cached = _cached(entries) if rebuild else None
+        if cached is not None:
+            log.warning("the download failed: serving the cached network of %s instead", spec.location)
+            return cached
         log.warning("no network and no cache for %s: serving SAMPLE DATA — Helsinki (OpenStreetMap), "
                     "not Liberec", spec.location)
-        return load_or_build(SourceSpec.sample(), dem=None, cache_dir=cache_dir, rebuild=rebuild)
+        return load_or_build(SourceSpec.sample(), dem=None, cache_dir=cache_dir)
     terrain_source = None
     if dem_str == TERRAIN_AUTO:
         dem_str, terrain_source = _download_terrain(extract, cache_dir)
@@ -147,6 +152,32 @@ def load_or_build(
     with stage(f"writing the cache {entry}"):
         cache.save(net, entry)
     return net
+
+
+def _cached(entries: list[Path]) -> Network | None:
+    """The first of the cache entries that loads, its age logged."""
+    for entry in entries:
+        t0 = time.perf_counter()
+        net = cache.load(entry)
+        if net is not None:
+            log.info("warm start from %s in %.2f s; built %s (%s old) — `python app.py update` downloads it again",
+                     entry, time.perf_counter() - t0, net.meta.get("built_at"), age_text(net.meta.get("built_at")))
+            return net
+    return None
+
+
+def age_text(built_at: str | None) -> str:
+    """How long ago an ISO timestamp was, roughly (``3 days``, ``5 hours``, ``12 minutes``)."""
+    if not built_at:
+        return "unknown"
+    try:
+        seconds = (datetime.now(UTC) - datetime.fromisoformat(built_at)).total_seconds()
+    except ValueError:
+        return "unknown"
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return f"{max(int(seconds), 0)} seconds"
 
 
 def _download_terrain(extract: osm.OsmExtract, cache_dir: Path) -> tuple[str | None, dict[str, Any]]:
@@ -168,4 +199,3 @@ def _configure_osmnx_cache(cache_dir: Path) -> None:
 
     ox.settings.cache_folder = str(cache_dir / "osmnx-http")
     ox.settings.use_cache = True
-    ox.settings.requests_timeout = 180

@@ -116,4 +116,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.try_verified": ("Zkusit trasu jen po ověřených úsecích", "Try a route on verified stretches only"),
     "ui.show_places": ("{n, plural, one {Ukázat na mapě} few {Ukázat # místa na mapě} other {Ukázat # míst na mapě}}",
                        "{n, plural, one {Show on the map} other {Show the # places on the map}}"),
+    # app.py update
+    "cli.updated": ("aktualizováno: {area} – {nodes, plural, one {# uzel} few {# uzly} other {# uzlů}}, "
+                    "{edges, plural, one {# úsek} few {# úseky} other {# úseků}}, stav dat k {date}",
+                    "updated: {area} – {nodes, plural, one {# node} other {# nodes}}, "
+                    "{edges, plural, one {# edge} other {# edges}}, data as of {date}"),
 }
