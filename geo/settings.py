@@ -89,6 +89,16 @@ AREA_TAGS: dict[str, bool | list[str]] = {
     "public_transport": ["platform"],
 }
 
+#: What the offline base map draws (``geo.network.basemap``): land use, parks, woods, water and railways.
+BASEMAP_TAGS: dict[str, bool | list[str]] = {
+    "landuse": True,
+    "leisure": ["park", "garden", "playground", "common", "nature_reserve", "dog_park", "pitch"],
+    "natural": ["water", "bay", "wood", "scrub", "grassland", "heath", "wetland"],
+    "water": True,
+    "waterway": ["river", "stream", "canal", "riverbank", "dock"],
+    "railway": ["rail", "tram", "light_rail", "narrow_gauge", "monorail"],
+}
+
 #: Tag filters for features (buildings, POIs, addresses) loaded next to the network.
 BUILDING_TAGS: dict[str, bool | list[str]] = {"building": True}
 POI_TAGS: dict[str, bool | list[str]] = {

@@ -35,7 +35,7 @@ bp = Blueprint("pages", __name__)
 
 #: Map layers in the layer control: (key, shown at start).
 MAP_GROUPS: tuple[tuple[str, bool], ...] = (
-    ("network", True), ("coverage", False), ("buildings", True), ("services", True), ("flats", True),
+    ("base", True), ("network", True), ("coverage", False), ("buildings", True), ("services", True), ("flats", True),
     ("stops", True), ("barriers", False), ("reports", True), ("isochrone", True), ("route", True),
 )
 

@@ -3,8 +3,8 @@
 A cache entry is a directory ``<cache_dir>/<key>/`` holding ``meta.json`` (format version,
 provenance, parse report, DEM, terrain settings), ``nodes.parquet``, ``edges.parquet``, ``arrays.npz``
 (directed arrays, CSR ``indptr`` and the terrain heights along edges, ``heights_*``),
-``buildings.parquet`` and ``pois.parquet``. Entries are written to a temporary directory and renamed,
-so a crash never leaves half a cache behind.
+``buildings.parquet``, ``pois.parquet`` and ``basemap.parquet``. Entries are written to a temporary directory
+and renamed, so a crash never leaves half a cache behind.
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ def save(net: Network, entry: Path) -> None:
         _clean_objects(net.edges).to_parquet(tmp / "edges.parquet")
         _clean_features(net.buildings).to_parquet(tmp / "buildings.parquet")
         _clean_features(net.pois).to_parquet(tmp / "pois.parquet")
+        net.basemap.to_parquet(tmp / "basemap.parquet")
         np.savez(tmp / "arrays.npz", indptr=net.indptr, **net.arrays.to_dict(), **net.heights.to_dict())
         meta = {**net.meta, "format_version": settings.CACHE_FORMAT_VERSION, "crs_metric": net.crs_metric}
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
@@ -132,6 +133,7 @@ def load(entry: Path) -> Network | None:
         edges = gpd.read_parquet(entry / "edges.parquet")
         buildings = gpd.read_parquet(entry / "buildings.parquet")
         pois = gpd.read_parquet(entry / "pois.parquet")
+        basemap = gpd.read_parquet(entry / "basemap.parquet")
         with np.load(entry / "arrays.npz") as data:
             arrays = EdgeArrays.from_dict(data)
             heights = EdgeHeights.from_dict(data)
@@ -140,4 +142,4 @@ def load(entry: Path) -> Network | None:
         log.warning("cache %s is unreadable (%s): rebuilding", entry, exc)
         return None
     log.info("loaded cached network %s: %d nodes, %d edges", entry.name, len(nodes), len(edges))
-    return Network(nodes, edges, arrays, indptr, meta["crs_metric"], buildings, pois, meta, heights)
+    return Network(nodes, edges, arrays, indptr, meta["crs_metric"], buildings, pois, meta, heights, basemap)

@@ -26,6 +26,7 @@ from scipy.sparse.csgraph import connected_components
 from geo import settings
 from geo.errors import OutsideAreaError
 from geo.network.attributes import SURFACE_CLASS_OF_VALUE, SURFACE_CLASSES
+from geo.network.basemap import empty as basemap_empty
 from geo.network.graph import StreetNetwork
 from geo.network.heights import EdgeHeights
 
@@ -244,6 +245,8 @@ class Network:
     pois: gpd.GeoDataFrame
     meta: dict[str, Any]
     heights: EdgeHeights | None = None
+    #: the base map of the extract (``geo.network.basemap``): ``kind``, ``name``, geometry
+    basemap: gpd.GeoDataFrame | None = None
     _tree: shapely.STRtree | None = field(default=None, repr=False)
     _edges_metric: np.ndarray | None = field(default=None, repr=False)
     _to_metric: Transformer | None = field(default=None, repr=False)
@@ -256,14 +259,17 @@ class Network:
     def __post_init__(self) -> None:
         if self.heights is None:
             self.heights = EdgeHeights.none(len(self.edges), settings.TERRAIN_STEP_M)
+        if self.basemap is None:
+            self.basemap = basemap_empty()
 
     @classmethod
     def from_street_network(cls, street: StreetNetwork, buildings: gpd.GeoDataFrame,
-                            pois: gpd.GeoDataFrame, meta: dict[str, Any]) -> Network:
+                            pois: gpd.GeoDataFrame, meta: dict[str, Any],
+                            basemap: gpd.GeoDataFrame | None = None) -> Network:
         """Build the directed arrays of a simplified network."""
         arrays, indptr = directed_arrays(street)
         return cls(street.nodes, street.edges, arrays, indptr, street.crs_metric, buildings, pois, meta,
-                   street.heights)
+                   street.heights, basemap)
 
     @property
     def n_nodes(self) -> int:

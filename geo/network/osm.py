@@ -30,6 +30,7 @@ import shapely
 
 from geo import settings
 from geo.errors import DataError, DownloadError
+from geo.network.basemap import road_lines
 from geo.network.download import Deadline, check_connection, within
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,9 @@ class OsmExtract:
     pois: gpd.GeoDataFrame
     provenance: Provenance
     areas: gpd.GeoDataFrame = field(default_factory=lambda: _empty_features())
+    #: features for the base map (land use, water, railways …; any tags) and the road ways as lines
+    basemap: gpd.GeoDataFrame = field(default_factory=lambda: _empty_features())
+    roads: gpd.GeoDataFrame = field(default_factory=lambda: _empty_features())
 
 
 def configure_osmnx() -> None:
@@ -235,14 +239,14 @@ def load_place(place: str = settings.DEFAULT_PLACE) -> OsmExtract:
     except DownloadError as exc:
         raise DownloadError("osm.download_failed", place=place, error=exc.message("en")) from exc
     buildings, pois, areas = _split_features(features)
-    segments, nodes = _segments_from_osmnx(graph)
+    segments, nodes, roads = _segments_from_osmnx(graph)
     prov = Provenance(
         source="overpass",
         area=place,
         location=f"Overpass API via osmnx, place {place!r}",
         data_date=datetime.now(UTC).date().isoformat(),
     )
-    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, areas)
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, areas, features, roads)
 
 
 # --------------------------------------------------------------------------- XML (osmnx)
@@ -259,13 +263,13 @@ def _load_xml(path: Path, area: str, source: Source) -> OsmExtract:
         raise DataError("osm.no_ways_in_file", file=str(path)) from exc
     except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
         raise DataError("osm.xml_unreadable", file=str(path), error=_error_text(exc)) from exc
-    segments, nodes = _segments_from_osmnx(graph)
+    segments, nodes, roads = _segments_from_osmnx(graph)
 
-    # one parse for buildings, POIs and walkable areas together, split afterwards
+    # one parse for buildings, POIs, walkable areas and the base map together, split afterwards
     found = _features(lambda tags: ox.features_from_xml(path, tags=tags), _feature_tags())
     buildings, pois, areas = _split_features(found)
     prov = Provenance(source=source, area=area, location=str(path), data_date=_xml_data_date(path))
-    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, areas)
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, areas, found, roads)
 
 
 def _check_xml_root(path: Path) -> None:
@@ -292,8 +296,8 @@ def _xml_data_date(path: Path) -> str | None:
     return newest.decode() or None
 
 
-def _segments_from_osmnx(graph: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Unsimplified osmnx graph → (segments in way direction, nodes)."""
+def _segments_from_osmnx(graph: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Unsimplified osmnx graph → (segments in way direction, nodes, road lines)."""
     import osmnx as ox
 
     if graph.number_of_edges() == 0:
@@ -329,15 +333,18 @@ def _load_pbf(path: Path, area: str, source: Source) -> OsmExtract:
     data_date = _newest_date(nodes.get("timestamp"), edges.get("timestamp"))
     nodes = nodes.rename(columns={"id": "osmid", "lon": "x", "lat": "y"}).set_index("osmid")
     nodes.index = nodes.index.astype("int64")
-    segments, nodes = _finish_segments(edges, nodes)
+    segments, nodes, roads = _finish_segments(edges, nodes)
     buildings = _pyrosm_features(osm.get_buildings)
     pois = _pyrosm_features(lambda: osm.get_pois(custom_filter=dict(settings.POI_TAGS)))
     areas = _pyrosm_features(lambda: osm.get_data_by_custom_criteria(
         custom_filter=dict(settings.AREA_TAGS), filter_type="keep", keep_nodes=False, keep_ways=True,
         keep_relations=True), keys=settings.WAY_TAGS)
     areas = areas[walkable_area_mask(areas).to_numpy()].reset_index(drop=True)
+    basemap = _pyrosm_features(lambda: osm.get_data_by_custom_criteria(
+        custom_filter=dict(settings.BASEMAP_TAGS), filter_type="keep", keep_nodes=False, keep_ways=True,
+        keep_relations=True), keys=("name", "tunnel", "layer", *settings.BASEMAP_TAGS))
     prov = Provenance(source=source, area=area, location=str(path), data_date=data_date)
-    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, areas)
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, areas, basemap, roads)
 
 
 def _expand_tags(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
@@ -406,11 +413,16 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _finish_segments(edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Filter to walkable ways, orient geometries u→v, keep the wanted columns."""
+def _finish_segments(edges: pd.DataFrame, nodes: pd.DataFrame
+                     ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Filter to walkable ways, orient geometries u→v, keep the wanted columns; and every road way as a line
+    for the base map (walkable or not)."""
     for key in settings.WAY_TAGS:
         if key not in edges:
             edges[key] = None
+    ways = pd.DataFrame({"osm_way_id": edges["osm_way_id"].to_numpy(), "highway": edges["highway"].map(_tag_text),
+                         "name": edges["name"].map(_tag_text)})
+    roads = road_lines(gpd.GeoDataFrame(ways, geometry=edges["geometry"].to_numpy(), crs=settings.CRS_WGS84))
     edges = edges[walkable_mask(edges)].copy()
     if edges.empty:
         raise DataError("osm.no_walkable_ways")
@@ -444,7 +456,7 @@ def _finish_segments(edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[gpd.GeoD
         geometry=geom.to_numpy(),
         crs=settings.CRS_WGS84,
     )
-    return segments, nodes
+    return segments, nodes, roads
 
 
 def _tag_text(value: Any) -> str | None:
@@ -478,8 +490,8 @@ def _features(fetch: Any, tags: dict[str, bool | list[str]]) -> gpd.GeoDataFrame
 
 
 def _feature_tags() -> dict[str, bool | list[str]]:
-    """The tags of the one feature query next to the network: POIs, buildings, walkable areas."""
-    return _tag_union(settings.POI_TAGS, settings.BUILDING_TAGS, settings.AREA_TAGS)
+    """The tags of the one feature query next to the network: POIs, buildings, walkable areas, the base map."""
+    return _tag_union(settings.POI_TAGS, settings.BUILDING_TAGS, settings.AREA_TAGS, settings.BASEMAP_TAGS)
 
 
 def _split_features(features: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:

@@ -17,6 +17,7 @@ from geo.errors import DemError, DownloadError
 from geo.network import cache, osm
 from geo.network.areas import add_area_paths
 from geo.network.attributes import ParseReport, node_attributes, way_attributes
+from geo.network.basemap import basemap_features
 from geo.network.elevation import Dem, add_elevation
 from geo.network.graph import simplify
 from geo.network.model import Network
@@ -99,8 +100,10 @@ def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None,
             if dem is not None else None),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    with stage("drawing the base map"):
+        base = basemap_features(extract.basemap, extract.roads, extract.areas)
     with stage("building the directed graph arrays"):
-        return Network.from_street_network(street, extract.buildings, extract.pois, meta)
+        return Network.from_street_network(street, extract.buildings, extract.pois, meta, base)
 
 
 def load_or_build(

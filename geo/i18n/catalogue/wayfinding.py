@@ -121,4 +121,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "{edges, plural, one {# úsek} few {# úseky} other {# úseků}}, stav dat k {date}",
                     "updated: {area} – {nodes, plural, one {# node} other {# nodes}}, "
                     "{edges, plural, one {# edge} other {# edges}}, data as of {date}"),
+    # the map: the offline base map
+    "ui.layer_base": ("Podkladová mapa z dat OpenStreetMap (offline)",
+                                 "Base map from the OpenStreetMap data (offline)"),
+    # the map page on a phone: the panel under the map can be folded away
+    "ui.panel_hide": ("Skrýt ovládací panel", "Hide the control panel"),
+    "ui.panel_show": ("Zobrazit ovládací panel", "Show the control panel"),
 }

@@ -29,6 +29,16 @@ initServices();
 initReport();
 initLayers({ profile: profileName, drawn: () => { app.layersDrawn += 1; } });
 
+// on a phone the panel under the map can be folded away, giving the map the screen
+$("panel-toggle").addEventListener("click", () => {
+  const toggle = $("panel-toggle");
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  toggle.textContent = open ? toggle.dataset.hide : toggle.dataset.show;
+  document.body.classList.toggle("panel-collapsed", !open);
+  map.invalidateSize();
+});
+
 map.on("click", (ev) => {
   const mode = document.querySelector('input[name="click_mode"]:checked').value;
   if (mode === "report") setReportPoint(ev.latlng.lat, ev.latlng.lng);

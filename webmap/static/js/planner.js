@@ -28,7 +28,7 @@ const pointLabel = (lat, lon) => t("ui.point_on_map", { lat: lat.toFixed(5), lon
 function pointMarker(which, lat, lon, label) {
   const marker = L.marker([lat, lon], {
     icon: icon(`point ${which}`, null, { letter: which === "from" ? "A" : "B", popup: false }),
-    title: `${t(`ui.${which}`)}: ${label}`, keyboard: true, draggable: true,
+    title: `${t(`ui.${which}`)}: ${label}`, keyboard: true, draggable: true, zIndexOffset: 1000,
   });
   marker.on("dragend", () => {
     const ll = marker.getLatLng();

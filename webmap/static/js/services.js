@@ -203,8 +203,9 @@ async function showIsochrone() {
     const params = { at: `${state.from.lat},${state.from.lon}`, profile: profileName(), minutes };
     const fc = await api(withQuery("/api/isochrone", params));
     groups.isochrone.clearLayers();
-    const area = L.geoJSON(fc.features[0], { style: { color: "#0b5394", weight: 2, fillColor: "#0b5394",
-      fillOpacity: 0.12 }, interactive: false }).addTo(groups.isochrone);
+    // amber with a dark dashed outline: it stands apart from the green, grey and red network under it
+    const area = L.geoJSON(fc.features[0], { style: { color: "#5c3400", weight: 3, dashArray: "10 5",
+      fillColor: "#f0a202", fillOpacity: 0.3 }, interactive: false }).addTo(groups.isochrone);
     if (area.getBounds().isValid()) map.fitBounds(area.getBounds(), { padding: [20, 20] });
     out.textContent = t("ui.isochrone_result", { minutes, n: fc.features.length - 1 });
   } catch (err) {
