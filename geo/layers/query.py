@@ -265,11 +265,13 @@ class MapLayers:
                 "curated": sum(int(c.sum()) for c in curated), "placed": placed}
 
     def service_targets(self) -> gpd.GeoDataFrame:
-        """Placed services (curated and OSM) with ``id``, ``name``, ``category``: routing destinations."""
+        """Placed services (curated and OSM) with ``id``, ``name``, ``category``, ``wheelchair``: routing
+        destinations."""
         s = self.services[located(self.services)]
         return gpd.GeoDataFrame({"id": s["id"].to_numpy(), "name": s["name_cs"].to_numpy(),
                                  "category": s["category"].to_numpy(), "origin": s["origin"].to_numpy(),
-                                 "position_precision": s["position_precision"].to_numpy()},
+                                 "position_precision": s["position_precision"].to_numpy(),
+                                 "wheelchair": s["wheelchair"].to_numpy()},
                                 geometry=s.geometry.to_numpy(), crs=s.crs)
 
     def summary(self) -> list[dict[str, Any]]:

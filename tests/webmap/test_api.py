@@ -100,6 +100,17 @@ def test_nearest_with_category_and_bad_limit(client) -> None:
     assert bad.status_code == 400 and "community_centre" in bad.get_json()["message"]
 
 
+def test_nearest_accessible_services_only_when_asked(client) -> None:
+    every = client.get(f"/api/services/nearest?at={A}&profile=walking&limit=50").get_json()["features"]
+    access = {f["properties"]["wheelchair"] for f in every}
+    assert "unknown" in access or None in access  # OSM services rarely say
+    some = client.get(f"/api/services/nearest?at={A}&profile=walking&limit=50&wheelchair=yes,limited").get_json()
+    assert {f["properties"]["wheelchair"] for f in some["features"]} <= {"yes", "limited"}
+    assert len(some["features"]) < len(every) and some["properties"]["wheelchair"] == ["yes", "limited"]
+    bad = client.get(f"/api/services/nearest?at={A}&wheelchair=maybe")
+    assert bad.status_code == 400 and bad.get_json()["details"]["field"] == "wheelchair"
+
+
 def test_profiles_listed(client) -> None:
     body = client.get("/api/profiles").get_json()
     assert set(body) == {"manual_wheelchair", "electric_wheelchair", "pram", "walking"}

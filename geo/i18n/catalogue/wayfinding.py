@@ -127,4 +127,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the map page on a phone: the panel under the map can be folded away
     "ui.panel_hide": ("Skrýt ovládací panel", "Hide the control panel"),
     "ui.panel_show": ("Zobrazit ovládací panel", "Show the control panel"),
+    # the planner's flows
+    "ui.no_position_yet": ("{name} zatím nemá na této mapě polohu, a tak nemůže být startem ani cílem.",
+                           "{name} has no position on this map yet, so it cannot be a start or a destination."),
+    "ui.no_position_short": ("zatím bez polohy na mapě", "no position on the map yet"),
+    "ui.nearest_include_unknown": ("Zahrnout i služby s neznámou přístupností",
+                                   "Include services whose accessibility is unknown"),
+    "ui.report_point_set": ("Místo bariéry: {lat}, {lon}. Doplňte druh bariéry a popis.",
+                            "Barrier location: {lat}, {lon}. Add the kind of barrier and a description."),
+    "ui.report_map": ("Mapa místa hlášení č. {id}", "Map of the place of report no. {id}"),
 }

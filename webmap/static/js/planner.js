@@ -53,9 +53,34 @@ export function setPointFromMap(which, lat, lon) {
   if (state.from && state.to) planRoute();
 }
 
+/** Search suggestions; a record without a position on this map (e.g. a planned service) is listed, disabled. */
 async function searchPlaces(q) {
   const body = await api(withQuery("/api/search", { q, limit: "8" }));
-  return body.results.filter((r) => r.lat !== null && r.lon !== null);
+  return body.results.map((r) => (r.lat !== null && r.lon !== null ? r
+    : { ...r, disabled: true, detail: [r.detail, t("ui.no_position_short")].filter(Boolean).join(" – ") }));
+}
+
+/** Use a chosen suggestion as the start or destination, and plan once both are set — as a map click does. */
+function choosePlace(which, r) {
+  if (r.disabled) {
+    $("route-status").classList.remove("error");
+    $("route-status").textContent = t("ui.no_position_yet", { name: r.label });
+    return;
+  }
+  setPoint(which, r.lat, r.lon, r.label);
+  map.panTo([r.lat, r.lon]);
+  if (which === "from") $("click-to").checked = true;
+  if (state.from && state.to) planRoute();
+}
+
+let replanTimer = null;
+
+/** Plan again a little after the limits stop changing (when both points are set). */
+function replanSoon() {
+  clearTimeout(replanTimer);
+  replanTimer = setTimeout(() => {
+    if (state.from && state.to) planRoute();
+  }, 400);
 }
 
 // ------------------------------------------------------------------ profile and limits
@@ -102,11 +127,15 @@ function routeParams() {
 
 // ------------------------------------------------------------------ routing
 
-/** Request the route between the points (with `extra` parameters) and show it, or why there is none. */
+let routeRequest = 0;
+
+/** Request the route between the points (with `extra` parameters) and show it, or why there is none. Only the
+ * answer to the latest request is shown: an older one arriving late never flashes over it. */
 export async function planRoute(extra = {}) {
   const status = $("route-status");
   status.classList.remove("error");
   $("route-problem").hidden = true;
+  const mine = (routeRequest += 1);
   if (!state.from || !state.to) {
     status.textContent = t("ui.need_from_to");
     status.classList.add("error");
@@ -117,8 +146,10 @@ export async function planRoute(extra = {}) {
   status.textContent = t("ui.loading");
   try {
     const fc = await api(withQuery("/api/route", params));
+    if (mine !== routeRequest) return;
     renderRoute(fc, params);
   } catch (err) {
+    if (mine !== routeRequest) return;
     $("route-result").hidden = true;
     if (routeLayer) {
       groups.route.removeLayer(routeLayer);
@@ -366,10 +397,7 @@ export function initPlanner() {
   for (const which of ["from", "to"]) {
     initCombobox(which, {
       search: searchPlaces,
-      choose: (r) => {
-        setPoint(which, r.lat, r.lon, r.label);
-        map.panTo([r.lat, r.lon]);
-      },
+      choose: (r) => choosePlace(which, r),
       edited: () => {
         state[which] = null;
       },
@@ -381,14 +409,19 @@ export function initPlanner() {
     $(key).addEventListener("input", () => {
       showLimitValue(key);
       $(key).setAttribute("aria-valuetext", $(key).value);
+      replanSoon();
     });
   }
+  for (const key of ["avoid_unknown", "allow_steps"]) $(key).addEventListener("change", replanSoon);
   $("profile").addEventListener("change", () => {
     applyProfileDefaults();
     refreshViewport();
     if (state.from && state.to) planRoute();
   });
-  $("reset-limits").addEventListener("click", applyProfileDefaults);
+  $("reset-limits").addEventListener("click", () => {
+    applyProfileDefaults();
+    replanSoon();
+  });
   $("route-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     planRoute();
