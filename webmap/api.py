@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import PurePath
 from typing import Any
 
 import shapely.geometry
@@ -33,7 +34,18 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def info() -> ResponseReturnValue:
     """Counts, provenance and attribute coverage of the loaded network (no server paths)."""
     net = resources.network()
-    return jsonify({**net.summary(), "coverage": net.coverage(), "parse_report": net.meta.get("parse_report", {})})
+    return jsonify({**public_summary(net.summary()), "coverage": net.coverage(),
+                    "parse_report": net.meta.get("parse_report", {})})
+
+
+def public_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """A network summary without server paths: a file source and the DEM by file name only."""
+    out = dict(summary)
+    if out.get("source") in ("file", "sample") and out.get("location"):
+        out["location"] = PurePath(str(out["location"])).name
+    if out.get("dem"):
+        out["dem"] = PurePath(str(out["dem"]).split(":")[-1]).name
+    return out
 
 
 @bp.get("/profiles")

@@ -30,6 +30,7 @@ STATUS: dict[str, int] = {
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "outside_area": 422,
+    "idempotency_mismatch": 422,
     "rate_limited": 429,
     "cache_error": 500,
     "download_error": 503,

