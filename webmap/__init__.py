@@ -2,7 +2,7 @@
 
 ``create_app(test_config=None)`` builds the app: settings (defaults, the environment variables of
 :data:`ENVIRONMENT`, ``test_config``), then every ``init_app`` (resources, language, error handlers,
-security headers, compression, the OpenAPI document), then the blueprints. With ``LBB_ENV=production``
+security headers, compression), then the blueprints (the OpenAPI document among them). With ``LBB_ENV=production``
 it refuses to start with the development secret key.
 Per-process objects (network, router, layers, reports database, overlay) live in
 :mod:`webmap.resources` and are loaded once per process — or taken from ``test_config["NETWORK"]``.
@@ -143,5 +143,4 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Compress(app)
     for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, auth.bp, reports_api.bp, open311.bp, openapi.bp):
         app.register_blueprint(bp)
-    openapi.init_app(app)
     return app

@@ -29,6 +29,7 @@ from geo.reports.limits import RateLimit
 from geo.reports.model import no_nul, utcnow
 from geo.validation import validate
 from webmap import resources
+from webmap.openapi import LoginAnswer, doc, errors
 from webmap.params import client_key, json_body
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
@@ -92,6 +93,7 @@ class Login(BaseModel):
 
 
 @bp.post("/login")
+@doc(tags=("moderation",), json=Login, resp={"HTTP_200": LoginAnswer, **errors(400, 401, 415, 429, 503)})
 def login() -> ResponseReturnValue:
     """Log in with ``{"name", "password"}`` (JSON) → the CSRF token for later requests."""
     creds = validate(Login, json_body())
@@ -110,6 +112,7 @@ def login() -> ResponseReturnValue:
 
 
 @bp.post("/logout")
+@doc(tags=("moderation",), moderator=True, resp={"HTTP_204": None, **errors(401, 403, 503)})
 @moderator_required
 def logout() -> ResponseReturnValue:
     """End the session (on the server too: the cookie stops working everywhere)."""
@@ -121,6 +124,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.get("/me")
+@doc(tags=("moderation",), moderator=True, resp={"HTTP_200": LoginAnswer, **errors(401, 503)})
 @moderator_required
 def me() -> ResponseReturnValue:
     """The logged-in moderator and the CSRF token."""

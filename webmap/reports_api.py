@@ -27,6 +27,7 @@ from geo.reports.model import (
     SEVERITIES,
     STATUSES,
     TRANSITIONS,
+    NewReport,
     Report,
     StatusChange,
     utcnow,
@@ -35,6 +36,7 @@ from geo.validation import one_of, validate
 from webmap import resources
 from webmap.auth import current_moderator, moderator_required, require_moderator
 from webmap.i18n import api_lang
+from webmap.openapi import AnyObject, ReportAnswer, ReportCollection, ReportForm, ReportsQuery, doc, errors
 from webmap.params import Bbox, bbox_field, client_key, json_body, read_body
 
 bp = Blueprint("reports", __name__, url_prefix="/api")
@@ -115,6 +117,9 @@ def _collection(query: ReportQuery, *, private: bool, oldest_first: bool = False
 
 
 @bp.post("/reports")
+@doc(tags=("reports",), json=NewReport, form=ReportForm,
+     resp={"HTTP_201": ReportAnswer, **errors(400, 413, 415, 422, 429, 503)},
+     headers={201: ("Location", "Idempotent-Replayed")})
 def create_report() -> ResponseReturnValue:
     """Submit a report (JSON, url-encoded or multipart with ``photo``) → 201 with its id and status."""
     data, photo = read_body("photo")
@@ -127,6 +132,7 @@ def create_report() -> ResponseReturnValue:
 
 
 @bp.get("/reports")
+@doc(tags=("reports",), query=ReportsQuery, resp={"HTTP_200": ReportCollection, **errors(400, 401, 503)})
 def list_reports() -> ResponseReturnValue:
     """Reports as GeoJSON, filtered by ``bbox``, ``status`` and ``category``; newest first. The public
     gets only moderated reports (:data:`PUBLIC_STATUSES`, the default); other statuses need a login."""
@@ -143,6 +149,7 @@ def list_reports() -> ResponseReturnValue:
 
 
 @bp.get("/reports/<int:report_id>")
+@doc(tags=("reports",), resp={"HTTP_200": ReportAnswer, **errors(404, 503)})
 def get_report(report_id: int) -> ResponseReturnValue:
     """One report with its history (moderators also see the contact and who changed it); before
     confirmation the public sees its status, category and place but not its description or photo."""
@@ -150,6 +157,7 @@ def get_report(report_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/reports/meta")
+@doc(tags=("reports",), resp={"HTTP_200": AnyObject})
 def reports_meta() -> ResponseReturnValue:
     """Categories, severities, statuses, allowed transitions and routing effects (for forms and the UI)."""
     lang = api_lang()
@@ -166,6 +174,7 @@ def reports_meta() -> ResponseReturnValue:
 
 
 @bp.get("/reports/photos/<name>")
+@doc(tags=("reports",), resp={"HTTP_200": None, **errors(404, 503)}, content={200: "image/jpeg|image/png"})
 def photo(name: str) -> ResponseReturnValue:
     """A report photo: public once the report is confirmed (not rejected / duplicate), else moderators only."""
     store = resources.reports()
@@ -179,6 +188,8 @@ def photo(name: str) -> ResponseReturnValue:
 
 
 @bp.post("/reports/<int:report_id>/status")
+@doc(tags=("moderation",), json=StatusChange, moderator=True,
+     resp={"HTTP_200": ReportAnswer, **errors(400, 401, 403, 404, 409, 415, 503)})
 @moderator_required
 def change_status(report_id: int) -> ResponseReturnValue:
     """Move a report along the lifecycle: ``{"status": …, "note": …, "duplicate_of": ID}``."""
@@ -189,6 +200,8 @@ def change_status(report_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/moderation/queue")
+@doc(tags=("moderation",), query=ReportsQuery, moderator=True,
+     resp={"HTTP_200": ReportCollection, **errors(400, 401, 503)})
 @moderator_required
 def moderation_queue() -> ResponseReturnValue:
     """Reports to moderate, oldest first, with contact and full history (default: ``status=submitted``)."""

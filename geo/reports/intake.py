@@ -64,9 +64,18 @@ def idempotency_key(header: str | None, data: dict[str, Any], photo: bytes | Non
         return None
     if not 0 < len(header) <= MAX_KEY_CHARS or not all(33 <= ord(c) <= 126 for c in header):
         raise BadRequestError("idempotency.key_invalid", field=IDEMPOTENCY_HEADER)
-    body = hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=True).encode())
+    body = hashlib.sha256(json.dumps(_canonical(data), default=str, ensure_ascii=True).encode())
     body.update(b"\x00photo:" + (hashlib.sha256(photo).digest() if photo is not None else b"-"))
     return IdempotencyKey(hashlib.sha256(header.encode()).hexdigest(), body.hexdigest())
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` with every mapping as a list of (key, value) pairs sorted by key text (keys of any type)."""
+    if isinstance(value, dict):
+        return sorted(([str(k), _canonical(v)] for k, v in value.items()), key=lambda kv: kv[0])
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
 
 
 def is_bot(data: dict[str, Any], honeypot_field: str) -> bool:
