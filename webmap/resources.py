@@ -151,7 +151,7 @@ def load_files(app: Flask) -> LayerFiles:
 def _online_stops(app: Flask, files: LayerFiles, source: str | None) -> LayerFiles:
     """Download the GTFS feed once when the city came from Overpass and no stops file was given."""
     url = app.config.get("GTFS_URL", settings.gtfs_url())
-    if files.stops_source is not None or source != "overpass" or not url:
+    if files.stops_source is not None or source != "overpass" or not url or not app.config.get("DOWNLOAD", True):
         return files
     dest = Path(app.config["CACHE_DIR"]) / "gtfs" / "dpmlj-gtfs.zip"
     try:

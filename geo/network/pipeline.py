@@ -88,6 +88,15 @@ def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None) -> 
         return Network.from_street_network(street, extract.buildings, extract.pois, meta)
 
 
+def _dem_text(dem: str | Path | None) -> str | None:
+    return str(Path(dem).expanduser()) if dem is not None and ":" not in str(dem) else (str(dem) if dem else None)
+
+
+def cache_entry(spec: SourceSpec, *, dem: str | Path | None = None, cache_dir: Path) -> Path:
+    """The cache directory of ``spec`` (and ``dem``) under ``cache_dir``: what ``LBB_NETWORK_DIR`` names."""
+    return Path(cache_dir) / cache.cache_key(spec.kind, spec.location, _dem_text(dem))
+
+
 def load_or_build(
     spec: SourceSpec,
     *,
@@ -106,8 +115,8 @@ def load_or_build(
     """
     cache_dir = Path(cache_dir) if cache_dir is not None else settings.default_cache_dir()
     cache.check_writable(cache_dir)
-    dem_str = str(Path(dem).expanduser()) if dem is not None and ":" not in str(dem) else (str(dem) if dem else None)
-    entry = cache_dir / cache.cache_key(spec.kind, spec.location, dem_str)
+    dem_str = _dem_text(dem)
+    entry = cache_entry(spec, dem=dem, cache_dir=cache_dir)
     if not rebuild:
         t0 = time.perf_counter()
         net = cache.load(entry)
