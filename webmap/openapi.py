@@ -12,15 +12,18 @@ Why spectree: it documents plain Flask views with one decorator and pydantic v2 
 OpenAPI 3.1 (JSON Schema 2020-12, as pydantic does), without taking over routing, request parsing
 or error answers the way flask-openapi3 would (its blueprints and 422 validation answers would
 replace ours) and without YAML in docstrings (apispec). We use it to document only
-(``skip_validation``): the views keep validating through :func:`geo.validation.validate`.
+(``skip_validation``), and its wrapper never runs: :func:`doc` returns the view itself, with spectree's
+metadata reachable through ``__wrapped__``. The views keep validating through :func:`geo.validation.validate`
+and answering files directly.
 
 The page ``/api/docs`` is Swagger UI 5 from the ``swagger-ui-bundle-v2`` PyPI package, served by the app
-(no CDN), started by ``static/js/api-docs.js`` (no inline script).
+(no CDN), started by the module ``static/js/api-docs.js`` (no inline script).
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any, Literal
@@ -273,10 +276,16 @@ def doc(*, tags: tuple[str, ...], resp: dict[str, Any], query: type[BaseModel] |
                              skip_validation=True, security=({"session": [], "csrf": []} if moderator else None))
 
     def wrap(view: F) -> F:
-        wrapped = decorate(view)
-        wrapped.lbb_doc = {"content": content or {}, "headers": headers or {},  # type: ignore[attr-defined]
-                           "statuses": {int(k.removeprefix("HTTP_")) for k in resp}}
-        return wrapped  # type: ignore[no-any-return]
+        documented = decorate(view)  # spectree's wrapper: carries the metadata, never runs
+
+        @functools.wraps(view)
+        def plain(*args: Any, **kwargs: Any) -> Any:
+            return view(*args, **kwargs)
+
+        plain.__wrapped__ = documented  # type: ignore[attr-defined]  # spectree finds its metadata here
+        plain.lbb_doc = {"content": content or {}, "headers": headers or {},  # type: ignore[attr-defined]
+                         "statuses": {int(k.removeprefix("HTTP_")) for k in resp}}
+        return plain  # type: ignore[return-value]
 
     return wrap
 

@@ -87,6 +87,7 @@ def _page_of(page: str) -> str:
 def test_the_pages_load_our_script_only_as_modules() -> None:
     assert _entries("index.html") == ["main.js"]
     assert _entries("moderation.html") == ["moderation.js"]
+    assert _entries("api_docs.html") == ["api-docs.js"]
     assert _entries("base.html") == []
     for page, text in PAGES.items():
         for attrs in _SCRIPT_TAG.findall(text):
@@ -96,7 +97,7 @@ def test_the_pages_load_our_script_only_as_modules() -> None:
 
 
 def test_every_script_file_is_a_module_reached_from_a_page() -> None:
-    reached = _graph("main.js") | _graph("moderation.js")
+    reached = _graph("main.js") | _graph("moderation.js") | _graph("api-docs.js")
     assert reached == set(SCRIPTS), f"not loaded by any page: {sorted(set(SCRIPTS) - reached)}"
     for name, source in SCRIPTS.items():
         code = _code(source)
