@@ -63,11 +63,12 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
 
 
 def from_environment(environ: Any = os.environ) -> dict[str, Any]:
-    """The settings of :data:`ENVIRONMENT` that are set, converted to their types."""
+    """The settings of :data:`ENVIRONMENT` that are set, converted to their types (an empty value counts
+    as unset, except ``LBB_TILE_URL``, where it means "no tiles")."""
     out: dict[str, Any] = {}
     for key, (var, kind) in ENVIRONMENT.items():
         raw = environ.get(var)
-        if raw is None:
+        if raw is None or (raw.strip() == "" and key != "TILE_URL"):
             continue
         try:
             out[key] = raw.strip().lower() in ("1", "true", "yes", "on") if kind is bool else kind(raw)
@@ -124,7 +125,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(_defaults(app))
-    app.config.update({k: v for k, v in from_environment().items() if v is not None})
+    app.config.update(from_environment())
     if test_config is not None:
         app.config.update(test_config)
     if os.environ.get("LBB_ENV", "").strip().lower() == "production" and (
