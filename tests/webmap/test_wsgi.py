@@ -5,6 +5,7 @@ concurrent submissions survive a SIGKILL of the whole server on SQLite and Postg
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -147,8 +148,8 @@ def submit_many(server: LiveServer, n: int, threads: int, acked: list[int], afte
                     "description": f"load {i}"}
             try:
                 status, answer, _ = server.post("/api/reports", body, timeout=20)
-            except OSError:
-                continue  # no answer: not acknowledged
+            except (OSError, http.client.HTTPException):
+                continue  # no (whole) answer: not acknowledged
             if status == 201:
                 with lock:
                     acked.append(int(answer["id"]))
