@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.conftest import MODERATOR, ROOT
 
-#: Examples per operation, generation mode and session kind: 26 operations × 2 × 2 × this ≥ 2,000
+#: Examples per operation, generation mode and session kind: 28 operations × 2 × 2 × this ≥ 2,000
 #: requests (operations with few possible inputs run out earlier), within about two minutes.
 EXAMPLES = 25
 #: What the fuzzed answers must not contain: server paths.
@@ -63,7 +63,7 @@ def test_the_document_is_valid_openapi_3_1_and_covers_every_public_endpoint(fuzz
     documented = {(path, method) for path, ops in doc["paths"].items() for method in ops}
     for rule in fuzz_app.url_map.iter_rules():
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
-        public = path.startswith(("/api/", "/open311/")) or path in ("/", "/moderation", "/healthz")
+        public = path.startswith(("/api/", "/open311/")) or path in ("/", "/moderation", "/programme", "/healthz")
         if not public or path.startswith(("/api/openapi.json", "/api/docs", "/api/_spectree")):
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
