@@ -12,6 +12,9 @@
     create or upgrade the reports database (``$LBB_DATABASE_URL``, default SQLite in ./instance).
 ``python app.py create-moderator NAME [--password-stdin] [--reset-password] [--database-url URL]``
     create a moderator account (the password is asked for twice, or read from standard input).
+``python app.py create-api-key NAME [--limit N] [--window-s S] [--database-url URL]``
+    issue an API key for an Open311 client with its own quota (printed once, stored hashed);
+    ``revoke-api-key NAME`` refuses it from then on; ``list-api-keys`` lists every key.
 ``python app.py check-data [--services F] [--flats F] [--programme F] [--store F]``
     validate the curated files (schemas, provenance, programme links, dates) and summarise each.
 
@@ -107,6 +110,16 @@ def parser() -> argparse.ArgumentParser:
     moderator.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     moderator.add_argument("--reset-password", action="store_true", help="set a new password for an existing name")
     moderator.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    key = sub.add_parser("create-api-key", help="issue an API key for an Open311 client (shown once, stored hashed)")
+    key.add_argument("name", help="who the key is for (1–80 characters, no spaces)")
+    key.add_argument("--limit", type=int, default=1000, help="submissions per window (default: %(default)s)")
+    key.add_argument("--window-s", type=float, default=3600.0, help="window in seconds (default: %(default)s)")
+    key.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    revoke = sub.add_parser("revoke-api-key", help="revoke an API key: it is refused from now on")
+    revoke.add_argument("name")
+    revoke.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    keys = sub.add_parser("list-api-keys", help="list the API keys (never the keys themselves)")
+    keys.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
     check = sub.add_parser("check-data", help="validate the curated files (schemas, provenance, programme links)")
     check.add_argument("--services", type=Path, default=settings.SERVICES_FILE, help="services layer file")
     check.add_argument("--flats", type=Path, default=settings.FLATS_FILE, help="city flats layer file")
@@ -297,6 +310,64 @@ def create_moderator(args: argparse.Namespace) -> int:
         ModeratorAccounts(db).create(args.name, password, now=utcnow(), reset=args.reset_password)
         say("cli.moderator_updated" if args.reset_password else "cli.moderator_created", name=args.name.strip(),
             url=db.display_url)
+    finally:
+        db.close()
+    return 0
+
+
+def _seconds(value: float) -> int | float:
+    """Whole seconds as an integer (printed without grouping, like ids)."""
+    return int(value) if float(value).is_integer() else value
+
+
+@_command("create-api-key")
+def create_api_key(args: argparse.Namespace) -> int:
+    """Issue an API key; print it once."""
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.model import utcnow
+
+    db = _database(args)
+    try:
+        key, secret = ApiKeys(db).create(args.name, now=utcnow(), limit=args.limit, window_s=args.window_s)
+        say("cli.api_key_created", name=key.name, url=db.display_url, limit=key.limit, window_s=_seconds(key.window_s))
+        print(secret)
+    finally:
+        db.close()
+    return 0
+
+
+@_command("revoke-api-key")
+def revoke_api_key(args: argparse.Namespace) -> int:
+    """Revoke an API key."""
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.model import iso, utcnow
+
+    db = _database(args)
+    try:
+        key = ApiKeys(db).revoke(args.name, now=utcnow())
+        say("cli.api_key_revoked", name=key.name, at=iso(key.revoked_at))
+    finally:
+        db.close()
+    return 0
+
+
+@_command("list-api-keys")
+def list_api_keys(args: argparse.Namespace) -> int:
+    """One line per API key: id, name, quota, when issued, live or revoked."""
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.model import iso
+
+    db = _database(args)
+    lang = cli_lang()
+    try:
+        keys = ApiKeys(db).all()
+        for k in keys:
+            state = (i18n.text("cli.api_key_live", lang) if k.revoked_at is None
+                     else i18n.text("cli.api_key_dead", lang, at=iso(k.revoked_at)))
+            say("cli.api_key_line", id=k.id, name=k.name, limit=k.limit, window_s=_seconds(k.window_s),
+                created=iso(k.created_at), state=state)
+        if not keys:
+            say("cli.api_keys_none")
     finally:
         db.close()
     return 0
