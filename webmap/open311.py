@@ -364,7 +364,7 @@ def get_request(request_id: int) -> ResponseReturnValue:
 
 
 @_both("/v2/tokens/<token>", methods=["GET"])
-@doc(tags=("open311",), query=Open311Query, resp={"HTTP_200": Open311Requests, **errors(404, open311=True)})
+@doc(tags=("open311",), query=Open311Query, resp=errors(404, open311=True))
 def token_lookup(token: str) -> ResponseReturnValue:
     """No tokens are issued (every service is ``realtime``): always 404, in the standard's error format."""
     raise NotFoundError("open311.no_tokens", field="token")
