@@ -125,11 +125,17 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
 
 @bp.before_request
 def _check_jurisdiction() -> None:
-    """``jurisdiction_id`` is optional; an empty one is absent; any other than ours is a 404."""
-    if request.endpoint == "open311.discovery":
-        return
-    given = (request.args.get("jurisdiction_id") or (request.form.get("jurisdiction_id") if request.method == "POST"
-                                                     else None) or "").strip()
+    """Every resource but discovery: the ``jurisdiction_id`` of the query string or form."""
+    if request.endpoint != "open311.discovery":
+        check_jurisdiction(request.args.get("jurisdiction_id"))
+        if request.method == "POST":
+            check_jurisdiction(request.form.get("jurisdiction_id"))
+
+
+def check_jurisdiction(given: Any) -> None:
+    """``jurisdiction_id`` is optional (one jurisdiction is served); an empty one is absent; any other than
+    ours is a 404."""
+    given = str(given or "").strip()
     ours = str(current_app.config["OPEN311_JURISDICTION"])
     if given and given.lower() != ours.lower():
         raise NotFoundError("open311.no_jurisdiction", field="jurisdiction_id", jurisdiction=given, ours=ours)
@@ -271,6 +277,7 @@ def _in_open311_terms(exc: GeoError, form: dict[str, Any]) -> GeoError:
 def create_request() -> ResponseReturnValue:
     """Create a service request (a submitted report)."""
     form, media = read_body("media")
+    check_jurisdiction(form.get("jurisdiction_id"))  # also in a JSON body
     key = _api_key(form)
     how = submission("open311")
     if key is not None:

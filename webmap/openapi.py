@@ -422,7 +422,8 @@ def document() -> dict[str, Any]:
 
 def _finish(d: dict[str, Any]) -> dict[str, Any]:
     """spectree's document plus what it does not know: texts, security schemes, form encodings,
-    media types and headers of non-JSON answers, and no spectree-internal schemas."""
+    media types and headers of non-JSON answers (Open311's ``.xml`` twins answer ``text/xml``), and no
+    spectree-internal schemas."""
     d["info"] = {"title": i18n.text("openapi.title", "en"), "version": "1",
                  "description": i18n.text("openapi.description", "en")}
     d.pop("security", None)

@@ -507,6 +507,7 @@ def test_jurisdiction_id_is_ours_or_404(make_reports_app: Any) -> None:
         assert "praha.eu" in assert_open311_error(client.get(f"{url}?jurisdiction_id=praha.eu"), 404), url
     assert_open311_error(create(client, jurisdiction_id="praha.eu"), 404)
     assert_open311_error(client.post(f"{V2}/requests.xml?jurisdiction_id=praha.eu", data=FORM), 404)
+    assert_open311_error(client.post(f"{V2}/requests.json", json={**FORM, "jurisdiction_id": "praha.eu"}), 404)
     other = make_reports_app(OPEN311_JURISDICTION="example.org").test_client()
     assert "example.org" in other.get("/open311/discovery.json").get_json()["contact"]
     assert_open311_error(other.get(f"{V2}/services.json?jurisdiction_id=liberec.cz"), 404)
