@@ -34,8 +34,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from geo import i18n, settings
 from geo.errors import GeoError
@@ -256,9 +258,10 @@ def check_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _database(args: argparse.Namespace):
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[Any]:
     """The reports database of ``--database-url`` (else the app's ``DATABASE_URL``), migrated to the
-    latest schema — what the app does on start with ``DATABASE_AUTO_MIGRATE``."""
+    latest schema — what the app does on start with ``DATABASE_AUTO_MIGRATE`` —, closed afterwards."""
     from geo.reports.database import Database
 
     url = args.database_url
@@ -267,18 +270,18 @@ def _database(args: argparse.Namespace):
 
         url = create_app().config["DATABASE_URL"]
     db = Database(url)
-    db.migrate()
-    return db
+    try:
+        db.migrate()
+        yield db
+    finally:
+        db.close()
 
 
 @_command("init-db")
 def init_db(args: argparse.Namespace) -> int:
     """Create or upgrade the reports database."""
-    db = _database(args)
-    try:
+    with _database(args) as db:
         say("cli.db_ready", url=db.display_url, version=db.schema_version())
-    finally:
-        db.close()
     return 0
 
 
@@ -305,13 +308,10 @@ def create_moderator(args: argparse.Namespace) -> int:
     from geo.reports.model import utcnow
 
     password = _read_password(args)
-    db = _database(args)
-    try:
+    with _database(args) as db:
         ModeratorAccounts(db).create(args.name, password, now=utcnow(), reset=args.reset_password)
         say("cli.moderator_updated" if args.reset_password else "cli.moderator_created", name=args.name.strip(),
             url=db.display_url)
-    finally:
-        db.close()
     return 0
 
 
@@ -326,13 +326,10 @@ def create_api_key(args: argparse.Namespace) -> int:
     from geo.reports.apikeys import ApiKeys
     from geo.reports.model import utcnow
 
-    db = _database(args)
-    try:
+    with _database(args) as db:
         key, secret = ApiKeys(db).create(args.name, now=utcnow(), limit=args.limit, window_s=args.window_s)
         say("cli.api_key_created", name=key.name, url=db.display_url, limit=key.limit, window_s=_seconds(key.window_s))
         print(secret)
-    finally:
-        db.close()
     return 0
 
 
@@ -342,12 +339,9 @@ def revoke_api_key(args: argparse.Namespace) -> int:
     from geo.reports.apikeys import ApiKeys
     from geo.reports.model import iso, utcnow
 
-    db = _database(args)
-    try:
+    with _database(args) as db:
         key = ApiKeys(db).revoke(args.name, now=utcnow())
         say("cli.api_key_revoked", name=key.name, at=iso(key.revoked_at))
-    finally:
-        db.close()
     return 0
 
 
@@ -357,9 +351,8 @@ def list_api_keys(args: argparse.Namespace) -> int:
     from geo.reports.apikeys import ApiKeys
     from geo.reports.model import iso
 
-    db = _database(args)
     lang = cli_lang()
-    try:
+    with _database(args) as db:
         keys = ApiKeys(db).all()
         for k in keys:
             state = (i18n.text("cli.api_key_live", lang) if k.revoked_at is None
@@ -368,8 +361,6 @@ def list_api_keys(args: argparse.Namespace) -> int:
                 created=iso(k.created_at), state=state)
         if not keys:
             say("cli.api_keys_none")
-    finally:
-        db.close()
     return 0
 
 
