@@ -132,11 +132,19 @@ _BAD = SMOOTHNESS.index("bad")
 
 def fix_arrays(a: EdgeArrays, edges: np.ndarray, net: Network, candidates: Candidates, fixed: np.ndarray
                ) -> EdgeArrays:
-    """The attributes ``a`` of directed ``edges`` with the OSM barriers of rows ``fixed`` removed."""
+    """The attributes ``a`` of directed ``edges`` with the OSM barriers of rows ``fixed`` removed (together)."""
     f = candidates.frame
-    kind = f["kind"].to_numpy()[fixed]
-    element = f["element"].to_numpy(np.int64)[fixed]
-    category = f["category"].to_numpy()[fixed]
+    for r in np.asarray(fixed, np.int64).tolist():
+        n = len(edges)
+        a = fix_rows(a, edges, net, np.full(n, f["kind"].iat[r], dtype=object),
+                     np.full(n, int(f["element"].iat[r]), np.int64), np.full(n, f["category"].iat[r], dtype=object))
+    return a
+
+
+def fix_rows(a: EdgeArrays, edges: np.ndarray, net: Network, kind: np.ndarray, element: np.ndarray,
+             category: np.ndarray) -> EdgeArrays:
+    """The attributes ``a`` of directed ``edges``, row ``i`` with the OSM barrier (``kind[i]``, ``element[i]``,
+    ``category[i]``) removed where it lies on that edge."""
     src, dst = net.arrays.src[edges], net.arrays.dst[edges]
     undirected = net.arrays.edge_id[edges]
     changes: dict[str, np.ndarray] = {}
@@ -146,10 +154,10 @@ def fix_arrays(a: EdgeArrays, edges: np.ndarray, net: Network, candidates: Candi
             changes[name] = getattr(a, name).copy()
         return changes[name]
 
-    def on_edge(cat: str) -> np.ndarray:
-        return np.isin(undirected, element[(kind == "edge") & (category == cat)])
+    def on_edge(*cats: str) -> np.ndarray:
+        return (kind == "edge") & np.isin(category, cats) & (undirected == element)
 
-    clip = on_edge("steps") | on_edge("steep_slope")
+    clip = on_edge("steps", "steep_slope")
     if clip.any():
         for name in ("up_pct", "down_pct"):
             field(name)[clip] = np.fmin(getattr(a, name)[clip], MAX_LONGITUDINAL_PCT)
@@ -172,31 +180,31 @@ def fix_arrays(a: EdgeArrays, edges: np.ndarray, net: Network, candidates: Candi
     if allowed.any():
         field("wheelchair")[allowed] = WHEELCHAIR_CODES["yes"]
     node = kind == "node"
-    gone = np.isin(dst, element[node & (category == "obstacle")])
+    gone = node & (category == "obstacle") & (dst == element)
     if gone.any():
         field("barrier_class")[gone] = 0
-    kerbs = element[node & (category == "high_kerb")]
-    if len(kerbs):
-        _lower_kerbs(a, net, kerbs, src, dst, undirected, field)
+    kerb = node & (category == "high_kerb")
+    if kerb.any():
+        _lower_kerbs(a, net, kerb & (dst == element), kerb & (src == element), src, dst, undirected, field)
     return replace(a, **changes) if changes else a
 
 
-def _lower_kerbs(a: EdgeArrays, net: Network, nodes: np.ndarray, src: np.ndarray, dst: np.ndarray,
-                 undirected: np.ndarray, field) -> None:
-    """Kerbs at ``nodes`` lowered to the norm: where a node's kerb is what an edge meets at that end, the end
-    becomes the way's own kerb or the norm's height, whichever is higher."""
+def _lower_kerbs(a: EdgeArrays, net: Network, at_head: np.ndarray, at_tail: np.ndarray, src: np.ndarray,
+                 dst: np.ndarray, undirected: np.ndarray, field) -> None:
+    """Kerbs lowered to the norm at the head (rows ``at_head``) or tail (``at_tail``) node: where that node's
+    kerb is what the edge meets at that end, the end becomes the way's own kerb or the norm's height,
+    whichever is higher."""
     height = net.node_col("kerb_cm").astype(float)
     way = np.nan_to_num(net.edge_col("way_kerb_cm").astype(float)[undirected], nan=0.0)
-    lowered = np.fmax(way, np.fmin(height[dst], MAX_CROSSING_KERB_CM))
-    head_fixed = np.isin(dst, nodes) & (a.kerb_head_cm >= height[dst])
-    lowered_tail = np.fmax(way, np.fmin(height[src], MAX_CROSSING_KERB_CM))
-    tail_fixed = np.isin(src, nodes) & (a.kerb_tail_cm >= height[src])
+    with np.errstate(invalid="ignore"):
+        head_fixed = at_head & (a.kerb_head_cm >= height[dst])
+        tail_fixed = at_tail & (a.kerb_tail_cm >= height[src])
     if not (head_fixed.any() or tail_fixed.any()):
         return
     head = field("kerb_head_cm")
     tail = field("kerb_tail_cm")
-    head[head_fixed] = lowered[head_fixed]
-    tail[tail_fixed] = lowered_tail[tail_fixed]
+    head[head_fixed] = np.fmax(way, np.fmin(height[dst], MAX_CROSSING_KERB_CM))[head_fixed]
+    tail[tail_fixed] = np.fmax(way, np.fmin(height[src], MAX_CROSSING_KERB_CM))[tail_fixed]
     touched = head_fixed | tail_fixed
     field("kerb_cm")[touched] = np.fmax(head[touched], tail[touched])
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-from geo.analysis.candidates import Candidates, fixed_arc_costs
+from geo.analysis.candidates import Candidates, fix_rows, fixed_arc_costs
 from geo.analysis.graph import Columns, Progress, SearchGraph, _no_progress, collect
 
 
@@ -127,12 +127,31 @@ def change_of(graph: SearchGraph, candidates: Candidates, rows: np.ndarray, cost
 
 def single_changes(graph: SearchGraph, candidates: Candidates, cost: np.ndarray,
                    progress: Progress = _no_progress) -> list[Change]:
-    """The change of every candidate removed alone."""
-    out = []
-    for i in range(len(candidates)):
-        out.append(change_of(graph, candidates, np.array([i]), cost))
-        if i % 200 == 199 or i == len(candidates) - 1:
-            progress("candidates", i + 1, len(candidates))
+    """The change of every candidate removed alone (the OSM barriers in one vectorised pass)."""
+    n = len(candidates)
+    arcs = [graph.arcs_on(candidates.directed[i]) for i in range(n)]
+    progress("candidates", 0, n)
+    out = [NO_CHANGE] * n
+    f = candidates.frame
+    kind = f["kind"].to_numpy()
+    osm = np.flatnonzero(kind != "report")
+    if len(osm):
+        owner = np.repeat(osm, [len(arcs[i]) for i in osm])
+        rows = np.concatenate([arcs[i] for i in osm]).astype(np.int64)
+        edges = graph.edge[rows]
+        a = fix_rows(graph.net.arrays.take(edges), edges, graph.net, kind[owner],
+                     f["element"].to_numpy(np.int64)[owner], f["category"].to_numpy()[owner])
+        new = np.fmin(graph.arc_costs(rows, a), cost[rows])
+        cheaper = new < cost[rows]
+        bounds = np.concatenate([[0], np.cumsum([len(arcs[i]) for i in osm])])
+        for k, i in enumerate(osm.tolist()):
+            sl = slice(bounds[k], bounds[k + 1])
+            keep = cheaper[sl]
+            if keep.any():
+                out[i] = Change(rows[sl][keep], new[sl][keep])
+    for i in np.flatnonzero(kind == "report").tolist():
+        out[i] = change_of(graph, candidates, np.array([i]), cost)
+    progress("candidates", n, n)
     return out
 
 

@@ -1,11 +1,10 @@
 """The planner's search graph: the network's directed edges plus every origin and destination as an extra node.
 
 Origins and destinations are snapped like route ends (:mod:`geo.analysis.origins`). An origin becomes a
-node with two arcs to the ends of its edge (the parts of the edge from the point to each end, costed as
-:meth:`~geo.routing.router.Router.ends` does); a destination becomes a node with arcs from the ends of each
-of its anchor edges (as :func:`~geo.routing.targets.arrival_s` reads arrivals), and an origin and a
-destination on the same edge are joined straight along it (:meth:`~geo.routing.router.Router.direct`). So a
-time read off this graph is the time the router gives between the two points.
+node with two arcs to the ends of its edge and a destination a node with two arcs from them (the parts of
+the edge between the point and each end, costed as :meth:`~geo.routing.router.Router.ends` does); an origin
+and a destination on the same edge are joined straight along it (:meth:`~geo.routing.router.Router.direct`).
+So a time read off this graph is the duration of the router's route between the two points.
 
 Every arc is (tail, head, directed edge, mode, fraction): a base arc is a whole directed edge, a virtual arc
 the ``fraction`` of one travelled in ``mode`` (``leave``: from inside to its head, ``arrive``: from its tail
@@ -140,29 +139,32 @@ def _origin_arcs(net: Network, anchors: Sequence[Anchor | None], first: int) -> 
             np.concatenate([f, 1.0 - f]), np.concatenate([idx, idx])]
 
 
-def _dest_arcs(anchors: Sequence[Sequence[Anchor]], first: int) -> list[np.ndarray]:
-    """Arcs from both ends of every anchor edge of a destination into it (as :func:`arrival_s`)."""
-    rows = [(j, a) for j, group in enumerate(anchors) for a in group]
-    if not rows:
+def _dest_arcs(net: Network, anchors: Sequence[Anchor | None], first: int) -> list[np.ndarray]:
+    """Arcs from both ends of a destination's edge into it (as :meth:`Router.ends` costs a route's end)."""
+    placed = [(j, a) for j, a in enumerate(anchors) if a is not None]
+    if not placed:
         return [np.zeros(0)] * 5
-    j = np.array([r[0] for r in rows], np.int64)
-    f = np.array([r[1].f for r in rows])
-    u = np.array([r[1].u for r in rows], np.int64)
-    v = np.array([r[1].v for r in rows], np.int64)
-    fwd = np.array([r[1].fwd for r in rows], np.int64)
-    back = np.array([r[1].back for r in rows], np.int64)
+    j = np.array([r[0] for r in placed], np.int64)
+    f = np.array([r[1].f for r in placed])
+    u = np.array([r[1].u for r in placed], np.int64)
+    v = np.array([r[1].v for r in placed], np.int64)
+    fwd = np.array([r[1].fwd for r in placed], np.int64)
+    back = np.array([r[1].back for r in placed], np.int64)
+    tol = AT_NODE_M / np.maximum(net.arrays.length_m[fwd], 1e-9)
+    at_u, at_v = f <= tol, f >= 1.0 - tol
     node = first + j
     return [np.concatenate([u, v]), np.concatenate([node, node]), np.concatenate([fwd, back]),
-            np.full(2 * len(j), ARRIVE), np.concatenate([f, 1.0 - f])]
+            np.concatenate([np.where(at_v, WHOLE, ARRIVE), np.where(at_u, WHOLE, ARRIVE)]),
+            np.concatenate([f, 1.0 - f])]
 
 
-def _direct_arcs(net: Network, origins: Sequence[Anchor | None], dests: Sequence[Sequence[Anchor]],
+def _direct_arcs(net: Network, origins: Sequence[Anchor | None], dests: Sequence[Anchor | None],
                  o_first: int, d_first: int) -> list[np.ndarray]:
-    """Straight along the edge for an origin and a destination anchor on the same edge (:meth:`Router.direct`)."""
+    """Straight along the edge for an origin and a destination on the same edge (:meth:`Router.direct`)."""
     by_edge: dict[int, list[tuple[int, Anchor]]] = {}
-    for j, group in enumerate(dests):
-        for a in group:
-            by_edge.setdefault(a.snap.edge_id, []).append((j, a))
+    for j, d in enumerate(dests):
+        if d is not None:
+            by_edge.setdefault(d.snap.edge_id, []).append((j, d))
     out: list[tuple[int, int, int, int, float]] = []
     for i, o in enumerate(origins):
         if o is None:
@@ -182,7 +184,7 @@ def _direct_arcs(net: Network, origins: Sequence[Anchor | None], dests: Sequence
 
 
 def build_graph(router: Router, profile: Profile, origins: Sequence[Anchor | None],
-                destinations: Sequence[Sequence[Anchor]], overlay: Overlay = EMPTY_OVERLAY) -> SearchGraph:
+                destinations: Sequence[Anchor | None], overlay: Overlay = EMPTY_OVERLAY) -> SearchGraph:
     """The search graph of ``profile`` (with ``overlay``) with one node per origin and per destination."""
     net = router.net
     a = net.arrays
@@ -191,7 +193,7 @@ def build_graph(router: Router, profile: Profile, origins: Sequence[Anchor | Non
     base = [a.src.astype(np.int64), a.dst.astype(np.int64), np.arange(len(a), dtype=np.int64),
             np.full(len(a), WHOLE), np.ones(len(a))]
     o = _origin_arcs(net, origins, o_first)[:5]
-    d = _dest_arcs(destinations, d_first)
+    d = _dest_arcs(net, destinations, d_first)
     direct = _direct_arcs(net, origins, destinations, o_first, d_first)
     parts = [base, o, d, direct]
     cols = [np.concatenate([p[k] for p in parts]) for k in range(5)]
@@ -261,10 +263,11 @@ class Columns:
         return cls(keys, np.zeros(len(keys) + 1, np.int64), np.zeros(0, np.int64), np.zeros(0))
 
     def column(self, node: int) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, seconds) of the sources that reach key ``node``."""
+        """(rows, seconds) of the sources that reach key ``node`` (a node that is not a key is a bug)."""
         c = int(np.searchsorted(self.keys, node))
         if c >= len(self.keys) or self.keys[c] != node:
-            return np.zeros(0, np.int64), np.zeros(0)
+            msg = f"node {node} is not a key node of these searches"
+            raise KeyError(msg)
         return self.rows[self.ptr[c]:self.ptr[c + 1]], self.dist[self.ptr[c]:self.ptr[c + 1]]
 
     def update(self, parts: list[tuple[np.ndarray, np.ndarray]], drop_rows: np.ndarray | None = None) -> None:

@@ -7,9 +7,8 @@
 * **Destinations**: placed services (curated and OSM), and public-transport stops whose GTFS
   ``wheelchair_boarding`` is 1 (accessible); weight 1 each.
 
-:func:`snap_origins` snaps many points at once exactly as :meth:`geo.routing.router.Router.anchor` snaps a
-route's start (the nearest edge, or a nearby edge the profile can use); destinations keep up to four
-anchors (:func:`geo.routing.targets.targets_from_frame`), as "what can I reach" searches do.
+:func:`snap_points` snaps many points at once exactly as :meth:`geo.routing.router.Router.anchor` snaps the
+ends of a route (the nearest edge, or a nearby edge the profile can use), homes and destinations alike.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from geo.network.model import Network, Snap
 from geo.routing.overlay import EMPTY_OVERLAY, Overlay
 from geo.routing.profiles import PROFILES, Profile
 from geo.routing.router import MAX_SNAP_M, Anchor, Router
-from geo.routing.targets import Targets, targets_from_frame
 
 OriginsChoice = Literal["buildings", "flats", "both"]
 DestinationsChoice = Literal["services", "stops", "both"]
@@ -160,9 +158,9 @@ def _points(frame: gpd.GeoDataFrame, kind: str, id_col: str, name_col: str) -> P
 # --------------------------------------------------------------------------- snapping
 
 
-def snap_origins(router: Router, places: Places, profile: Profile, overlay: Overlay = EMPTY_OVERLAY
-                 ) -> list[Anchor | None]:
-    """Each place snapped as :meth:`Router.anchor` snaps a route start (``None``: farther than 300 m from
+def snap_points(router: Router, places: Places, profile: Profile, overlay: Overlay = EMPTY_OVERLAY
+                ) -> list[Anchor | None]:
+    """Each place snapped as :meth:`Router.anchor` snaps a route's ends (``None``: farther than 300 m from
     the network). The nearest edges of all points are found in one query; only points whose nearest edge
     the profile cannot use take the router's own (slower) search for a usable edge nearby."""
     n = len(places)
@@ -196,8 +194,3 @@ def snap_origins(router: Router, places: Places, profile: Profile, overlay: Over
                     lon=float(lon[k]), lat=float(lat[k]))
         out[i] = Anchor(snap=snap, u=int(u[k]), v=int(v[k]), fwd=int(fwd[k]), back=int(back[k]))
     return out
-
-
-def destination_targets(router: Router, places: Places) -> Targets:
-    """Destinations as routing targets (up to four anchor edges each within 150 m)."""
-    return targets_from_frame(places.frame(), router)

@@ -249,14 +249,14 @@ def analyse(inputs: PlannerInputs, request: PlannerRequest, progress: Progress =
         empty.reason = "no_barriers" if len(cands) == 0 else "no_origins" if len(origins) == 0 else "no_destinations"
         return empty
     progress("snap", 0, len(origins))
-    o_anchors = places_mod.snap_origins(inputs.router, origins, profile, overlay)
-    targets = places_mod.destination_targets(inputs.router, dests)
+    o_anchors = places_mod.snap_points(inputs.router, origins, profile, overlay)
+    d_anchors = places_mod.snap_points(inputs.router, dests, profile, overlay)
     progress("snap", len(origins), len(origins))
-    graph = build_graph(inputs.router, profile, o_anchors, targets.anchors, overlay)
+    graph = build_graph(inputs.router, profile, o_anchors, d_anchors, overlay)
     changes = single_changes(graph, cands, graph.cost, progress)
     relevant = np.array([i for i, c in enumerate(changes) if len(c)], np.int64)
     placed_o = np.array([i for i, a in enumerate(o_anchors) if a is not None], np.int64)
-    placed_d = np.array([j for j, group in enumerate(targets.anchors) if group], np.int64)
+    placed_d = np.array([j for j, a in enumerate(d_anchors) if a is not None], np.int64)
     counts |= {"relevant": len(relevant), "origins_placed": len(placed_o), "destinations_placed": len(placed_d)}
     if len(relevant) == 0 or len(placed_o) == 0 or len(placed_d) == 0:
         empty.reason = "no_barriers" if len(relevant) == 0 else "no_origins" if len(placed_o) == 0 \
