@@ -17,7 +17,20 @@ from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geo import settings
-from webmap import api, auth, errors, i18n, json_provider, layers_api, open311, pages, reports_api, resources, vendor
+from webmap import (
+    api,
+    auth,
+    errors,
+    i18n,
+    json_provider,
+    layers_api,
+    open311,
+    pages,
+    planner_api,
+    reports_api,
+    resources,
+    vendor,
+)
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
@@ -71,6 +84,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     Compress(app)
-    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, auth.bp, reports_api.bp, open311.bp):
+    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, planner_api.bp, auth.bp, reports_api.bp, open311.bp):
         app.register_blueprint(bp)
     return app

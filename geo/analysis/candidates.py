@@ -42,8 +42,9 @@ from geo.routing.overlay import Overlay
 
 #: Kinds of candidates: an OSM edge barrier, an OSM node barrier, a citizen report.
 KINDS: tuple[str, ...] = ("edge", "node", "report")
+#: ``value``: the OSM barrier's measure (steps: step count, slope: %, width: m, kerb: cm, obstacle: class).
 COLUMNS: tuple[str, ...] = ("barrier_id", "category", "severity", "source", "source_id", "kind", "element",
-                            "osm_way_id", "reason", "lon", "lat")
+                            "osm_way_id", "value", "lon", "lat")
 
 
 @dataclass
@@ -93,7 +94,7 @@ def find_candidates(net: Network, osm: gpd.GeoDataFrame, view: ReportsView | Non
             "kind": np.where(is_edge, "edge", "node"), "element": element,
             "osm_way_id": [int(w) if e and w is not None and not pd.isna(w) else None
                            for e, w in zip(is_edge, way, strict=True)],
-            "reason": osm["reason"].to_numpy(object), "lon": lon, "lat": lat,
+            "value": osm["value"].to_numpy(float), "lon": lon, "lat": lat,
         }))
         geoms.append(osm.geometry.to_numpy())
         for e, k, cat in zip(is_edge, element, osm["category"], strict=True):
@@ -110,7 +111,7 @@ def find_candidates(net: Network, osm: gpd.GeoDataFrame, view: ReportsView | Non
                 "barrier_id": [f"report-{r.id}" for r in placed], "category": [r.category for r in placed],
                 "severity": [int(r.severity) for r in placed], "source": "report",
                 "source_id": [str(r.id) for r in placed], "kind": "report",
-                "element": [int(r.id) for r in placed], "osm_way_id": None, "reason": "",
+                "element": [int(r.id) for r in placed], "osm_way_id": None, "value": np.nan,
                 "lon": [float(r.lon) for r in placed], "lat": [float(r.lat) for r in placed],
             }))
             geoms.append(np.array([shapely.Point(r.lon, r.lat) for r in placed], dtype=object))

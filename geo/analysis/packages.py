@@ -110,4 +110,5 @@ def greedy_package(s: Situation, candidates: Candidates, effects: list[Effect], 
                 ch = change_of(g, candidates, np.array([*picked, r]), s.cost, on=np.array([r]))
                 current[r] = effect(s, ch)
         progress("package", len(steps), k)
+    progress("package", k, k)
     return steps

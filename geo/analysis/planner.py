@@ -9,6 +9,8 @@ detail of one barrier, a what-if and the greedy package (:mod:`~geo.analysis.pac
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +36,7 @@ from geo.analysis.graph import Progress, SearchGraph, _no_progress, build_graph
 from geo.analysis.origins import DESTINATION_CHOICES, ORIGIN_CHOICES, Places
 from geo.analysis.packages import Step, combined_effect, greedy_package
 from geo.errors import BadRequestError, NotFoundError
+from geo.layers.query import MapLayers
 from geo.network.model import Network
 from geo.reports.placement import ReportsView
 from geo.routing.overlay import EMPTY_OVERLAY
@@ -80,17 +83,24 @@ class PlannerRequest(BaseModel):
 
 @dataclass(frozen=True)
 class PlannerInputs:
-    """Everything an analysis reads: the network and router, OSM barriers, active reports, homes and
-    destinations to choose from."""
+    """What every analysis of one city reads: the network and router, the OSM-derived barriers, and the homes
+    and destinations to choose from (confirmed reports come with each analysis: they change)."""
 
     net: Network
     router: Router
     osm_barriers: gpd.GeoDataFrame
-    reports: ReportsView | None
     buildings: Places
     flats: Places
     services: Places
     stops: Places
+
+    @classmethod
+    def from_layers(cls, router: Router, layers: MapLayers) -> PlannerInputs:
+        """Homes and destinations of the app's map layers."""
+        net = router.net
+        return cls(net, router, layers.barriers, places_mod.residential_buildings(net),
+                   places_mod.city_flats(layers.flats), places_mod.services(layers.service_targets()),
+                   places_mod.accessible_stops(layers.stops))
 
     def origins(self, choice: str) -> Places:
         """Homes: buildings, city flats or both."""
@@ -235,11 +245,12 @@ class Analysis:
 # --------------------------------------------------------------------------- the analysis
 
 
-def analyse(inputs: PlannerInputs, request: PlannerRequest, progress: Progress = _no_progress) -> Analysis:
-    """Rank every barrier of ``inputs`` by its gain for ``request``."""
+def analyse(inputs: PlannerInputs, request: PlannerRequest, reports: ReportsView | None = None,
+            progress: Progress = _no_progress) -> Analysis:
+    """Rank every barrier of ``inputs`` and every active report of ``reports`` by its gain for ``request``."""
     profile = get_profile(request.profile)
-    overlay = inputs.reports.overlay if inputs.reports is not None else EMPTY_OVERLAY
-    cands = find_candidates(inputs.net, inputs.osm_barriers, inputs.reports)
+    overlay = reports.overlay if reports is not None else EMPTY_OVERLAY
+    cands = find_candidates(inputs.net, inputs.osm_barriers, reports)
     origins = inputs.origins(request.origins)
     dests = inputs.destinations(request.destinations)
     counts = {"candidates": len(cands), "origins": len(origins), "destinations": len(dests)}
@@ -273,3 +284,36 @@ def analyse(inputs: PlannerInputs, request: PlannerRequest, progress: Progress =
     order = relevant[rank_order(np.array([effs[r].gain for r in relevant]), f["severity"].to_numpy()[relevant],
                                 f["barrier_id"].to_numpy(str)[relevant])]
     return Analysis(request, cands, origins, dests, graph, s, effs, order, None, counts)
+
+
+class AnalysisCache:
+    """Analyses of one city kept per (request, overlay version): a changed confirmed report (a new overlay)
+    makes a new analysis. At most ``size`` are kept; one request is computed once even when asked twice."""
+
+    def __init__(self, inputs: PlannerInputs, *, size: int = 4) -> None:
+        self.inputs = inputs
+        self.size = size
+        self._done: OrderedDict[tuple[Any, ...], Analysis] = OrderedDict()
+        self._locks: dict[tuple[Any, ...], threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, request: PlannerRequest, reports: ReportsView | None,
+            progress: Progress = _no_progress) -> Analysis:
+        """The analysis of ``request`` with the active ``reports``."""
+        key = (request, reports.overlay.version if reports is not None else 0)
+        with self._lock:
+            if key in self._done:
+                self._done.move_to_end(key)
+                return self._done[key]
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._lock:
+                if key in self._done:
+                    return self._done[key]
+            result = analyse(self.inputs, request, reports, progress)
+            with self._lock:
+                self._done[key] = result
+                self._locks.pop(key, None)
+                while len(self._done) > self.size:
+                    self._done.popitem(last=False)
+            return result

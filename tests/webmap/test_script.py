@@ -87,6 +87,7 @@ def _page_of(page: str) -> str:
 def test_the_pages_load_our_script_only_as_modules() -> None:
     assert _entries("index.html") == ["main.js"]
     assert _entries("moderation.html") == ["moderation.js"]
+    assert _entries("planner.html") == ["planner-page.js"]
     assert _entries("base.html") == []
     for page, text in PAGES.items():
         for attrs in _SCRIPT_TAG.findall(text):
@@ -96,7 +97,7 @@ def test_the_pages_load_our_script_only_as_modules() -> None:
 
 
 def test_every_script_file_is_a_module_reached_from_a_page() -> None:
-    reached = _graph("main.js") | _graph("moderation.js")
+    reached = _graph("main.js") | _graph("moderation.js") | _graph("planner-page.js")
     assert reached == set(SCRIPTS), f"not loaded by any page: {sorted(set(SCRIPTS) - reached)}"
     for name, source in SCRIPTS.items():
         code = _code(source)
@@ -105,7 +106,7 @@ def test_every_script_file_is_a_module_reached_from_a_page() -> None:
         assert '"use strict"' not in code, f"{name}: modules are strict already"
     # the entry points are not imported by other modules
     imported = set().union(*(_imports(n) for n in SCRIPTS))
-    assert "main.js" not in imported and "moderation.js" not in imported
+    assert not {"main.js", "moderation.js", "planner-page.js"} & imported
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
@@ -173,7 +174,8 @@ def test_relaxations_and_categories_have_texts() -> None:
 
 
 def test_templates_and_ids_the_script_uses_exist_in_its_page() -> None:
-    for entry, page in (("main.js", "index.html"), ("moderation.js", "moderation.html")):
+    for entry, page in (("main.js", "index.html"), ("moderation.js", "moderation.html"),
+                        ("planner-page.js", "planner.html")):
         html = _page_of(page)
         ids = set(re.findall(r"""\bid=["']([^"'{}]+)["']""", html))
         templates = set(re.findall(r"""<template\s+id=["']([^"']+)["']""", html))
