@@ -85,9 +85,9 @@ def _midpoints(net: Network) -> np.ndarray:
 
 
 def _zone_of(points: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-    """Index of the first polygon containing each point (−1: none)."""
+    """Index of the first polygon containing (or bordering) each point (−1: none)."""
     tree = shapely.STRtree(polygons)
-    which, hit = tree.query(points, predicate="within")
+    which, hit = tree.query(points, predicate="intersects")
     zone = np.full(len(points), -1, np.int64)
     first = np.unique(which, return_index=True)[1]
     zone[which[first]] = hit[first]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -18,7 +17,6 @@ from geo.analysis.gain import Change, Effect, Situation, key_nodes, single_chang
 from geo.analysis.graph import SearchGraph, build_graph
 from geo.analysis.origins import Places, services, snap_points
 from geo.layers.barriers import osm_barriers
-from geo.network import pipeline
 from geo.network.model import Network
 from geo.network.osm import OsmExtract, Provenance
 from geo.network.pipeline import build_network
@@ -173,18 +171,6 @@ def same_effect(fast: Effect, brute: Effect) -> bool:
     return ((fast.gain, fast.pairs_opened, fast.origins_helped, fast.destinations_opened)
             == (brute.gain, brute.pairs_opened, brute.origins_helped, brute.destinations_opened)
             and abs(fast.time_saved_s - brute.time_saved_s) <= 1e-6 * max(1.0, brute.time_saved_s))
-
-
-@pytest.fixture(scope="session")
-def planner_osm() -> Path:
-    """Hand-made planner fixture: steps between two streets, two flights in a row, two city parts."""
-    return Path(__file__).resolve().parents[1] / "fixtures" / "planner_city.osm"
-
-
-@pytest.fixture(scope="session")
-def planner_net(planner_osm: Path, cache_root: Path) -> Network:
-    """The planner fixture built into a network."""
-    return pipeline.load_or_build(pipeline.SourceSpec.file(planner_osm), cache_dir=cache_root)
 
 
 def fixture_services(net: Network) -> Places:
