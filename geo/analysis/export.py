@@ -73,9 +73,11 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def to_geojson(rows: list[dict[str, Any]], geometries: list[Any], **meta: Any) -> dict[str, Any]:
-    """A FeatureCollection: each barrier's geometry (its edge or its point) with the record as properties."""
+    """A FeatureCollection: each barrier's geometry (its edge or its point) with the record and its
+    ``location`` ([lon, lat] of the barrier's point) as properties."""
     feats = []
     for rec, geom in zip(rows, geometries, strict=True):
         shape = None if geom is None else shapely.geometry.mapping(shapely.transform(geom, lambda xy: np.round(xy, 7)))
-        feats.append({"type": "Feature", "id": rec["barrier_id"], "geometry": shape, "properties": rec})
+        props = {**rec, "location": [rec["lon"], rec["lat"]]}
+        feats.append({"type": "Feature", "id": rec["barrier_id"], "geometry": shape, "properties": props})
     return {"type": "FeatureCollection", "features": feats, **meta}
