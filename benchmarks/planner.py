@@ -7,8 +7,9 @@ Barriers are the OSM-derived ones of the mosaic; random extra ones are added onl
 change anything for the profile.
 
 Measured: the whole ranking (snapping, candidates, the search graph, forward and backward searches, every
-barrier's exact gain) — wall time, with the stages; then brute force (remove one barrier, search again
-from every origin) on a random subset of the ranked barriers, checked equal and extrapolated to all.
+barrier's exact gain) — wall time, with the stages; the greedy package of 10; then brute force (remove one
+barrier, search again from every origin) on a random subset of the ranked barriers, checked equal and
+extrapolated to all.
 
     python -m benchmarks.planner                  # manual wheelchair, 15 min
     python -m benchmarks.planner --minutes 10 --brute 5
@@ -84,6 +85,7 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=15.0)
     ap.add_argument("--profile", default="manual_wheelchair")
     ap.add_argument("--brute", type=int, default=6, help="barriers to recompute by brute force")
+    ap.add_argument("--package", type=int, default=10, help="size of the greedy package to time (0: none)")
     ap.add_argument("--cols", type=int, default=5)
     ap.add_argument("--rows", type=int, default=4)
     a = ap.parse_args()
@@ -96,11 +98,11 @@ def main() -> None:
     barriers = osm_barriers(net)
     router = Router(net)
     print(f"city: {net.n_nodes:,} nodes, {len(net.arrays):,} directed edges; cores available: {os.cpu_count()}")
-    inputs = PlannerInputs(net, router, barriers, None, homes, Places.empty(), services, Places.empty())
+    inputs = PlannerInputs(net, router, barriers, homes, Places.empty(), services, Places.empty())
     request = PlannerRequest(profile=a.profile, minutes=a.minutes, origins="buildings", destinations="services")
     stages = Stages()
     t0 = time.perf_counter()
-    result = analyse(inputs, request, stages)
+    result = analyse(inputs, request, None, stages)
     ranked_s = time.perf_counter() - t0
     n = len(result.order)
     if n < 1000:
@@ -112,6 +114,12 @@ def main() -> None:
     top = result.ranking().head(5)
     print(pd.DataFrame(top[["rank", "barrier_id", "gain", "pairs_opened", "origins_helped", "time_saved_s"]])
           .to_string(index=False))
+
+    if a.package:
+        t1 = time.perf_counter()
+        package = result.package(a.package)
+        print(f"greedy package of {a.package}: {time.perf_counter() - t1:.1f} s, combined gain {package['gain']:g} "
+              f"({len(package['steps'])} steps)")
 
     rng = np.random.default_rng(7)
     sample = rng.choice(result.order, size=min(a.brute, n), replace=False)

@@ -55,6 +55,11 @@ class Candidates:
     geometry: np.ndarray
     directed: tuple[np.ndarray, ...]
 
+    def __post_init__(self) -> None:
+        self.kind = self.frame["kind"].to_numpy(object)
+        self.element = self.frame["element"].to_numpy(np.int64)
+        self.category = self.frame["category"].to_numpy(object)
+
     def __len__(self) -> int:
         return len(self.frame)
 
@@ -134,11 +139,11 @@ _BAD = SMOOTHNESS.index("bad")
 def fix_arrays(a: EdgeArrays, edges: np.ndarray, net: Network, candidates: Candidates, fixed: np.ndarray
                ) -> EdgeArrays:
     """The attributes ``a`` of directed ``edges`` with the OSM barriers of rows ``fixed`` removed (together)."""
-    f = candidates.frame
+    c = candidates
     for r in np.asarray(fixed, np.int64).tolist():
         n = len(edges)
-        a = fix_rows(a, edges, net, np.full(n, f["kind"].iat[r], dtype=object),
-                     np.full(n, int(f["element"].iat[r]), np.int64), np.full(n, f["category"].iat[r], dtype=object))
+        a = fix_rows(a, edges, net, np.full(n, c.kind[r], dtype=object), np.full(n, c.element[r], np.int64),
+                     np.full(n, c.category[r], dtype=object))
     return a
 
 
@@ -229,9 +234,9 @@ def fixed_arc_costs(graph: SearchGraph, candidates: Candidates, arcs: np.ndarray
     if len(arcs) == 0:
         return np.zeros(0)
     edges = graph.edge[arcs]
-    f = candidates.frame
-    osm = fixed[f["kind"].to_numpy()[fixed] != "report"]
-    reports = f["element"].to_numpy(np.int64)[fixed[f["kind"].to_numpy()[fixed] == "report"]]
+    kind = candidates.kind[fixed]
+    osm = fixed[kind != "report"]
+    reports = candidates.element[fixed[kind == "report"]]
     a = graph.net.arrays.take(edges)
     if len(osm):
         a = fix_arrays(a, edges, graph.net, candidates, osm)

@@ -78,9 +78,11 @@ def _touched(columns: Columns, rows: np.ndarray) -> np.ndarray:
 
 
 def greedy_package(s: Situation, candidates: Candidates, effects: list[Effect], k: int, *,
-                   pool: np.ndarray | None = None, progress: Progress = _no_progress) -> list[Step]:
+                   pool: np.ndarray | None = None, changes: list[Change] | None = None,
+                   progress: Progress = _no_progress) -> list[Step]:
     """Up to ``k`` barriers picked greedily by their gain given the earlier picks (``effects``: each
-    candidate's effect alone on ``s``; ``pool``: the candidate rows allowed, by default all)."""
+    candidate's effect alone on ``s``; ``changes``: each one's change alone, reused while no pick shares an
+    edge with it; ``pool``: the candidate rows allowed, by default all)."""
     g = s.graph
     pool = np.arange(len(candidates)) if pool is None else np.asarray(pool, np.int64)
     current = {int(r): effects[r] for r in pool}
@@ -91,6 +93,7 @@ def greedy_package(s: Situation, candidates: Candidates, effects: list[Effect], 
     heads = {r: np.searchsorted(s.backward.keys, g.head[a]) for r, a in arcs_of.items()}
     steps: list[Step] = []
     picked: list[int] = []
+    touched: set[int] = set()  # directed edges of the picks
     while len(steps) < k and current:
         rows = np.array(list(current), np.int64)
         gains = np.array([current[r].gain for r in rows])
@@ -100,14 +103,17 @@ def greedy_package(s: Situation, candidates: Candidates, effects: list[Effect], 
         change = change_of(g, candidates, np.array([*picked, best]), s.cost, on=np.array([best]))
         steps.append(Step(best, current.pop(best)))
         picked.append(best)
+        touched |= set(candidates.directed[best].tolist())
         s, origins, dests = apply_change(s, change)
         near_o = _touched(s.forward, origins)
         near_d = _touched(s.backward, dests)
-        same_edge = set(np.unique(g.edge[arcs_of[best]]).tolist())
         for r in list(current):
-            if (near_o[tails[r]].any() or near_d[heads[r]].any()
-                    or not same_edge.isdisjoint(g.edge[arcs_of[r]].tolist())):
-                ch = change_of(g, candidates, np.array([*picked, r]), s.cost, on=np.array([r]))
+            shares = not touched.isdisjoint(candidates.directed[r].tolist())
+            if shares or near_o[tails[r]].any() or near_d[heads[r]].any():
+                if shares or changes is None:
+                    ch = change_of(g, candidates, np.array([*picked, r]), s.cost, on=np.array([r]))
+                else:  # no pick is on its edges: its arcs and their costs are as they were
+                    ch = changes[r]
                 current[r] = effect(s, ch)
         progress("package", len(steps), k)
     progress("package", k, k)

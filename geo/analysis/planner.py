@@ -128,6 +128,8 @@ class Analysis:
     order: np.ndarray
     reason: str | None
     counts: dict[str, int] = field(default_factory=dict)
+    #: each candidate's change removed alone (for packages)
+    changes: list[Change] = field(default_factory=list)
 
     # ----------------------------------------------------------------- ranking
 
@@ -194,7 +196,8 @@ class Analysis:
             raise BadRequestError("request.out_of_range", field="k", min=1, max=MAX_PACKAGE, value=str(k))
         if self.situation is None:
             return {"k": k, "steps": [], "stopped": "empty", **self._describe(Effect())}
-        steps = greedy_package(self.situation, self.candidates, self.effects, k, pool=self.order, progress=progress)
+        steps = greedy_package(self.situation, self.candidates, self.effects, k, pool=self.order,
+                               changes=self.changes or None, progress=progress)
         rows = np.array([st.row for st in steps], np.int64)
         eff = combined_effect(self.situation, self.candidates, rows)[0] if len(rows) else Effect()
         return {"k": k, "steps": self._steps(steps), "stopped": None if len(steps) == k else "no_more_gain",
@@ -283,7 +286,7 @@ def analyse(inputs: PlannerInputs, request: PlannerRequest, reports: ReportsView
     f = cands.frame
     order = relevant[rank_order(np.array([effs[r].gain for r in relevant]), f["severity"].to_numpy()[relevant],
                                 f["barrier_id"].to_numpy(str)[relevant])]
-    return Analysis(request, cands, origins, dests, graph, s, effs, order, None, counts)
+    return Analysis(request, cands, origins, dests, graph, s, effs, order, None, counts, changes)
 
 
 class AnalysisCache:

@@ -33,7 +33,7 @@ def test_selections_and_greedy_packages_are_exact(seed: int) -> None:
     assert same_effect(fast, brute_effect(s, change_of(case.graph, case.candidates, rows, s.cost))), seed
 
     singles = [effect(s, ch) for ch in case.changes]
-    steps = greedy_package(s, case.candidates, singles, 3, pool=case.relevant)
+    steps = greedy_package(s, case.candidates, singles, 3, pool=case.relevant, changes=case.changes)
     picked = np.array([st_.row for st_ in steps], np.int64)
     if len(picked):
         assert combined_effect(s, case.candidates, picked)[0].gain == sum(st_.effect.gain for st_ in steps)
