@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 
 from geo import i18n
 from geo.analysis.export import category_label
-from geo.analysis.norms import LAW, RULES
+from geo.analysis.norms import LAW
 from geo.analysis.norms import LIMITS as NORM_LIMITS
 from geo.analysis.origins import DESTINATION_CHOICES, ORIGIN_CHOICES
 from geo.analysis.planner import DEFAULT_MINUTES, MAX_MINUTES, MAX_PACKAGE, MAX_WHATIF, MIN_MINUTES
@@ -142,8 +142,7 @@ def _planner_context() -> dict[str, Any]:
               "max_package": MAX_PACKAGE, "max_whatif": MAX_WHATIF}
     categories = [(c, category_label(c, lang())) for c in PLANNER_CATEGORIES]
     config = {"lang": lang(), "texts": i18n.table(lang(), SCRIPT_TEXTS), "tileUrl": current_app.config.get("TILE_URL")
-              or "", "bounds": list(net.bounds()), "limits": limits, "rules": list(RULES), "ruleLimits": NORM_LIMITS,
-              "categoryLabels": dict(categories)}
+              or "", "ruleLimits": NORM_LIMITS, "categoryLabels": dict(categories)}
     return {
         "banner": source_banner(net.summary(), resources.is_sample(net)),
         "folium_map": _render_map(fmap, groups, control),

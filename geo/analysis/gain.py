@@ -30,7 +30,7 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 from geo.analysis.candidates import Candidates, fix_rows, fixed_arc_costs
-from geo.analysis.graph import Columns, Progress, SearchGraph, _no_progress, collect
+from geo.analysis.graph import Columns, Progress, SearchGraph, collect, no_progress
 
 
 @dataclass
@@ -84,7 +84,7 @@ class Situation:
     @classmethod
     def measure(cls, graph: SearchGraph, limit_s: float, origin_weight: np.ndarray, dest_weight: np.ndarray,
                 keys_forward: np.ndarray, keys_backward: np.ndarray, *, placed_origins: np.ndarray | None = None,
-                placed_dests: np.ndarray | None = None, progress: Progress = _no_progress) -> Situation:
+                placed_dests: np.ndarray | None = None, progress: Progress = no_progress) -> Situation:
         """Search from every placed origin (forward) and destination (backward) within ``limit_s``."""
         n_o, n_d = len(graph.origin_node), len(graph.dest_node)
         po = np.arange(n_o) if placed_origins is None else np.asarray(placed_origins, np.int64)
@@ -126,7 +126,7 @@ def change_of(graph: SearchGraph, candidates: Candidates, rows: np.ndarray, cost
 
 
 def single_changes(graph: SearchGraph, candidates: Candidates, cost: np.ndarray,
-                   progress: Progress = _no_progress) -> list[Change]:
+                   progress: Progress = no_progress) -> list[Change]:
     """The change of every candidate removed alone (the OSM barriers in one vectorised pass)."""
     n = len(candidates)
     arcs = [graph.arcs_on(candidates.directed[i]) for i in range(n)]
@@ -269,7 +269,7 @@ def rank_order(gain: np.ndarray, severity: np.ndarray, barrier_ids: np.ndarray) 
     return np.lexsort((np.asarray(barrier_ids, dtype=str), -np.asarray(severity), -np.asarray(gain)))
 
 
-def effects(s: Situation, changes: list[Change], progress: Progress = _no_progress) -> list[Effect]:
+def effects(s: Situation, changes: list[Change], progress: Progress = no_progress) -> list[Effect]:
     """The effect of every change, one after the other."""
     out = []
     for i, ch in enumerate(changes):

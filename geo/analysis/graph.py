@@ -42,7 +42,7 @@ AT_NODE_M = 0.5
 Progress = Callable[[str, int, int], None]
 
 
-def _no_progress(_stage: str, _done: int, _total: int) -> None:
+def no_progress(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
@@ -213,7 +213,7 @@ def build_graph(router: Router, profile: Profile, origins: Sequence[Anchor | Non
 
 
 def search(graph: SearchGraph, sources: np.ndarray, limit_s: float, read: Callable[[np.ndarray, np.ndarray], None],
-           *, cost: np.ndarray | None = None, reverse: bool = False, progress: Progress = _no_progress,
+           *, cost: np.ndarray | None = None, reverse: bool = False, progress: Progress = no_progress,
            stage: str = "search") -> None:
     """Bounded Dijkstra from every node of ``sources`` (on the reversed graph with ``reverse``), in chunks;
     ``read(rows, dist)`` gets the source indices of a chunk and their arrival times at every node
@@ -289,7 +289,7 @@ class Columns:
 
 def collect(graph: SearchGraph, sources: np.ndarray, ids: np.ndarray, keys: np.ndarray, limit_s: float, *,
             reverse: bool = False, cost: np.ndarray | None = None, dest_times: np.ndarray | None = None,
-            progress: Progress = _no_progress, stage: str = "search") -> list[tuple[np.ndarray, np.ndarray]]:
+            progress: Progress = no_progress, stage: str = "search") -> list[tuple[np.ndarray, np.ndarray]]:
     """Search from ``sources`` (row ``ids[i]`` for ``sources[i]``) and return (row ids, dense seconds at the
     sorted ``keys``) chunks for :meth:`Columns.update`; with ``dest_times`` (forward searches) also write
     each row's times to every destination into that array."""

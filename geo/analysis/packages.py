@@ -20,7 +20,7 @@ import numpy as np
 
 from geo.analysis.candidates import Candidates
 from geo.analysis.gain import Change, Effect, Situation, _compare, change_of, effect, rank_order
-from geo.analysis.graph import Columns, Progress, _no_progress, collect
+from geo.analysis.graph import Columns, Progress, collect, no_progress
 
 
 def _reaching(columns: Columns, nodes: np.ndarray, cost: np.ndarray, limit_s: float) -> np.ndarray:
@@ -79,7 +79,7 @@ def _touched(columns: Columns, rows: np.ndarray) -> np.ndarray:
 
 def greedy_package(s: Situation, candidates: Candidates, effects: list[Effect], k: int, *,
                    pool: np.ndarray | None = None, changes: list[Change] | None = None,
-                   progress: Progress = _no_progress) -> list[Step]:
+                   progress: Progress = no_progress) -> list[Step]:
     """Up to ``k`` barriers picked greedily by their gain given the earlier picks (``effects``: each
     candidate's effect alone on ``s``; ``changes``: each one's change alone, reused while no pick shares an
     edge with it; ``pool``: the candidate rows allowed, by default all)."""

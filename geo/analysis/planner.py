@@ -32,7 +32,7 @@ from geo.analysis.gain import (
     rank_order,
     single_changes,
 )
-from geo.analysis.graph import Progress, SearchGraph, _no_progress, build_graph
+from geo.analysis.graph import Progress, SearchGraph, build_graph, no_progress
 from geo.analysis.origins import DESTINATION_CHOICES, ORIGIN_CHOICES, Places
 from geo.analysis.packages import Step, combined_effect, greedy_package
 from geo.errors import BadRequestError, NotFoundError
@@ -190,7 +190,7 @@ class Analysis:
         return {"barriers": self.candidates.frame["barrier_id"].to_numpy()[rows].tolist(),
                 "sum_of_single_gains": float(sum(self.effects[r].gain for r in rows)), **self._describe(eff)}
 
-    def package(self, k: int, progress: Progress = _no_progress) -> dict[str, Any]:
+    def package(self, k: int, progress: Progress = no_progress) -> dict[str, Any]:
         """The greedy package of up to ``k`` barriers and its combined effect."""
         if not 1 <= k <= MAX_PACKAGE:
             raise BadRequestError("request.out_of_range", field="k", min=1, max=MAX_PACKAGE, value=str(k))
@@ -249,7 +249,7 @@ class Analysis:
 
 
 def analyse(inputs: PlannerInputs, request: PlannerRequest, reports: ReportsView | None = None,
-            progress: Progress = _no_progress) -> Analysis:
+            progress: Progress = no_progress) -> Analysis:
     """Rank every barrier of ``inputs`` and every active report of ``reports`` by its gain for ``request``."""
     profile = get_profile(request.profile)
     overlay = reports.overlay if reports is not None else EMPTY_OVERLAY
@@ -301,7 +301,7 @@ class AnalysisCache:
         self._lock = threading.Lock()
 
     def get(self, request: PlannerRequest, reports: ReportsView | None,
-            progress: Progress = _no_progress) -> Analysis:
+            progress: Progress = no_progress) -> Analysis:
         """The analysis of ``request`` with the active ``reports``."""
         key = (request, reports.overlay.version if reports is not None else 0)
         with self._lock:
