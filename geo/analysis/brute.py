@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geo.analysis.gain import Change, Effect, Situation, _compare
+from geo.analysis.gain import Change, Effect, Situation, compare
 from geo.analysis.graph import times
 
 
@@ -20,4 +20,4 @@ def brute_effect(s: Situation, change: Change, *, detail: bool = False) -> Effec
     after = np.full(s.times.shape, np.inf)
     after[rows] = times(s.graph, s.limit_s, cost=cost, origins=rows)
     cols = np.arange(s.times.shape[1])
-    return _compare(s, np.arange(s.times.shape[0]), cols, after, detail)
+    return compare(s, np.arange(s.times.shape[0]), cols, after, detail)

@@ -239,10 +239,10 @@ def effect(s: Situation, change: Change, *, detail: bool = False) -> Effect:
         cols = np.searchsorted(rel_d, drows)
         sub = np.ix_(rows, cols)
         new[sub] = np.minimum(new[sub], prefix[rows, a][:, None] + dd[None, :])
-    return _compare(s, rel, rel_d, new, detail)
+    return compare(s, rel, rel_d, new, detail)
 
 
-def _compare(s: Situation, rel: np.ndarray, rel_d: np.ndarray, new: np.ndarray, detail: bool) -> Effect:
+def compare(s: Situation, rel: np.ndarray, rel_d: np.ndarray, new: np.ndarray, detail: bool) -> Effect:
     """Opened pairs and time saved between today's times and ``new`` (rows ``rel``, columns ``rel_d``)."""
     limit = s.limit_s
     before = s.times[np.ix_(rel, rel_d)]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from geo.analysis.candidates import Candidates
-from geo.analysis.gain import Change, Effect, Situation, _compare, change_of, effect, rank_order
+from geo.analysis.gain import Change, Effect, Situation, change_of, compare, effect, rank_order
 from geo.analysis.graph import Columns, Progress, collect, no_progress
 
 
@@ -57,7 +57,7 @@ def combined_effect(s: Situation, candidates: Candidates, rows: np.ndarray, *, d
     if len(origins) == 0:
         return Effect(), after
     cols = np.arange(s.times.shape[1])
-    return _compare(s, origins, cols, after.times[origins], detail), after
+    return compare(s, origins, cols, after.times[origins], detail), after
 
 
 @dataclass

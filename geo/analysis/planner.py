@@ -25,7 +25,6 @@ from geo.analysis.gain import (
     Change,
     Effect,
     Situation,
-    change_of,
     effect,
     effects,
     key_nodes,
@@ -144,42 +143,37 @@ class Analysis:
         out["row"] = rows
         return out
 
+    def ranked_rows(self) -> dict[str, int]:
+        """Barrier id → candidate row, for the ranked barriers."""
+        ids = self.candidates.frame["barrier_id"].to_numpy()
+        return {str(ids[r]): int(r) for r in self.order}
+
     def row_of(self, barrier_id: str) -> int:
         """The candidate row of a ranked barrier; :class:`NotFoundError` for anything else."""
-        found, unknown = self.candidates.index_of([barrier_id])
-        if unknown or found[0] not in set(self.order.tolist()):
+        row = self.ranked_rows().get(barrier_id)
+        if row is None:
             raise NotFoundError("planner.unknown_barrier", field="id", id=barrier_id)
-        return int(found[0])
+        return row
 
     def rows_of(self, barrier_ids: list[str]) -> np.ndarray:
         """Candidate rows of ranked barriers; :class:`BadRequestError` naming the unknown ones."""
         if len(barrier_ids) > MAX_WHATIF:
             raise BadRequestError("planner.too_many", field="barriers", max=MAX_WHATIF, count=len(barrier_ids))
-        ranked = set(self.order.tolist())
-        found, unknown = self.candidates.index_of(barrier_ids)
-        unknown += [b for b, r in zip([b for b in barrier_ids if b not in unknown], found, strict=True)
-                    if r not in ranked]
+        ranked = self.ranked_rows()
+        unknown = sorted({b for b in barrier_ids if b not in ranked})
         if unknown:
-            raise BadRequestError("planner.unknown_barriers", field="barriers", ids=sorted(set(unknown)),
-                                  count=len(set(unknown)), list=", ".join(sorted(set(unknown))[:10]))
-        return np.unique(found)
+            raise BadRequestError("planner.unknown_barriers", field="barriers", ids=unknown, count=len(unknown),
+                                  list=", ".join(unknown[:10]))
+        return np.unique(np.array([ranked[b] for b in barrier_ids], np.int64))
 
     # ----------------------------------------------------------------- questions
 
     def detail(self, barrier_id: str) -> dict[str, Any]:
         """The origins a barrier's removal helps, the destinations they newly reach, examples."""
         row = self.row_of(barrier_id)
-        from_rank = int(np.flatnonzero(self.order == row)[0]) + 1
-        if self.situation is None:
-            return {"rank": from_rank, **self._describe(Effect())}
-        _, eff = self._single(row)
-        return {"rank": from_rank, **self._describe(eff)}
-
-    def _single(self, row: int) -> tuple[Change, Effect]:
-        s = self.situation
-        assert s is not None and self.graph is not None
-        change = change_of(self.graph, self.candidates, np.array([row]), s.cost)
-        return change, effect(s, change, detail=True)
+        rank = int(np.flatnonzero(self.order == row)[0]) + 1
+        assert self.situation is not None  # a ranked barrier implies an analysis with searches
+        return {"rank": rank, **self._describe(effect(self.situation, self.changes[row], detail=True))}
 
     def what_if(self, barrier_ids: list[str]) -> dict[str, Any]:
         """The combined effect of removing a selection together (and the sum of their gains alone)."""
