@@ -23,6 +23,7 @@ from geo.analysis.norms import LAW
 from geo.analysis.norms import LIMITS as NORM_LIMITS
 from geo.analysis.origins import DESTINATION_CHOICES, ORIGIN_CHOICES
 from geo.analysis.planner import DEFAULT_MINUTES, MAX_MINUTES, MAX_PACKAGE, MAX_WHATIF, MIN_MINUTES
+from geo.layers.programme import STATUSES as COMMITMENT_STATUSES
 from geo.layers.schemas import SERVICE_CATEGORIES
 from geo.network.model import Network
 from geo.reports.model import CATEGORIES, STATUSES
@@ -34,7 +35,7 @@ from webmap.planner_api import CATEGORIES as PLANNER_CATEGORIES
 
 #: Catalogue sections the map script needs (it renders them with the same template syntax).
 SCRIPT_TEXTS = ("ui.", "service.category.", "report.category.", "report.status.", "report.severity.", "profile.",
-                "route.relax.", "access.", "unit.", "planner.")
+                "route.relax.", "access.", "unit.", "programme.", "provenance.", "planner.")
 
 bp = Blueprint("pages", __name__)
 
@@ -46,6 +47,11 @@ MAP_GROUPS: tuple[tuple[str, bool], ...] = (
 #: Map layers of the planner page (labels ``planner.layer_<key>``).
 PLANNER_GROUPS: tuple[tuple[str, bool], ...] = (("coverage", False), ("norms", False), ("ranking", True),
                                                 ("selected", True))
+
+
+def config_json(config: dict[str, Any]) -> str:
+    """The page configuration as JSON safe inside ``<script type="application/json">``."""
+    return json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
 
 
 def source_banner(summary: dict[str, Any], sample: bool) -> dict[str, Any]:
@@ -122,7 +128,7 @@ def _index_context() -> dict[str, Any]:
     return {
         "banner": source_banner(net.summary(), resources.is_sample(net)),
         "folium_map": _render_map(fmap, groups, control),
-        "config_json": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
+        "config_json": config_json(config),
         "profiles": profiles,
         "service_categories": SERVICE_CATEGORIES,
         "report_categories": CATEGORIES,
@@ -160,7 +166,16 @@ def moderation() -> ResponseReturnValue:
     me = {"name": mod.name, "csrf_token": csrf_token()} if mod else None
     config = {"lang": lang(), "texts": i18n.table(lang(), SCRIPT_TEXTS), "statuses": list(STATUSES), "me": me}
     return render_template("moderation.html", statuses=STATUSES,
-                           config_json=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"))
+                           config_json=config_json(config))
+
+
+@bp.get("/programme")
+def programme() -> ResponseReturnValue:
+    """The programme tracker: every commitment, its records on the map, targets and status (filled by
+    ``static/js/programme.js`` from ``/api/programme``)."""
+    config = {"lang": lang(), "texts": i18n.table(lang(), SCRIPT_TEXTS), "statuses": list(COMMITMENT_STATUSES)}
+    return render_template("programme.html", statuses=COMMITMENT_STATUSES,
+                           config_json=config_json(config))
 
 
 @bp.get("/healthz")
