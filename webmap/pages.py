@@ -138,6 +138,7 @@ def _index_context() -> dict[str, Any]:
 
 
 @bp.get("/planner")
+@doc(tags=("pages",), resp={"HTTP_200": None}, content={200: "text/html"})
 def planner() -> ResponseReturnValue:
     """The planner's page: ranked barriers, what-if, packages, norm compliance and coverage (public)."""
     return render_template("planner.html", **resources.once(f"planner_page.{lang()}", _planner_context))
@@ -154,7 +155,7 @@ def _planner_context() -> dict[str, Any]:
     return {
         "banner": source_banner(net.summary(), resources.is_sample(net)),
         "folium_map": _render_map(fmap, groups, control),
-        "config_json": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
+        "config_json": config_json(config),
         "profiles": list(PROFILES), "limits": limits, "categories": categories, "law": LAW,
         "origin_choices": ORIGIN_CHOICES, "destination_choices": DESTINATION_CHOICES,
     }

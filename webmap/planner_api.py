@@ -15,24 +15,28 @@ the confirmed reports (:func:`webmap.resources.analysis`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
+from pydantic import BaseModel, ConfigDict, Field
 
 from geo import i18n
 from geo.analysis import export
 from geo.analysis.coverage import zones_geojson
 from geo.analysis.norms import LAW, LIMITS, RULES, totals
-from geo.analysis.planner import MAX_PACKAGE, Analysis, PlannerRequest
+from geo.analysis.origins import DESTINATION_CHOICES, ORIGIN_CHOICES
+from geo.analysis.planner import MAX_MINUTES, MAX_PACKAGE, MAX_WHATIF, MIN_MINUTES, Analysis, PlannerRequest
 from geo.errors import BadRequestError
 from geo.layers.barriers import CATEGORIES as OSM_CATEGORIES
 from geo.layers.query import DEFAULT_LIMIT, MAX_LIMIT, feature_collection
 from geo.reports.model import CATEGORIES as REPORT_CATEGORIES
+from geo.routing.profiles import PROFILES
 from geo.validation import validate
 from webmap import resources
 from webmap.i18n import api_lang
+from webmap.openapi import BBOX, FeatureCollection, LangQuery, Loose, doc, errors
 from webmap.params import json_body, parse_bbox, parse_int
 
 bp = Blueprint("planner_api", __name__, url_prefix="/api/planner")
@@ -41,6 +45,100 @@ bp = Blueprint("planner_api", __name__, url_prefix="/api/planner")
 CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys((*OSM_CATEGORIES, *REPORT_CATEGORIES)))
 FORMATS: tuple[str, ...] = ("json", "geojson", "csv")
 REQUEST_FIELDS: tuple[str, ...] = ("profile", "minutes", "origins", "destinations")
+
+
+# --------------------------------------------------------------------------- the contract (OpenAPI)
+
+
+def _literal(values: Any) -> Any:
+    return Literal[tuple(values)]  # type: ignore[valid-type]
+
+
+class PlannerQuery(LangQuery):
+    """What every ranking question carries (:class:`~geo.analysis.planner.PlannerRequest`)."""
+
+    profile: _literal(list(PROFILES)) | None = None  # type: ignore[valid-type]
+    minutes: float | None = Field(default=None, ge=MIN_MINUTES, le=MAX_MINUTES)
+    origins: _literal(ORIGIN_CHOICES) | None = None  # type: ignore[valid-type]
+    destinations: _literal(DESTINATION_CHOICES) | None = None  # type: ignore[valid-type]
+
+
+class RankingQuery(PlannerQuery):
+    """Filters of the ranking and its format."""
+
+    category: _literal(CATEGORIES) | None = None  # type: ignore[valid-type]
+    min_severity: int | None = Field(default=None, ge=1, le=3)
+    bbox: str | None = Field(default=None, pattern=BBOX, description="minlon,minlat,maxlon,maxlat")
+    limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
+    format: _literal(FORMATS) | None = None  # type: ignore[valid-type]
+
+
+class PackageQuery(PlannerQuery):
+    """How many fixes (1–50)."""
+
+    k: int | None = Field(default=None, ge=1, le=MAX_PACKAGE)
+
+
+class NormsQuery(LangQuery):
+    """A box for the judged edges (without one: only the totals) and a cap."""
+
+    bbox: str | None = Field(default=None, pattern=BBOX, description="minlon,minlat,maxlon,maxlat")
+    limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
+
+
+class WhatIfBody(BaseModel):
+    """A planner's selection of ranked barriers and the question's profile, minutes, origins, destinations."""
+
+    model_config = ConfigDict(extra="allow")
+
+    barriers: list[str] = Field(max_length=MAX_WHATIF)
+    profile: _literal(list(PROFILES)) | None = None  # type: ignore[valid-type]
+    minutes: float | None = Field(default=None, ge=MIN_MINUTES, le=MAX_MINUTES)
+    origins: _literal(ORIGIN_CHOICES) | None = None  # type: ignore[valid-type]
+    destinations: _literal(DESTINATION_CHOICES) | None = None  # type: ignore[valid-type]
+
+
+class RankingAnswer(FeatureCollection):
+    """The ranked barriers (GeoJSON) with the request, counts and, for an empty ranking, the reason."""
+
+    total: int
+    count: int
+    truncated: bool
+    reason: str | None
+    message: str | None
+
+
+class EffectAnswer(FeatureCollection):
+    """Barriers, the homes they help and the destinations they open (GeoJSON) with the numbers."""
+
+    gain: float
+    pairs_opened: int
+    origins_helped: int
+    destinations_opened: int
+    time_saved_s: float
+    examples: list[dict[str, Any]]
+
+
+class PackageAnswer(EffectAnswer):
+    """The greedy package: its steps and their combined effect."""
+
+    steps: list[dict[str, Any]]
+    greedy: bool
+
+
+class NormsAnswer(Loose):
+    """Kilometres per rule and status (and, with a box, the judged edges)."""
+
+    totals: dict[str, Any]
+    rules: list[str]
+    law: str
+
+
+class CoverageAnswer(FeatureCollection):
+    """Zones with the known share of each attribute."""
+
+    kind: str
+    zones: int
 
 
 def planner_request(data: Mapping[str, Any]) -> PlannerRequest:
@@ -86,6 +184,8 @@ def _effect_body(a: Analysis, described: dict[str, Any], barrier_rows: Any) -> d
 
 
 @bp.get("/barriers")
+@doc(tags=("planner",), query=RankingQuery, resp={"HTTP_200": RankingAnswer, **errors(400)},
+     content={200: "application/json|application/geo+json|text/csv"})
 def barriers() -> ResponseReturnValue:
     """The ranked barriers, filtered; JSON/GeoJSON or CSV."""
     args = request.args
@@ -115,6 +215,7 @@ def barriers() -> ResponseReturnValue:
 
 
 @bp.get("/barriers/<barrier_id>")
+@doc(tags=("planner",), query=PlannerQuery, resp={"HTTP_200": EffectAnswer, **errors(400, 404)})
 def barrier(barrier_id: str) -> ResponseReturnValue:
     """One ranked barrier: the homes it helps, the destinations they newly reach, up to five examples."""
     a = resources.analysis(planner_request(request.args))
@@ -124,6 +225,7 @@ def barrier(barrier_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/whatif")
+@doc(tags=("planner",), json=WhatIfBody, resp={"HTTP_200": EffectAnswer, **errors(400, 413, 415)})
 def whatif() -> ResponseReturnValue:
     """The combined effect of removing the listed barriers together."""
     body = json_body()
@@ -138,6 +240,7 @@ def whatif() -> ResponseReturnValue:
 
 
 @bp.get("/package")
+@doc(tags=("planner",), query=PackageQuery, resp={"HTTP_200": PackageAnswer, **errors(400)})
 def package() -> ResponseReturnValue:
     """The greedy package of ``k`` fixes (1–50) and its combined effect."""
     k = parse_int(request.args.get("k"), "k", default=5, lo=1, hi=MAX_PACKAGE)
@@ -153,6 +256,7 @@ def package() -> ResponseReturnValue:
 
 
 @bp.get("/norms")
+@doc(tags=("planner",), query=NormsQuery, resp={"HTTP_200": NormsAnswer, **errors(400)})
 def norms() -> ResponseReturnValue:
     """Kilometres per rule and status; with ``bbox``, every edge in it with its judgement."""
     judged = resources.norms()
@@ -173,6 +277,7 @@ def norms() -> ResponseReturnValue:
 
 
 @bp.get("/coverage")
+@doc(tags=("planner",), resp={"HTTP_200": CoverageAnswer})
 def coverage() -> ResponseReturnValue:
     """The known share of each attribute per city part (or 500 m square), as GeoJSON."""
     zones = resources.coverage()
