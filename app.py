@@ -15,6 +15,9 @@
 ``python app.py create-api-key NAME [--limit N] [--window-s S] [--database-url URL]``
     issue an API key for an Open311 client with its own quota (printed once, stored hashed);
     ``revoke-api-key NAME`` refuses it from then on; ``list-api-keys`` lists every key.
+``python app.py rank-barriers [--profile P] [--minutes T] [--origins buildings|flats|both]
+[--destinations services|stops|both] [--top N] [--package K] [--out FILE.csv|FILE.geojson]``
+    rank every barrier by how many homes its removal connects to services (progress on standard error).
 ``python app.py check-data [--services F] [--flats F] [--programme F] [--store F]``
     validate the curated files (schemas, provenance, programme links, dates) and summarise each.
 
@@ -122,6 +125,16 @@ def parser() -> argparse.ArgumentParser:
     revoke.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
     keys = sub.add_parser("list-api-keys", help="list the API keys (never the keys themselves)")
     keys.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    rank = sub.add_parser("rank-barriers", help="rank barriers by the homes their removal connects to services")
+    _source_args(rank)
+    rank.add_argument("--profile", default="manual_wheelchair", help="routing profile (default: %(default)s)")
+    rank.add_argument("--minutes", default="15", help="time budget in minutes, 5–60 (default: %(default)s)")
+    rank.add_argument("--origins", default="both", help="buildings, flats or both (default: %(default)s)")
+    rank.add_argument("--destinations", default="services", help="services, stops or both (default: %(default)s)")
+    rank.add_argument("--top", type=int, default=20, help="barriers to print (default: %(default)s)")
+    rank.add_argument("--package", type=int, default=None, metavar="K", help="also the greedy package of K fixes")
+    rank.add_argument("--out", type=Path, default=None, help="write the whole ranking to FILE.csv or FILE.geojson")
+    rank.add_argument("--database-url", help="reports database for confirmed reports (default: as init-db)")
     check = sub.add_parser("check-data", help="validate the curated files (schemas, provenance, programme links)")
     check.add_argument("--services", type=Path, default=settings.SERVICES_FILE, help="services layer file")
     check.add_argument("--flats", type=Path, default=settings.FLATS_FILE, help="city flats layer file")
@@ -362,6 +375,103 @@ def list_api_keys(args: argparse.Namespace) -> int:
         if not keys:
             say("cli.api_keys_none")
     return 0
+
+
+class ProgressBar:
+    """A one-line progress bar per stage on standard error (``stage, done, total`` callbacks)."""
+
+    WIDTH = 30
+
+    def __init__(self, lang: str, stream=None) -> None:
+        self.lang = lang
+        self.stream = stream or sys.stderr
+        self.stage: str | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.finish()
+            self.stage = stage
+        filled = self.WIDTH * done // max(total, 1)
+        label = i18n.maybe(f"cli.rank.stage.{stage}", self.lang, stage)
+        pct = 100 * done // max(total, 1)
+        self.stream.write(f"\r{label:<26} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {pct:3d} %")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """End the current stage's line."""
+        if self.stage is not None:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.stage = None
+
+
+@_command("rank-barriers")
+def rank_barriers(args: argparse.Namespace) -> int:
+    """Rank every barrier by its gain; optionally the greedy package and a CSV/GeoJSON file."""
+    from geo.analysis import export
+    from geo.analysis.planner import PlannerInputs, PlannerRequest, analyse
+    from geo.errors import BadRequestError
+    from geo.validation import validate
+    from webmap import create_app, resources
+
+    request = validate(PlannerRequest, {"profile": args.profile, "minutes": args.minutes, "origins": args.origins,
+                                        "destinations": args.destinations})
+    if args.out is not None and args.out.suffix.lower() not in (".csv", ".geojson"):
+        raise BadRequestError("planner.out_format", field="out", file=str(args.out))
+    if args.package is not None and not 1 <= args.package <= 50:
+        raise BadRequestError("request.out_of_range", field="package", min=1, max=50, value=str(args.package))
+    lang = cli_lang()
+    net = _network(args)
+    config = {"NETWORK": net, "CACHE_DIR": str(args.cache_dir or settings.default_cache_dir())}
+    if args.database_url:
+        config["DATABASE_URL"] = args.database_url
+    app = create_app(config)
+    bar = ProgressBar(lang)
+    with app.app_context():
+        inputs = PlannerInputs.from_layers(resources.router(), resources.layers())
+        result = analyse(inputs, request, resources.reports_view(), bar)
+        bar.finish()
+        if result.reason:
+            say(f"planner.reason.{result.reason}")
+            return 0
+        ranking = result.ranking()
+        records = export.records(ranking, lang)
+        say("cli.rank.summary", barriers=len(ranking), origins=result.counts["origins_placed"],
+            destinations=result.counts["destinations_placed"], profile=i18n.text(f"profile.{request.profile}", lang),
+            minutes=request.minutes)
+        _print_ranking(records[: max(args.top, 0)], lang)
+        if args.package:
+            package = result.package(args.package, bar)
+            bar.finish()
+            _print_package(package, lang)
+    if args.out is not None:
+        if args.out.suffix.lower() == ".csv":
+            text = export.to_csv(records)
+        else:
+            geoms = [result.candidates.geometry[int(r)] for r in ranking["row"]]
+            text = json.dumps(export.to_geojson(records, geoms), ensure_ascii=False)
+        args.out.write_text(text, encoding="utf-8")
+        say("cli.rank.written", n=len(records), file=str(args.out))
+    return 0
+
+
+def _print_ranking(records: list[dict], lang: str) -> None:
+    header = i18n.text("cli.rank.columns", lang).split(";")
+    rows = [[str(r["rank"]), r["barrier_id"], r["category_label"], str(r["severity"]),
+             i18n.format_number(r["gain"], lang), str(r["pairs_opened"]), str(r["origins_helped"]),
+             str(r["destinations_opened"]), i18n.format_number(round(r["time_saved_s"]), lang)] for r in records]
+    widths = [max(len(c) for c in col) for col in zip(header, *rows, strict=True)]
+    for row in [header, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _print_package(package: dict, lang: str) -> None:
+    say("cli.rank.package_heading", k=package["k"])
+    for step in package["steps"]:
+        say("cli.rank.package_step", step=step["step"], barrier=step["barrier_id"], gain=step["gain"],
+            alone=step["alone_gain"], total=step["cumulative_gain"])
+    if package["stopped"]:
+        say("cli.rank.package_stopped")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -197,6 +197,36 @@ def _now():
     return utcnow()
 
 
+def test_rank_barriers_prints_the_ranking_the_package_and_writes_files(planner_osm: Path, tmp_path: Path) -> None:
+    base = ("rank-barriers", "--osm-file", str(planner_osm), "--cache-dir", str(tmp_path), "--database-url",
+            f"sqlite:///{tmp_path / 'db.sqlite3'}", "--minutes", "5", "--origins", "buildings")
+    proc = run(*base, "--package", "2", "--out", str(tmp_path / "ranking.csv"), lang="cs")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.splitlines()
+    assert out[0] == "3 bariéry seřazeny pro 4 domovy a 2 cíle (Mechanický vozík, 5 min)."
+    assert out[1].split() == ["pořadí", "bariéra", "kategorie", "závažnost", "zisk", "dvojic", "domovů", "cílů",
+                              "ušetřeno", "(s)"]
+    assert out[2].split()[:5] == ["1", "edge-1-steps", "Schody", "3", "6"]
+    assert "Balíček 2 oprav" in proc.stdout and "Žádná další oprava už nic neotevře." in proc.stdout
+    assert "cesty z domovů" in proc.stderr and "100 %" in proc.stderr  # the progress bar
+    rows = (tmp_path / "ranking.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("rank,barrier_id,category") and rows[1].startswith("1,edge-1-steps,steps,Schody,3,osm")
+    geo = run(*base, "--top", "1", "--out", str(tmp_path / "ranking.geojson"))
+    assert geo.returncode == 0, geo.stderr
+    assert len(geo.stdout.splitlines()) == 4  # summary, header, one row, written
+    fc = json.loads((tmp_path / "ranking.geojson").read_text(encoding="utf-8"))
+    assert [f["properties"]["rank"] for f in fc["features"]] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--minutes", "99"], "minutes: must be at most 60"),
+    (["--out", "ranking.xlsx"], "ranking.xlsx: the ranking can only be written to a .csv or .geojson file"),
+])
+def test_rank_barriers_bad_input_is_one_line(planner_osm: Path, tmp_path: Path, args: list[str], needle: str) -> None:
+    proc = run("rank-barriers", "--osm-file", str(planner_osm), "--cache-dir", str(tmp_path), *args)
+    assert_one_line_error(proc, needle)
+
+
 # --------------------------------------------------------------------------- check-data (runs in CI with the suite)
 
 

@@ -30,6 +30,7 @@ from webmap import (
     open311,
     openapi,
     pages,
+    planner_api,
     programme_api,
     reports_api,
     resources,
@@ -146,7 +147,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     Compress(app)
-    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_api.bp, auth.bp, reports_api.bp, open311.bp,
-               openapi.bp):
+    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_api.bp, planner_api.bp, auth.bp,
+               reports_api.bp, open311.bp, openapi.bp):
         app.register_blueprint(bp)
     return app

@@ -384,7 +384,8 @@ def doc(*, tags: tuple[str, ...], resp: dict[str, Any], query: type[BaseModel] |
         moderator: bool = False, content: dict[int, str] | None = None,
         headers: dict[int, tuple[str, ...]] | None = None) -> Callable[[F], F]:
     """Document a view: tags, query model, JSON or form body, answers by status; ``moderator``: needs the
-    session cookie (and the CSRF header for POST); ``content``: non-JSON media types by status;
+    session cookie (and the CSRF header for POST); ``content``: the media types by status (JSON ones keep the
+    answer's model, others are text);
     ``headers``: response headers by status."""
     decorate = spec.validate(query=query, json=json, form=form, resp=Response(**resp), tags=list(tags),
                              skip_validation=True, security=({"session": [], "csrf": []} if moderator else None))
@@ -463,8 +464,10 @@ def _finish(d: dict[str, Any]) -> dict[str, Any]:
                 media = extra["content"].get(int(status))
                 if path.startswith("/open311/") and path.endswith(".xml"):  # the same data as the .json twin
                     media = "text/xml"
-                if media:
-                    answer["content"] = {m: {"schema": {"type": "string"}} for m in media.split("|")}
+                if media:  # JSON media types keep the answer's model, the others (files, CSV, HTML, XML) are text
+                    model = answer.get("content", {}).get("application/json", {}).get("schema")
+                    answer["content"] = {m: {"schema": model if model and m.endswith("json") else {"type": "string"}}
+                                         for m in media.split("|")}
                 for name in extra["headers"].get(int(status), ()):
                     answer.setdefault("headers", {})[name] = {"schema": {"type": "string"}}
                 if status == "429":

@@ -7,7 +7,9 @@
 * :func:`service_targets` — placed services as routing destinations;
 * :func:`database`, :func:`reports`, :func:`moderators`, :func:`api_keys` — the reports database and its
   stores;
-* :func:`overlay_provider` / :func:`reports_view` — confirmed reports as a routing overlay, kept fresh.
+* :func:`overlay_provider` / :func:`reports_view` — confirmed reports as a routing overlay, kept fresh;
+* :func:`analysis` — the planner's ranking of one request (cached per request and overlay version),
+  :func:`norms` and :func:`coverage` — norm compliance and data coverage of the network.
 
 Config keys (with environment variables): ``SERVICES_FILE`` (``$LBB_SERVICES_FILE``), ``FLATS_FILE``
 (``$LBB_FLATS_FILE``), ``PROGRAMME_FILE`` (``$LBB_PROGRAMME_FILE``, the programme tracker; its links to
@@ -29,9 +31,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import geopandas as gpd
+import pandas as pd
 from flask import Flask, current_app
 
 from geo import settings
+from geo.analysis.coverage import city_parts, coverage_zones, load_districts
+from geo.analysis.norms import judge
+from geo.analysis.planner import Analysis, AnalysisCache, PlannerInputs, PlannerRequest
 from geo.errors import DataError, DownloadError
 from geo.layers.programme import ProgrammeFile, check_links, read_programme
 from geo.layers.query import MapLayers
@@ -239,3 +245,31 @@ def reports_view() -> ReportsView:
 def overlay() -> Overlay:
     """Cost changes from confirmed barrier reports."""
     return reports_view().overlay
+
+
+# --------------------------------------------------------------------------- planner
+
+
+def planner_cache() -> AnalysisCache:
+    """The planner's analyses of this city (homes, destinations and OSM barriers read once)."""
+    return once("planner", lambda: AnalysisCache(PlannerInputs.from_layers(router(), layers())))
+
+
+def analysis(request: PlannerRequest) -> Analysis:
+    """The ranking of ``request`` with the current confirmed reports (computed once per overlay version)."""
+    return planner_cache().get(request, reports_view())
+
+
+def norms() -> pd.DataFrame:
+    """Every network edge judged against the barrier-free rules (:func:`geo.analysis.norms.judge`)."""
+    return once("norms", lambda: judge(network()))
+
+
+def coverage() -> gpd.GeoDataFrame:
+    """Data coverage per city part (OSM boundaries of the network's source) or 500 m square."""
+
+    def build() -> gpd.GeoDataFrame:
+        net = network()
+        return coverage_zones(net, city_parts(net, load_districts(net.meta.get("provenance", {}))))
+
+    return once("coverage", build)
