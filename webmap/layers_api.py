@@ -18,6 +18,7 @@ from geo.errors import BadRequestError
 from geo.layers.query import DEFAULT_LIMIT, LAYERS, MAX_LIMIT, feature_collection, placement_notice
 from webmap import resources
 from webmap.i18n import api_lang
+from webmap.openapi import LayerAnswer, LayerQuery, LayersIndex, SearchAnswer, SearchQuery, doc, errors
 from webmap.params import parse_bbox, parse_flag, parse_int
 
 bp = Blueprint("layers_api", __name__, url_prefix="/api")
@@ -27,12 +28,14 @@ MAX_SEARCH_RESULTS = 50
 
 
 @bp.get("/layers")
+@doc(tags=("layers",), resp={"HTTP_200": LayersIndex})
 def layers_index() -> ResponseReturnValue:
     """The layers with their feature counts."""
     return jsonify({"layers": resources.layers().summary()})
 
 
 @bp.get("/layers/<name>")
+@doc(tags=("layers",), query=LayerQuery, resp={"HTTP_200": LayerAnswer, **errors(400)})
 def layer(name: str) -> ResponseReturnValue:
     """GeoJSON of one layer in a bbox, capped at ``limit`` with a ``truncated`` flag."""
     if name not in LAYERS:
@@ -49,6 +52,7 @@ def layer(name: str) -> ResponseReturnValue:
 
 
 @bp.get("/search")
+@doc(tags=("layers",), query=SearchQuery, resp={"HTTP_200": SearchAnswer, **errors(400)})
 def search() -> ResponseReturnValue:
     """Diacritics- and case-insensitive prefix search, best matches first."""
     q = request.args.get("q", "").strip()

@@ -5,8 +5,11 @@
 * :func:`layers` — the map layers (the curated files are validated when the app is created, so a
   broken file stops the app at start);
 * :func:`service_targets` — placed services as routing destinations;
-* :func:`database`, :func:`reports`, :func:`moderators` — the reports database and its stores;
-* :func:`overlay_provider` / :func:`reports_view` — confirmed reports as a routing overlay, kept fresh.
+* :func:`database`, :func:`reports`, :func:`moderators`, :func:`api_keys` — the reports database and its
+  stores;
+* :func:`overlay_provider` / :func:`reports_view` — confirmed reports as a routing overlay, kept fresh;
+* :func:`analysis` — the planner's ranking of one request (cached per request and overlay version),
+  :func:`norms` and :func:`coverage` — norm compliance and data coverage of the network.
 
 Config keys (with environment variables): ``SERVICES_FILE`` (``$LBB_SERVICES_FILE``), ``FLATS_FILE``
 (``$LBB_FLATS_FILE``), ``PROGRAMME_FILE`` (``$LBB_PROGRAMME_FILE``, the programme tracker; its links to
@@ -22,23 +25,29 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import geopandas as gpd
+import pandas as pd
 from flask import Flask, current_app
 
 from geo import settings
+from geo.analysis.coverage import city_parts, coverage_zones, load_districts
+from geo.analysis.norms import judge
+from geo.analysis.planner import Analysis, AnalysisCache, PlannerInputs, PlannerRequest
 from geo.errors import DataError, DownloadError
 from geo.layers.programme import ProgrammeFile, check_links, read_programme
 from geo.layers.query import MapLayers
 from geo.layers.schemas import FlatCollection, ServiceCollection, check_no_clash, read_flats, read_services
 from geo.layers.stops import empty_stops, fetch_gtfs, load_stops
+from geo.network import cache
 from geo.network.model import Network
 from geo.network.pipeline import TERRAIN_AUTO, SourceSpec, load_or_build
 from geo.reports.accounts import ModeratorAccounts
+from geo.reports.apikeys import ApiKeys
 from geo.reports.database import Database
 from geo.reports.placement import ReportsView
 from geo.reports.provider import OverlayProvider
@@ -91,18 +100,27 @@ def once(key: str, build: Callable[[], T]) -> T:
 # --------------------------------------------------------------------------- network and routing
 
 
+def load_network(config: Mapping[str, Any]) -> Network:
+    """The network the config names, in this order: ``NETWORK_DIR`` (a cache entry, read as it is —
+    several machines may share one read-only copy), ``OSM_FILE``, ``SAMPLE``, else ``PLACE`` from the
+    cache — downloaded only with ``DOWNLOAD``, and the bundled sample when that is off or fails."""
+    if config.get("NETWORK_DIR"):
+        entry = Path(config["NETWORK_DIR"])
+        net = cache.load(entry)
+        if net is None:
+            raise DataError("network.no_cache_entry", path=entry.name, variable="LBB_NETWORK_DIR")
+        return net
+    osm_file = config.get("OSM_FILE")
+    spec = (SourceSpec.file(osm_file) if osm_file else SourceSpec.sample() if config.get("SAMPLE")
+            else SourceSpec.place(config["PLACE"]))
+    dem = config.get("DEM") or TERRAIN_AUTO  # a downloaded place gets its terrain model; "none" turns it off
+    return load_or_build(spec, dem=None if dem == "none" else dem, cache_dir=config["CACHE_DIR"],
+                         fallback_to_sample=spec.kind == "place", download=bool(config.get("DOWNLOAD", True)))
+
+
 def network() -> Network:
-    """The app's network, loaded from the cache (or built) on first use."""
-
-    def load() -> Network:
-        config = current_app.config
-        osm_file = config.get("OSM_FILE")
-        spec = SourceSpec.file(osm_file) if osm_file else SourceSpec.place(config["PLACE"])
-        dem = config.get("DEM") or TERRAIN_AUTO
-        return load_or_build(spec, dem=None if dem == "none" else dem, cache_dir=config["CACHE_DIR"],
-                             fallback_to_sample=not osm_file)
-
-    return once("network", load)
+    """The app's network, loaded on first use (:func:`load_network`)."""
+    return once("network", lambda: load_network(current_app.config))
 
 
 def is_sample(net: Network) -> bool:
@@ -141,18 +159,19 @@ def load_files(app: Flask) -> LayerFiles:
     check_links(programme, services, flats, file=programme_path)
     stops_path = _stops_path(app)
     stops = load_stops(stops_path) if stops_path is not None else empty_stops()
-    return LayerFiles(services, flats, imported, stops, str(stops_path) if stops_path else None, programme)
+    return LayerFiles(services, flats, imported, stops, stops_path.name if stops_path else None,  # no server paths
+                      programme)
 
 
 def _online_stops(app: Flask, files: LayerFiles, source: str | None) -> LayerFiles:
     """Download the GTFS feed once when the city came from Overpass and no stops file was given."""
     url = app.config.get("GTFS_URL", settings.gtfs_url())
-    if files.stops_source is not None or source != "overpass" or not url:
+    if files.stops_source is not None or source != "overpass" or not url or not app.config.get("DOWNLOAD", True):
         return files
     dest = Path(app.config["CACHE_DIR"]) / "gtfs" / "dpmlj-gtfs.zip"
     try:
         fetch_gtfs(url, dest)
-        return replace(files, stops=load_stops(dest), stops_source=f"{url} ({dest})")
+        return replace(files, stops=load_stops(dest), stops_source=url)
     except (DownloadError, DataError) as exc:
         log.warning("stops layer left empty: %s", exc)
         return files
@@ -206,6 +225,11 @@ def moderators() -> ModeratorAccounts:
     return once("moderators", lambda: ModeratorAccounts(database()))
 
 
+def api_keys() -> ApiKeys:
+    """The API keys of Open311 clients."""
+    return once("api_keys", lambda: ApiKeys(database()))
+
+
 def overlay_provider() -> OverlayProvider:
     """The process's overlay provider (polls the database change counter)."""
     config = current_app.config
@@ -222,3 +246,31 @@ def reports_view() -> ReportsView:
 def overlay() -> Overlay:
     """Cost changes from confirmed barrier reports."""
     return reports_view().overlay
+
+
+# --------------------------------------------------------------------------- planner
+
+
+def planner_cache() -> AnalysisCache:
+    """The planner's analyses of this city (homes, destinations and OSM barriers read once)."""
+    return once("planner", lambda: AnalysisCache(PlannerInputs.from_layers(router(), layers())))
+
+
+def analysis(request: PlannerRequest) -> Analysis:
+    """The ranking of ``request`` with the current confirmed reports (computed once per overlay version)."""
+    return planner_cache().get(request, reports_view())
+
+
+def norms() -> pd.DataFrame:
+    """Every network edge judged against the barrier-free rules (:func:`geo.analysis.norms.judge`)."""
+    return once("norms", lambda: judge(network()))
+
+
+def coverage() -> gpd.GeoDataFrame:
+    """Data coverage per city part (OSM boundaries of the network's source) or 500 m square."""
+
+    def build() -> gpd.GeoDataFrame:
+        net = network()
+        return coverage_zones(net, city_parts(net, load_districts(net.meta.get("provenance", {}))))
+
+    return once("coverage", build)

@@ -435,21 +435,14 @@ class Network:
             return round(100.0 * num / denom, 1) if denom > 0 else 0.0
 
         crossing = e["is_crossing"].to_numpy(bool)
-        fwd = self.arrays.forward
-        kerb_known_edge = np.zeros(len(e), bool)
-        kerb_known_edge[self.arrays.edge_id[fwd]] = self.arrays.kerb_known[fwd]
-        back = ~fwd
-        kerb_known_edge[self.arrays.edge_id[back]] &= self.arrays.kerb_known[back]
+        known = self.known_flags()
         classes = pd.Series(length).groupby(e["surface_class"].to_numpy()).sum()
         return {
             "length_km": round(total / 1000, 2),
             "known_pct": {
-                "surface": pct(e["surface_known"].to_numpy(bool)),
-                "incline": pct(e["incline_known"].to_numpy(bool)),
-                "kerb": pct(kerb_known_edge),
-                "width": pct(e["width_known"].to_numpy(bool)),
+                **{name: pct(flag) for name, flag in known.items()},
                 "smoothness": pct(e["smoothness"].to_numpy() >= 0),
-                "kerb_at_crossings": pct(kerb_known_edge, crossing),
+                "kerb_at_crossings": pct(known["kerb"], crossing),
             },
             "surface_km": {c: round(float(classes.get(c, 0.0)) / 1000, 2) for c in SURFACE_CLASSES},
             "incline_from_terrain": int((e["incline_source"] == "dem").sum()),
@@ -461,6 +454,16 @@ class Network:
             "walkable_areas": int(e["area_id"].nunique()) if "area_id" in e else 0,
             "across_area_edges": int(e["across_area"].sum()) if "across_area" in e else 0,
         }
+
+    def known_flags(self) -> dict[str, np.ndarray]:
+        """Per undirected edge: whether its surface, incline, kerb (in both directions) and width are known."""
+        e = self.edges
+        fwd = self.arrays.forward
+        kerb = np.zeros(len(e), bool)
+        kerb[self.arrays.edge_id[fwd]] = self.arrays.kerb_known[fwd]
+        kerb[self.arrays.edge_id[~fwd]] &= self.arrays.kerb_known[~fwd]
+        return {"surface": e["surface_known"].to_numpy(bool), "incline": e["incline_known"].to_numpy(bool),
+                "kerb": kerb, "width": e["width_known"].to_numpy(bool)}
 
     def summary(self) -> dict[str, Any]:
         """Counts and provenance for ``/healthz`` and ``info``."""

@@ -106,6 +106,20 @@ def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None,
         return Network.from_street_network(street, extract.buildings, extract.pois, meta, base)
 
 
+def _terrain_for(spec: SourceSpec, dem: str | Path | None) -> str | Path | None:
+    """The terrain model of ``spec``: one is downloaded (:data:`TERRAIN_AUTO`) only for a downloaded place."""
+    return None if dem == TERRAIN_AUTO and spec.kind != "place" else dem
+
+
+def _dem_text(dem: str | Path | None) -> str | None:
+    return str(Path(dem).expanduser()) if dem is not None and ":" not in str(dem) else (str(dem) if dem else None)
+
+
+def cache_entry(spec: SourceSpec, *, dem: str | Path | None = None, cache_dir: Path) -> Path:
+    """The cache directory of ``spec`` (and ``dem``) under ``cache_dir``: what ``LBB_NETWORK_DIR`` names."""
+    return Path(cache_dir) / cache.cache_key(spec.kind, spec.location, _dem_text(_terrain_for(spec, dem)))
+
+
 def load_or_build(
     spec: SourceSpec,
     *,
@@ -113,21 +127,23 @@ def load_or_build(
     cache_dir: Path | None = None,
     rebuild: bool = False,
     fallback_to_sample: bool = False,
+    download: bool = True,
 ) -> Network:
     """The network of ``spec`` from the cache, or built and cached.
 
     Cache first: an existing entry is served at once (for a place with a downloaded terrain model, the entry
     built without one too), and its age is logged; ``rebuild`` downloads and builds again. With
     ``fallback_to_sample``, a failed download falls back to the cache of the place if there is one, else to
-    the bundled Helsinki sample, and says so in the log and in the network's provenance.
+    the bundled Helsinki sample, and says so in the log and in the network's provenance. Without
+    ``download`` a place that is not cached is never downloaded (no request leaves the machine): that is a
+    failed download at once.
     """
     cache_dir = Path(cache_dir) if cache_dir is not None else settings.default_cache_dir()
     cache.check_writable(cache_dir)
-    if dem == TERRAIN_AUTO and spec.kind != "place":
-        dem = None  # a terrain model is downloaded only for a downloaded place
-    dem_str = str(Path(dem).expanduser()) if dem is not None and ":" not in str(dem) else (str(dem) if dem else None)
-    entry = cache_dir / cache.cache_key(spec.kind, spec.location, dem_str)
-    entries = [entry] if dem_str != TERRAIN_AUTO else [entry, cache_dir / cache.cache_key(spec.kind, spec.location)]
+    dem = _terrain_for(spec, dem)
+    dem_str = _dem_text(dem)
+    entry = cache_entry(spec, dem=dem, cache_dir=cache_dir)
+    entries = [entry] if dem_str != TERRAIN_AUTO else [entry, cache_entry(spec, cache_dir=cache_dir)]
     if not rebuild:
         cached = _cached(entries)
         if cached is not None:
@@ -135,6 +151,8 @@ def load_or_build(
     if spec.kind == "place":
         _configure_osmnx_cache(cache_dir)
     try:
+        if spec.kind == "place" and not download:
+            raise DownloadError("osm.download_off", place=spec.location)
         with stage(f"loading OpenStreetMap data ({spec.kind}: {spec.location})"):
             extract = load_extract(spec)
     except DownloadError as exc:

@@ -284,6 +284,10 @@ def test_report_confirmed_by_a_moderator_changes_the_route(watched: Watched, bro
 
     with live["app"].app_context():
         resources.moderators().create("moderator", "s3cret-pass", now=datetime.now(UTC))
+    link = "https://example.org/kerb.jpg?a=<b>"  # an Open311 client's link to its photo: text, never loaded
+    linked = live["app"].test_client().post("/open311/v2/requests.json", data={
+        "service_code": "steps", "lat": f"{lat:.6f}", "long": f"{lon:.6f}", "media_url": link})
+    linked_id = linked.get_json()[0]["service_request_id"]
     mod = Watched(browser, base, viewport={"width": 1280, "height": 900})
     try:
         mp = mod.page
@@ -296,6 +300,9 @@ def test_report_confirmed_by_a_moderator_changes_the_route(watched: Watched, bro
         item = mp.locator(f"#report-{report_id}")
         item.wait_for()
         assert "<script>alert('x')</script> Lešení" in item.inner_text()  # shown as text, not run
+        with_link = mp.locator(f"#report-{linked_id} .media-link")
+        assert with_link.inner_text() == "https://example.org/kerb.jpg?a=%3Cb%3E"
+        assert mp.locator(f"#report-{linked_id} a, #report-{linked_id} img[src]").count() == 0
         assert axe_violations(mp) == []
         mod.shot("moderation-queue")
         item.locator("select[name=status]").select_option("confirmed")
@@ -491,6 +498,13 @@ def test_a_service_card_and_its_commitment_link_each_other(watched: Watched) -> 
     back.click()
     page.wait_for_function(f"() => document.activeElement && document.activeElement.dataset.service === '{service}'")
     watched.check_clean()
+
+
+def test_the_api_docs_page_shows_the_contract_from_local_files(watched: Watched, live: dict[str, Any]) -> None:
+    watched.page.goto(live["base"] + "/api/docs")
+    watched.page.wait_for_selector(".opblock", timeout=30_000)
+    assert watched.page.locator(".opblock").count() >= 20  # every operation of the document
+    watched.check_clean()  # no CSP violation, no request to another host
 
 
 # --------------------------------------------------------------------------- the map and the planner's flows
