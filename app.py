@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import i18n, settings
-from geo.errors import GeoError
+from geo.errors import BadRequestError, GeoError
 
 log = logging.getLogger("lbb")
 
@@ -246,18 +246,20 @@ def info(args: argparse.Namespace) -> int:
     say("cli.info.data_date", date=s["data_date"] or i18n.text("cli.info.no_date", lang))
     say("cli.info.network", nodes=s["nodes"], edges=s["edges"], km=cov["length_km"])
     say("cli.info.features", buildings=s["buildings"], pois=s["pois"])
-    say("cli.info.counts", steps=cov["steps"], crossings=cov["crossings"], lifts=cov["elevators"],
-        kerb_nodes=cov["kerb_nodes"])
+    kerbs = cov["kerb_places"]
+    say("cli.info.counts", steps=cov["steps"], crossings=kerbs["crossings"], lifts=cov["elevators"],
+        kerb_nodes=kerbs["kerbs"])
     pieces = net.connectivity()
     say("cli.info.pieces", pieces=pieces["pieces"], outside=pieces["outside_nodes"], pct=pieces["outside_pct"])
     if cov["walkable_areas"]:
         say("cli.info.areas", areas=cov["walkable_areas"], across=cov["across_area_edges"])
     say("cli.info.known")
-    labels = {key: i18n.text(f"cli.attr.{key}", lang) for key in ("surface", "incline", "kerb", "width", "smoothness")}
+    labels = {key: i18n.text(f"cli.attr.{key}", lang) for key in ("surface", "incline", "width", "smoothness")}
     width = max(len(label) for label in labels.values()) + 1
     for key, label in labels.items():
         print(f"  {label:<{width}} {i18n.format_number(round(float(known[key]), 1), lang):>5} %")
-    say("cli.info.kerb_at_crossings", pct=round(float(known["kerb_at_crossings"]), 1))
+    say("cli.info.kerb_known", crossings_known=kerbs["crossings_known"], crossings=kerbs["crossings"],
+        kerbs_known=kerbs["kerbs_known"], kerbs=kerbs["kerbs"], pct=i18n.format_number(known["kerb"], lang))
     _say_terrain_source(net.meta.get("terrain_source"))
     terrain = net.meta.get("terrain")
     if terrain:
@@ -530,6 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pyrosm").setLevel(logging.WARNING)
     lang = cli_lang()
     try:
+        _check_port(args)
         return COMMANDS[args.command](args)
     except GeoError as exc:
         print(i18n.text("cli.error", lang, message=_one_line(exc.message(lang))), file=sys.stderr)
@@ -542,6 +545,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(i18n.text("cli.unexpected", lang, type=type(exc).__name__, error=_one_line(str(exc))), file=sys.stderr)
         return 1
+
+
+def _check_port(args: argparse.Namespace) -> None:
+    """A port outside 1–65535 is an error before anything is loaded (the OS would pick a random one for 0)."""
+    port = getattr(args, "port", None)
+    if port is not None and not 1 <= port <= 65535:
+        raise BadRequestError("cli.bad_port", field="port", port=str(port))
 
 
 def _one_line(text: str) -> str:

@@ -267,3 +267,26 @@ def test_update_builds_again(tag_rules_osm: Path, tmp_path: Path) -> None:
     assert proc.stdout.strip() == "updated: tag_rules – 25 nodes, 30 edges, data as of 2024-05-01"
     again = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path))
     assert "warm start from" in again.stderr and "old) — `python app.py update` downloads it again" in again.stderr
+
+
+@pytest.mark.parametrize("port", ["0", "99999", "-1"])
+def test_a_port_outside_the_range_is_an_error_before_anything_loads(port: str) -> None:
+    assert_one_line_error(run("serve", "--port", port), f"error: port {port} cannot be used")
+
+
+def test_a_missing_dem_is_an_error_before_a_download_or_a_fallback(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.tif"
+    # a place (no file, no sample): without the check it would download, fail offline and fall back to the sample
+    proc = run("info", "--place", "Nowhere, Czechia", "--dem", str(missing), "--cache-dir", str(tmp_path / "c"))
+    assert_one_line_error(proc, f"error: DEM file not found: {missing}")
+    assert "SAMPLE" not in proc.stderr and "loading OpenStreetMap" not in proc.stderr
+
+
+def test_info_defines_a_known_kerb_as_places_not_length(tag_rules_osm: Path, tmp_path: Path) -> None:
+    proc = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path))
+    data = json.loads(run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path), "--json").stdout)
+    k = data["coverage"]["kerb_places"]
+    assert (f"crossings with a known kerb height {k['crossings_known']} of {k['crossings']}, kerb nodes with a "
+            f"known height {k['kerbs_known']} of {k['kerbs']}") in proc.stdout
+    assert "a known kerb is a crossing or kerb node with a kerb or kerb:height value" in proc.stdout
+    assert f"crossings: {k['crossings']}," in proc.stdout and f"kerb nodes: {k['kerbs']}" in proc.stdout

@@ -437,13 +437,22 @@ class Network:
         crossing = e["is_crossing"].to_numpy(bool)
         known = self.known_flags()
         classes = pd.Series(length).groupby(e["surface_class"].to_numpy()).sum()
+        kerbs = self.kerb_places()
+
+        def share(k: int, n: int) -> float:
+            return round(100.0 * k / n, 1) if n else 0.0
+
         return {
             "length_km": round(total / 1000, 2),
+            # surface, incline, width, smoothness: % of the network's length; kerb: % of the places a kerb is met
+            # (crossings and kerb nodes) whose kerb height is known
             "known_pct": {
-                **{name: pct(flag) for name, flag in known.items()},
+                **{name: pct(flag) for name, flag in known.items() if name != "kerb"},
+                "kerb": share(kerbs["crossings_known"] + kerbs["kerbs_known"], kerbs["crossings"] + kerbs["kerbs"]),
                 "smoothness": pct(e["smoothness"].to_numpy() >= 0),
-                "kerb_at_crossings": pct(known["kerb"], crossing),
+                "kerb_at_crossings": share(kerbs["crossings_known"], kerbs["crossings"]),
             },
+            "kerb_places": kerbs,
             "surface_km": {c: round(float(classes.get(c, 0.0)) / 1000, 2) for c in SURFACE_CLASSES},
             "incline_from_terrain": int((e["incline_source"] == "dem").sum()),
             "incline_disputed": int(e["incline_disputed"].sum()) if "incline_disputed" in e else 0,
@@ -454,6 +463,24 @@ class Network:
             "walkable_areas": int(e["area_id"].nunique()) if "area_id" in e else 0,
             "across_area_edges": int(e["across_area"].sum()) if "across_area" in e else 0,
         }
+
+    def kerb_places(self) -> dict[str, int]:
+        """The places a kerb is met and how many of them have a known kerb height: ``crossings`` (each crossing
+        way once, and crossing nodes on roads that no crossing way meets; known when a kerb value is mapped on
+        the crossing or at its ends) and ``kerbs`` (other nodes tagged as a kerb; known with a height or type)."""
+        e, n = self.edges, self.nodes
+        crossing = e["is_crossing"].to_numpy(bool)
+        known = self.known_flags()["kerb"]
+        ways = pd.Series(known[crossing]).groupby(self.edge_col("osm_way_id")[crossing]).all()
+        at_way = np.zeros(self.n_nodes, bool)
+        at_way[e["u"].to_numpy(np.int64)[crossing]] = True
+        at_way[e["v"].to_numpy(np.int64)[crossing]] = True
+        node_known = n["kerb_known"].to_numpy(bool)
+        crossing_node = n["is_crossing_node"].to_numpy(bool) & ~at_way
+        kerb_node = n["kerb_tagged"].to_numpy(bool) & ~at_way & ~crossing_node
+        return {"crossings": int(len(ways) + crossing_node.sum()),
+                "crossings_known": int(ways.sum() + (crossing_node & node_known).sum()),
+                "kerbs": int(kerb_node.sum()), "kerbs_known": int((kerb_node & node_known).sum())}
 
     def known_flags(self) -> dict[str, np.ndarray]:
         """Per undirected edge: whether its surface, incline, kerb (in both directions) and width are known."""

@@ -142,6 +142,8 @@ def load_or_build(
     cache.check_writable(cache_dir)
     dem = _terrain_for(spec, dem)
     dem_str = _dem_text(dem)
+    if dem_str is not None and dem_str != TERRAIN_AUTO and ":" not in dem_str and not Path(dem_str).is_file():
+        raise DemError("dem.not_found", file=dem_str)  # said before any download or fallback
     entry = cache_entry(spec, dem=dem, cache_dir=cache_dir)
     entries = [entry] if dem_str != TERRAIN_AUTO else [entry, cache_entry(spec, cache_dir=cache_dir)]
     if not rebuild:

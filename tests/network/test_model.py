@@ -89,3 +89,16 @@ def test_coverage_figures(tag_rules_net: Network) -> None:
     assert 0 < cov["known_pct"]["surface"] < 100
     assert cov["steps"] == 3
     assert cov["kerb_nodes"] == 6
+
+
+def test_kerb_coverage_counts_places_with_a_kerb_value(tag_rules_net: Network, helsinki_net: Network) -> None:
+    """A known kerb is a crossing or kerb node with a kerb value: a network without any kerb tag knows none,
+    whatever its length; the share is the one of those places."""
+    bare = helsinki_net.coverage()
+    assert bare["kerb_nodes"] == 0 and bare["kerb_places"]["crossings_known"] == 0
+    assert bare["known_pct"]["kerb"] == 0 == bare["known_pct"]["kerb_at_crossings"]
+    cov = tag_rules_net.coverage()
+    k = cov["kerb_places"]
+    assert 0 < k["crossings_known"] <= k["crossings"] and k["kerbs_known"] <= k["kerbs"]
+    assert cov["known_pct"]["kerb"] == round(100 * (k["crossings_known"] + k["kerbs_known"])
+                                             / (k["crossings"] + k["kerbs"]), 1)

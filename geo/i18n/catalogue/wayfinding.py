@@ -127,6 +127,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the map page on a phone: the panel under the map can be folded away
     "ui.panel_hide": ("Skrýt ovládací panel", "Hide the control panel"),
     "ui.panel_show": ("Zobrazit ovládací panel", "Show the control panel"),
+    # app.py info: what a known kerb is (the same as a route's kerb check counts)
+    "cli.info.kerb_known": ("obrubníky (% míst, ne délky): přechody se známou výškou obrubníku {crossings_known} z "
+                            "{crossings}, uzly obrubníku se známou výškou {kerbs_known} z {kerbs} – celkem {pct} %; "
+                            "známý obrubník = přechod nebo uzel obrubníku s hodnotou kerb nebo kerb:height",
+                            "kerbs (% of places, not length): crossings with a known kerb height {crossings_known} of "
+                            "{crossings}, kerb nodes with a known height {kerbs_known} of {kerbs} – {pct} % in all; "
+                            "a known kerb is a crossing or kerb node with a kerb or kerb:height value"),
+    "cli.bad_port": ("port {port} nelze použít: zadejte číslo od 1 do 65535",
+                     "port {port} cannot be used: give a number from 1 to 65535"),
     # the planner's flows
     "ui.no_position_yet": ("{name} zatím nemá na této mapě polohu, a tak nemůže být startem ani cílem.",
                            "{name} has no position on this map yet, so it cannot be a start or a destination."),
