@@ -128,6 +128,11 @@ def is_sample(net: Network) -> bool:
     return net.meta.get("provenance", {}).get("source") == "sample"
 
 
+def open311_agency() -> str | None:
+    """The agency responsible for reports (``OPEN311_AGENCY``), or none on the sample data (not its city)."""
+    return None if is_sample(network()) else current_app.config["OPEN311_AGENCY"]
+
+
 def router() -> Router:
     """The router over the app's network."""
     return once("router", lambda: Router(network()))

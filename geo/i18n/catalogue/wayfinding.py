@@ -136,6 +136,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "a known kerb is a crossing or kerb node with a kerb or kerb:height value"),
     "cli.bad_port": ("port {port} nelze použít: zadejte číslo od 1 do 65535",
                      "port {port} cannot be used: give a number from 1 to 65535"),
+    # Open311 on data of another area than the city's (the sample): no agency is responsible
+    "open311.no_agency": ("Ukázková data ({area}): hlášení nepřebírá žádný úřad",
+                          "Sample data ({area}): no agency takes the reports"),
+    # a map layer with nothing in the loaded area (listed, unchecked)
+    "ui.layer_empty": ("{layer} – v této oblasti žádné", "{layer} – none in this area"),
     # the planner's flows
     "ui.no_position_yet": ("{name} zatím nemá na této mapě polohu, a tak nemůže být startem ani cílem.",
                            "{name} has no position on this map yet, so it cannot be a start or a destination."),
