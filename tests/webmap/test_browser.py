@@ -712,3 +712,48 @@ def test_the_map_at_street_zoom_on_a_desktop_and_a_phone(browser: Any, live: dic
             w.check_clean()
         finally:
             w.close()
+
+
+def test_the_flows_on_a_phone(browser: Any, live: dict[str, Any]) -> None:
+    """At 360 × 740: search picks plan, a limit re-plans, report mode opens its tab with the place in view, the
+    service filter filters the markers, the nearest services ask for accessible ones — on one page."""
+    w = Watched(browser, live["base"], viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        page = w.page
+        page.goto(live["base"] + "/?lang=en")
+        page.wait_for_function("() => window.LBB && window.LBB.app")
+        _watch_route_status(page)
+        for which, query in (("from", "Mannerheimintie 6"), ("to", "Kaisaniemenkatu")):
+            page.fill(f"#{which}-input", query)
+            page.wait_for_selector(f"#{which}-list:not([hidden]) #{which}-opt-0")
+            page.wait_for_timeout(300)
+            page.tap(f"#{which}-opt-0")
+        wait_route(page)
+        planned = page.evaluate("() => window.__routes.length")
+        page.locator("#advanced summary").tap()
+        page.focus("#max_kerb_cm")
+        page.keyboard.press("ArrowLeft")
+        _wait_route_request_done(page, planned)
+        assert page.evaluate("() => window.__statusErrors") == []
+        page.check("#click-report")
+        page.locator(".folium-map").scroll_into_view_if_needed()
+        page.evaluate(f"() => LBB.app.map.setView([{A[0]}, {A[1]}], 17, {{animate: false}})")
+        page.wait_for_timeout(300)
+        click_latlng(page, *A)
+        page.wait_for_selector("#report:not([hidden])")
+        box = page.locator("#report-location").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 740  # the place's fields in view
+        page.tap("#tab-services")
+        page.wait_for_selector("#services-list li")
+        every = page.evaluate("() => LBB.app.serviceMarkers()")
+        page.fill("#service-q", page.locator("#services-list li .name").first.inner_text())
+        assert page.evaluate("() => LBB.app.serviceMarkers()") < every
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url) if "/api/services/nearest" in r.url else None)
+        page.tap("#nearest-button")
+        page.wait_for_function("() => /service/.test(document.querySelector('#services-status').textContent)")
+        assert asked and "wheelchair=yes%2Climited" in asked[-1]
+        assert axe_violations(page) == []
+        w.check_clean()
+    finally:
+        w.close()

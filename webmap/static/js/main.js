@@ -57,7 +57,7 @@ map.on("click", (ev) => {
   setReportPoint(ev.latlng.lat, ev.latlng.lng);
   openPanel();
   if ($("tab-report").getAttribute("aria-selected") !== "true") selectTab($("tab-report"));
-  $("report-location").scrollIntoView({ block: "nearest" });
+  $("report-location").scrollIntoView({ block: "center" });
   $("report-status").textContent = t("ui.report_point_set", { lat: ev.latlng.lat.toFixed(5),
     lon: ev.latlng.lng.toFixed(5) });
 });
