@@ -319,6 +319,30 @@ def _geometry(geom: Any) -> dict[str, Any] | None:
     return shapely.geometry.mapping(shapely.transform(geom, lambda xy: np.round(xy, 6)))
 
 
+def _geometries(geoms: np.ndarray) -> list[dict[str, Any] | None]:
+    """GeoJSON geometries of an array of shapely geometries (coordinates rounded to 6 decimals): points and lines
+    at once, other kinds one by one."""
+    geoms = np.asarray(geoms, dtype=object)
+    geoms = np.where([g is None or isinstance(g, float) for g in geoms], None, geoms)
+    out: list[dict[str, Any] | None] = [None] * len(geoms)
+    valid = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    kind = shapely.get_type_id(geoms)
+    simple = np.flatnonzero(valid & np.isin(kind, [0, 1]) & ~shapely.has_z(geoms))
+    if len(simple):
+        coords, owner = shapely.get_coordinates(geoms[simple], return_index=True)
+        xy = np.round(coords, 6).tolist()
+        cut = np.searchsorted(owner, np.arange(len(simple) + 1)).tolist()
+        for j, i in enumerate(simple.tolist()):
+            pts = xy[cut[j]:cut[j + 1]]
+            out[i] = {"type": "Point", "coordinates": pts[0]} if kind[i] == 0 else {"type": "LineString",
+                                                                                   "coordinates": pts}
+    done = np.zeros(len(geoms), bool)
+    done[simple] = True
+    for i in np.flatnonzero(valid & ~done).tolist():
+        out[i] = _geometry(geoms[i])
+    return out
+
+
 def feature_collection(result: LayerResult) -> dict[str, Any]:
     """GeoJSON FeatureCollection of a query result, with ``count``, ``total``, ``truncated``, ``limit``."""
     frame = result.frame
@@ -326,8 +350,9 @@ def feature_collection(result: LayerResult) -> dict[str, Any]:
     if result.layer == "network":
         cols += ["access_forward", "access_backward", "access"]
     features = []
-    records = frame.drop(columns=frame.geometry.name).to_dict("records") if len(frame) else []
-    for rec, geom in zip(records, frame.geometry.to_numpy(), strict=True):
+    wanted = [c for c in frame.columns if c in {*cols, "name_cs", "name_en"} and c != frame.geometry.name]
+    records = frame[wanted].to_dict("records") if len(frame) else []
+    for rec, geom in zip(records, _geometries(frame.geometry.to_numpy()), strict=True):
         props = {}
         for c in cols:
             if result.layer == "services" and c == "name":
@@ -339,7 +364,7 @@ def feature_collection(result: LayerResult) -> dict[str, Any]:
             if result.layer == "stops" and c == "routes":
                 v = [r for r in str(v).split("|") if r] if v else []
             props[c] = v
-        features.append({"type": "Feature", "geometry": _geometry(geom), "properties": props})
+        features.append({"type": "Feature", "geometry": geom, "properties": props})
     return {"type": "FeatureCollection", "layer": result.layer, "features": features, "count": len(features),
             "total": result.total, "truncated": result.truncated, "limit": result.limit,
             "bbox": list(result.bbox) if result.bbox else None, **result.meta}

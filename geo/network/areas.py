@@ -56,7 +56,9 @@ class _Nodes:
         keys = np.round(nodes[["x", "y"]].to_numpy(float), 7)
         self.by_xy: dict[tuple[float, float], int] = {
             (float(x), float(y)): int(i) for (x, y), i in zip(keys, nodes.index, strict=True)}
-        self.lonlat: dict[int, tuple[float, float]] = {i: xy for xy, i in self.by_xy.items()}
+        # every node, also one sharing its position with another (the by-position index keeps one of them)
+        self.lonlat: dict[int, tuple[float, float]] = {
+            int(i): (float(x), float(y)) for (x, y), i in zip(keys, nodes.index, strict=True)}
         self.next_id = min(-1, int(nodes.index.min()) - 1) if len(nodes) else -1
         self.new: list[tuple[int, float, float]] = []
 

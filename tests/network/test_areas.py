@@ -90,3 +90,26 @@ def test_helsinki_has_few_nodes_outside_its_largest_piece(helsinki_net: Network)
     c = helsinki_net.connectivity()
     assert c["outside_pct"] <= 1.0
     assert helsinki_net.coverage()["walkable_areas"] > 50
+
+
+def test_nodes_sharing_a_position_can_both_meet_an_area() -> None:
+    """Two way ends at one position (not joined in OSM) beside a plaza: both may be joined across it."""
+    d = 0.0004
+    xy = {1: (-d, d / 2), 2: (0.0, d / 2), 3: (0.0, d / 2), 4: (-d, d), 5: (d, d / 2), 6: (2 * d, d / 2)}
+    ids = list(xy)
+    lon, lat = [xy[i][0] + LON0 for i in ids], [xy[i][1] + LAT0 for i in ids]
+    nodes = gpd.GeoDataFrame({"x": lon, "y": lat}, index=pd.Index(ids, name="osmid"),
+                             geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    ways = [(1, 2, 7), (3, 4, 8), (5, 6, 9)]
+    seg = gpd.GeoDataFrame({"u": [u for u, _, _ in ways], "v": [v for _, v, _ in ways],
+                            "osm_way_id": [w for _, _, w in ways], "highway": "footway"},
+                           geometry=[shapely.LineString([(xy[u][0] + LON0, xy[u][1] + LAT0),
+                                                         (xy[v][0] + LON0, xy[v][1] + LAT0)]) for u, v, _ in ways],
+                           crs=4326)
+    plaza = shapely.box(LON0, LAT0, LON0 + d, LAT0 + d)
+    areas = gpd.GeoDataFrame({"element": ["way"], "osmid": [100], "highway": ["pedestrian"], "area": ["yes"]},
+                             geometry=[plaza], crs=4326)
+    out, _ = add_area_paths(seg, nodes, areas)
+    across = out[out["across_area"]]
+    assert len(across) > 0
+    assert {2, 3} & set(across["u"]) | set(across["v"])  # a way end at the shared position is joined
