@@ -17,7 +17,7 @@ LIBEREC_RELATION_ID = 439073
 CRS_WGS84 = "EPSG:4326"
 
 #: Bump when the cached network layout changes; older caches are rebuilt.
-CACHE_FORMAT_VERSION = 2
+CACHE_FORMAT_VERSION = 3
 
 #: Way tags kept from OSM (set as osmnx's useful tags *before* building a graph).
 WAY_TAGS: tuple[str, ...] = (
