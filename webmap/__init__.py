@@ -17,7 +17,20 @@ from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geo import settings
-from webmap import api, auth, errors, i18n, json_provider, layers_api, open311, pages, reports_api, resources, vendor
+from webmap import (
+    api,
+    audits_api,
+    auth,
+    errors,
+    i18n,
+    json_provider,
+    layers_api,
+    open311,
+    pages,
+    reports_api,
+    resources,
+    vendor,
+)
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
@@ -51,6 +64,10 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "REPORTS_NEARBY_M": 25.0,
         "REPORTS_HONEYPOT_FIELD": "website",
         "OPEN311_AGENCY": "Statutární město Liberec",
+        # "Help verify": agreeing answers (from different clients) that verify an attribute, answers per client
+        "AUDITS_AGREEMENT": 2,
+        "AUDITS_RATE_LIMIT": 60,
+        "AUDITS_RATE_WINDOW_S": 3600.0,
         # number of trusted reverse proxies whose X-Forwarded-For gives the client IP
         "PROXY_FIX_X_FOR": int(os.environ.get("LBB_PROXY_FIX_X_FOR", "0")),
     }
@@ -71,6 +88,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     Compress(app)
-    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, auth.bp, reports_api.bp, open311.bp):
+    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, auth.bp, reports_api.bp, audits_api.bp, open311.bp):
         app.register_blueprint(bp)
     return app

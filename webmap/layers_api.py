@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from geo.errors import BadRequestError
 from geo.layers.query import DEFAULT_LIMIT, LAYERS, MAX_LIMIT, feature_collection
+from geo.routing.overlay import EMPTY_OVERLAY
 from webmap import resources
 from webmap.params import parse_bbox, parse_flag, parse_int
 
@@ -39,7 +40,8 @@ def layer(name: str) -> ResponseReturnValue:
     limit = parse_int(request.args.get("limit"), "limit", default=DEFAULT_LIMIT, lo=1, hi=MAX_LIMIT)
     unlocated = bool(parse_flag(request.args.get("unlocated"), "unlocated"))
     result = resources.layers().query(name, bbox, limit=limit, profile=request.args.get("profile"),
-                                      include_unlocated=unlocated)
+                                      include_unlocated=unlocated,
+                                      overlay=resources.overlay() if name == "network" else EMPTY_OVERLAY)
     return jsonify(feature_collection(result))
 
 

@@ -20,6 +20,8 @@ from flask.typing import ResponseReturnValue
 from geo import i18n
 from geo.layers.schemas import SERVICE_CATEGORIES
 from geo.network.model import Network
+from geo.reports.audit_model import ACTIONS as AUDIT_ACTIONS
+from geo.reports.audit_model import STATUSES as AUDIT_STATUSES
 from geo.reports.model import CATEGORIES, STATUSES
 from geo.routing.profiles import LIMIT_RANGES, PROFILES
 from webmap import resources, vendor
@@ -35,7 +37,7 @@ bp = Blueprint("pages", __name__)
 #: Map layers in the layer control: (key, shown at start).
 MAP_GROUPS: tuple[tuple[str, bool], ...] = (
     ("network", True), ("coverage", False), ("buildings", True), ("services", True), ("flats", True),
-    ("stops", True), ("barriers", False), ("reports", True), ("isochrone", True), ("route", True),
+    ("stops", True), ("barriers", False), ("reports", True), ("audits", True), ("isochrone", True), ("route", True),
 )
 
 
@@ -126,7 +128,8 @@ def moderation() -> ResponseReturnValue:
     mod = current_moderator()
     me = {"name": mod.name, "csrf_token": csrf_token()} if mod else None
     config = {"lang": lang(), "texts": i18n.table(lang(), SCRIPT_TEXTS), "statuses": list(STATUSES), "me": me}
-    return render_template("moderation.html", statuses=STATUSES,
+    return render_template("moderation.html", statuses=STATUSES, audit_statuses=AUDIT_STATUSES,
+                           audit_actions=AUDIT_ACTIONS,
                            config_json=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"))
 
 

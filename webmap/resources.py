@@ -5,8 +5,10 @@
 * :func:`layers` — the map layers (the curated files are validated when the app is created, so a
   broken file stops the app at start);
 * :func:`service_targets` — placed services as routing destinations;
-* :func:`database`, :func:`reports`, :func:`moderators` — the reports database and its stores;
-* :func:`overlay_provider` / :func:`reports_view` — confirmed reports as a routing overlay, kept fresh.
+* :func:`database`, :func:`reports`, :func:`moderators`, :func:`audits` — the reports database and its stores;
+* :func:`audit_index` — the network's open verification questions and, per profile, their ranking;
+* :func:`overlay_provider` / :func:`reports_view` — confirmed reports and verified answers as a routing
+  overlay, kept fresh.
 
 Config keys (with environment variables): ``SERVICES_FILE`` (``$LBB_SERVICES_FILE``), ``FLATS_FILE``
 (``$LBB_FLATS_FILE``), ``FLATS_STORE`` (``$LBB_FLATS_STORE``, where ``app.py import-flats`` writes),
@@ -37,6 +39,8 @@ from geo.layers.stops import empty_stops, fetch_gtfs, load_stops
 from geo.network.model import Network
 from geo.network.pipeline import SourceSpec, load_or_build
 from geo.reports.accounts import ModeratorAccounts
+from geo.reports.audit_store import AuditStore
+from geo.reports.audit_tasks import AuditIndex
 from geo.reports.database import Database
 from geo.reports.placement import ReportsView
 from geo.reports.provider import OverlayProvider
@@ -195,11 +199,21 @@ def moderators() -> ModeratorAccounts:
     return once("moderators", lambda: ModeratorAccounts(database()))
 
 
+def audits() -> AuditStore:
+    """The verification answers and verdicts (answer photos live next to the report photos)."""
+    return once("audits", lambda: AuditStore(database(), photo_dir=current_app.config["REPORTS_UPLOAD_DIR"]))
+
+
+def audit_index() -> AuditIndex:
+    """The network's open verification questions; each profile's trips and ranking are made on first use."""
+    return once("audit_index", lambda: AuditIndex(network(), router()))
+
+
 def overlay_provider() -> OverlayProvider:
     """The process's overlay provider (polls the database change counter)."""
     config = current_app.config
     return once("overlay_provider", lambda: OverlayProvider(
-        reports(), network(), poll_interval_s=float(config["REPORTS_POLL_INTERVAL_S"]),
+        reports(), network(), audits=audits(), poll_interval_s=float(config["REPORTS_POLL_INTERVAL_S"]),
         tolerance_m=float(config["REPORTS_SNAP_TOLERANCE_M"])))
 
 
@@ -209,5 +223,5 @@ def reports_view() -> ReportsView:
 
 
 def overlay() -> Overlay:
-    """Cost changes from confirmed barrier reports."""
+    """Cost changes from confirmed barrier reports and the attribute values citizens verified."""
     return reports_view().overlay

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo.errors import BadRequestError, NotFoundError
-from geo.reports.database import EVENTS, OVERLAY_STATE, REPORTS, Database
+from geo.reports.database import EVENTS, OVERLAY_STATE, REPORTS, Database, bump_overlay
 from geo.reports.limits import RateLimit, hit
 from geo.reports.model import (
     ACTIVE_STATUSES,
@@ -153,8 +153,7 @@ class ReportStore:
                          .values(status=status, duplicate_of=duplicate_of, updated_at=now))
             conn.execute(EVENTS.insert().values(report_id=report_id, at=now, actor=actor, from_status=current,
                                                 to_status=status, note=note))
-            conn.execute(OVERLAY_STATE.update().where(OVERLAY_STATE.c.id == 1)
-                         .values(version=OVERLAY_STATE.c.version + 1))
+            bump_overlay(conn)
         return self.get_report(report_id)
 
     def overlay_version(self) -> int:

@@ -1,10 +1,11 @@
 """Why there is no route, and which limit changes would give one.
 
 The cheapest route with nothing closed (:meth:`~geo.routing.profiles.Profile.unrestricted`, and no
-reported barrier; verified attribute values stay) shows what stands in the way: every limit of :data:`~geo.routing.profiles.LIMITS` and every switch of
-:data:`~geo.routing.profiles.SWITCHES` that closes one of its edges is a reason, with the value it
-would need. Each such change — and all of them together — is tried with a real search and offered
-only if it gives a route and a request may ask for it.
+reported barrier; verified attribute values stay) shows what stands in the way: every limit of
+:data:`~geo.routing.profiles.LIMITS` and every switch of :data:`~geo.routing.profiles.SWITCHES`
+that closes one of its edges is a reason, with the value it would need. Each such change — and
+all of them together — is tried with a real search and offered only if it gives a route and a
+request may ask for it.
 """
 
 from __future__ import annotations

@@ -33,9 +33,10 @@ def test_a_later_migration_is_applied_once_in_order(tmp_path: Path) -> None:
         calls.append(1)
         conn.execute(sa.text("ALTER TABLE reports ADD COLUMN district VARCHAR(40)"))
 
-    newer = Database(url, migrations=(*MIGRATIONS, (2, "district", add_column)))
-    assert newer.migrate() == 2
-    assert newer.migrate() == 2
+    nxt = MIGRATIONS[-1][0] + 1
+    newer = Database(url, migrations=(*MIGRATIONS, (nxt, "district", add_column)))
+    assert newer.migrate() == nxt
+    assert newer.migrate() == nxt
     assert calls == [1]
     with newer.engine.connect() as conn:
         assert "district" in {c["name"] for c in sa.inspect(conn).get_columns("reports")}
@@ -51,12 +52,26 @@ def test_a_failing_migration_leaves_no_trace(tmp_path: Path) -> None:
         conn.execute(sa.text("CREATE TABLE half_done (x INTEGER)"))
         conn.execute(sa.text("SELECT no_such_function()"))
 
-    s = Database(url, migrations=(*MIGRATIONS, (2, "broken", broken)))
+    s = Database(url, migrations=(*MIGRATIONS, (MIGRATIONS[-1][0] + 1, "broken", broken)))
     with pytest.raises(StorageError, match="no such function"):
         s.migrate()
-    assert s.schema_version() == 1
+    assert s.schema_version() == MIGRATIONS[-1][0]
     with s.engine.connect() as conn:
         assert not sa.inspect(conn).has_table("half_done")  # DDL is transactional on SQLite too
+
+def test_a_version_1_database_is_upgraded_with_its_reports_kept(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    old = Database(url, migrations=MIGRATIONS[:1])
+    assert old.migrate() == 1
+    with old.write() as conn:
+        conn.execute(REPORTS.insert().values(created_at=T0, updated_at=T0, lat=50.77, lon=15.05, category="steps",
+                                             severity=3, description="", status="submitted", source="web"))
+    s = Database(url)
+    assert s.migrate() == 2
+    with s.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(REPORTS)).scalar() == 1
+        assert {"audit_items", "audit_answers", "audit_verdicts"} <= set(sa.inspect(conn).get_table_names())
+
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(db: Database) -> None:
     with db.engine.connect() as conn:
