@@ -87,7 +87,8 @@ def _way_tasks(net: Network, attribute: str, mask: np.ndarray, question: str) ->
 
 def _kerb_tasks(net: Network) -> pd.DataFrame:
     """Kerb tasks per directed edge whose kerb is unknown: at the kerb node with no height, else on the crossing
-    way with no kerb anywhere, else at the crossing node on a road the edge enters."""
+    way with no kerb anywhere, else at the crossing node on a road the edge enters (edges no kerb answer can make
+    known get no task)."""
     a = net.arrays
     unknown = np.flatnonzero(~a.kerb_known)
     if len(unknown) == 0:
@@ -101,7 +102,10 @@ def _kerb_tasks(net: Network) -> pd.DataFrame:
     height = nodes.height_cm
     at_node = np.where(k.enter & np.isnan(height[dst]), dst, np.where(k.leave & np.isnan(height[src]), src, -1))
     on_way = (at_node < 0) & crossing_way
-    at_node = np.where((at_node < 0) & ~on_way & nodes.crossing[dst], dst, at_node)
+    # a crossing node on a road: a kerb mapped there is met from the road unless a crossing way ends or passes
+    # there too (then it belongs to the crossing, and a kerb answer would not make this edge known)
+    road_crossing = ~on_way & nodes.crossing[dst] & ((nodes.degree[dst] <= 2) | ~nodes.has_crossing_edge[dst])
+    at_node = np.where((at_node < 0) & road_crossing, dst, at_node)
     osmid = net.nodes["osmid"].to_numpy(np.int64)
     node_id = np.where(at_node >= 0, osmid[np.maximum(at_node, 0)], -1)
     kerb_node = at_node >= 0
