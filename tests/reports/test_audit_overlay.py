@@ -24,35 +24,6 @@ from geo.routing.profiles import PROFILES
 from geo.routing.router import Router
 from tests.reports.test_store import T0
 
-#: Two sidewalks joined by a crossing way with no kerb anywhere (nodes 2–7–5; 7 lies on a road and is a
-#: highway=crossing node), the road (8–7–9), and a street with no sidewalks and a crossing node 11 (10–11–12).
-CROSSING_OSM = """<?xml version="1.0" encoding="UTF-8"?>
-<osm version="0.6" generator="hand">
-  <node id="1" lat="50.7700" lon="15.0500" version="3"/>
-  <node id="2" lat="50.7700" lon="15.0510" version="3"/>
-  <node id="3" lat="50.7700" lon="15.0520" version="3"/>
-  <node id="4" lat="50.7706" lon="15.0500" version="3"/>
-  <node id="5" lat="50.7706" lon="15.0510" version="3"/>
-  <node id="6" lat="50.7706" lon="15.0520" version="3"/>
-  <node id="7" lat="50.7703" lon="15.0510" version="3"><tag k="highway" v="crossing"/></node>
-  <node id="8" lat="50.7703" lon="15.0495" version="3"/>
-  <node id="9" lat="50.7703" lon="15.0525" version="3"/>
-  <node id="10" lat="50.7710" lon="15.0495" version="1"/>
-  <node id="11" lat="50.7710" lon="15.0510" version="1"><tag k="highway" v="crossing"/></node>
-  <node id="12" lat="50.7710" lon="15.0525" version="1"/>
-  <way id="1" version="2"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="footway"/>
-    <tag k="footway" v="sidewalk"/><tag k="surface" v="asphalt"/></way>
-  <way id="2" version="2"><nd ref="4"/><nd ref="5"/><nd ref="6"/><tag k="highway" v="footway"/>
-    <tag k="footway" v="sidewalk"/><tag k="surface" v="asphalt"/></way>
-  <way id="3" version="5"><nd ref="2"/><nd ref="7"/><nd ref="5"/><tag k="highway" v="footway"/>
-    <tag k="footway" v="crossing"/><tag k="crossing" v="marked"/></way>
-  <way id="4" version="2"><nd ref="8"/><nd ref="7"/><nd ref="9"/><tag k="highway" v="residential"/>
-    <tag k="name" v="Silniční"/></way>
-  <way id="5" version="1"><nd ref="10"/><nd ref="11"/><nd ref="12"/><tag k="highway" v="living_street"/></way>
-  <way id="6" version="1"><nd ref="6"/><nd ref="12"/><tag k="highway" v="footway"/></way>
-</osm>
-"""
-
 
 def verdicts(*items: tuple[str, str]) -> list[Verdict]:
     return [Verdict(i, TaskRef.parse(task), value, "community", "community", T0)
@@ -85,18 +56,6 @@ def assert_same_arrays(net: Network, patched: EdgeArrays, rebuilt: Network) -> N
     for key in ours:
         for name, value in ours[key].items():
             assert value == pytest.approx(theirs[key][name], nan_ok=True), (key, name)
-
-
-@pytest.fixture(scope="module")
-def crossing_osm(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("crossing") / "crossing.osm"
-    path.write_text(CROSSING_OSM, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def crossing_net(crossing_osm: Path, cache_root: Path) -> Network:
-    return pipeline.load_or_build(pipeline.SourceSpec.file(crossing_osm), cache_dir=cache_root)
 
 
 def test_kerb_answers_act_as_if_osm_had_the_kerbs(crossing_net: Network, crossing_osm: Path, tmp_path: Path,
