@@ -56,8 +56,9 @@ function renderList() {
   $("verify-list").replaceChildren(...items);
 }
 
-function optionButton(option) {
+function optionButton(option, i) {
   const button = fromTemplate("tpl-verify-option");
+  button.id = `verify-option-${i}`;
   button.value = option.value;
   button.textContent = option.label;
   return button;
