@@ -360,12 +360,15 @@ def read_elements(path: str | Path, way_ids: np.ndarray, node_ids: np.ndarray) -
     import osmium
 
     rows: list[tuple[Any, ...]] = []
+    nodes, ways = set(node_ids.tolist()), set(way_ids.tolist())
     try:
-        processor = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-                     .with_filter(osmium.filter.IdFilter(node_ids.tolist()).enable_for(osmium.osm.NODE))
-                     .with_filter(osmium.filter.IdFilter(way_ids.tolist()).enable_for(osmium.osm.WAY)))
+        # ids are checked in Python: libosmium's id sets are bitmaps as large as the highest id
+        processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_filter(
+            osmium.filter.KeyFilter("highway").enable_for(osmium.osm.WAY))
         for obj in processor:
-            tags = json.dumps({t.k: t.v for t in obj.tags}, ensure_ascii=False)
+            if obj.id not in (nodes if obj.is_node() else ways):
+                continue
+            tags = json.dumps(dict(obj.tags), ensure_ascii=False) if obj.tags else "{}"
             version = obj.version if obj.version > 0 else None
             if obj.is_node():
                 loc = obj.location
