@@ -61,6 +61,7 @@ class Catalogue:
     name: np.ndarray  # the street or path name, when OSM has one
     incidence: sparse.csr_matrix  # tasks × directed edges: the edges whose attribute the answer sets
     index: dict[str, int]
+    task_id: np.ndarray  # "node/123/kerb" …
 
     def __len__(self) -> int:
         return len(self.element_id)
@@ -158,7 +159,7 @@ def catalogue(net: Network) -> Catalogue:
     lon, lat, unknown_m, name = _places(net, tasks, incidence)
     return Catalogue(tasks["element_type"].to_numpy(object), tasks["element_id"].to_numpy(np.int64),
                      tasks["attribute"].to_numpy(object), tasks["question"].to_numpy(object), lon, lat, unknown_m,
-                     name, incidence, index)
+                     name, incidence, index, tasks["key"].to_numpy(object))
 
 
 def _keys(rows: pd.DataFrame) -> np.ndarray:
@@ -361,8 +362,7 @@ class AuditIndex:
             lon, lat = cat.lon[order], cat.lat[order]
             order = order[(lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)]
         if skip:
-            keep = np.fromiter((cat.ref(int(i)).task_id not in skip for i in order), bool, len(order))
-            order = order[keep]
+            order = order[~np.isin(cat.task_id[order], np.array(sorted(skip), dtype=object))]
         return order[:limit].tolist(), len(order)
 
     def progress(self, profile_name: str, arrays: EdgeArrays, *,
