@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from geo import i18n
 from geo.errors import BadRequestError, NotFoundError
-from geo.reports.model import MAX_NOTE, iso
+from geo.reports.model import MAX_NOTE, iso, no_nul
 from geo.validation import invalid, one_of
 
 ElementType = Literal["node", "way"]
@@ -291,9 +291,4 @@ class Decision(BaseModel):
     def _action(cls, v: str) -> str:
         return one_of(v, ACTIONS)
 
-    @field_validator("note")
-    @classmethod
-    def _note(cls, v: str | None) -> str | None:
-        if v is not None and "\x00" in v:
-            raise invalid("request.no_nul")
-        return v
+    _note = field_validator("note")(no_nul)

@@ -289,7 +289,8 @@ class Report:
 # --------------------------------------------------------------------------- validation
 
 
-def _no_nul(v: str | None) -> str | None:
+def no_nul(v: str | None) -> str | None:
+    """A validator body: refuse text with NUL characters (kept verbatim otherwise)."""
     if v is not None and "\x00" in v:
         raise invalid("request.no_nul")
     return v
@@ -323,7 +324,7 @@ class NewReport(BaseModel):
     @field_validator("description", "contact")
     @classmethod
     def _text(cls, v: str | None) -> str | None:
-        return _no_nul(v)
+        return no_nul(v)
 
     @field_validator("valid_until", mode="before")
     @classmethod
@@ -352,7 +353,7 @@ class StatusChange(BaseModel):
     @field_validator("note")
     @classmethod
     def _note(cls, v: str | None) -> str | None:
-        return _no_nul(v)
+        return no_nul(v)
 
 
 def parse_report(data: Mapping[str, Any], *, now: datetime) -> NewReport:
