@@ -66,15 +66,12 @@ def task_json(index: AuditIndex, row: int, lang: str, *, routes: int | None = No
     """One task as a GeoJSON point feature with its question and options in ``lang``."""
     cat, net = index.catalogue, index.net
     ref = cat.ref(row)
-    element = net.element(ref.element_type, ref.element_id)
-    version = element.get("version") if element else None
     edges = np.unique(net.arrays.edge_id[cat.directed_edges(row)]).tolist()
     lon, lat = round(float(cat.lon[row]), 7), round(float(cat.lat[row]), 7)
     props = {
         "task_id": ref.task_id,
         "element": {"type": ref.element_type, "id": ref.element_id,
-                    "version": None if version is None or version != version else int(version),
-                    "edge_ids": edges},
+                    "version": net.element_version(ref.element_type, ref.element_id), "edge_ids": edges},
         "attribute": ref.attribute,
         "attribute_label": i18n.text(f"audit.attribute.{ref.attribute}", lang),
         "question": i18n.text(str(cat.question[row]), lang),
@@ -227,7 +224,8 @@ def item_json(item: Item, lang: str) -> dict[str, Any]:
         status=item.status, status_label=i18n.text(f"audit.status.{item.status}", lang), round=item.round,
         answers=[{**a.to_dict(photo_url=photo_url), "label": labels.get(a.value, a.value)}
                  for a in item.answers],
-        verdicts=[{**v.to_dict(private=True), "label": labels.get(v.value, v.value)} for v in item.verdicts],
+        verdicts=[{**v.to_dict(private=True), "label": labels.get(v.value, v.value),
+                   "source_label": i18n.text(f"audit.source.{v.source}", lang)} for v in item.verdicts],
         verified_value=verdict.value if verdict else None, updated_at=iso(item.updated_at))
     return base
 

@@ -374,6 +374,12 @@ class Network:
         i = self._element_index.get(f"{kind}/{osm_id}")
         return None if i is None else el.iloc[int(i)].to_dict()
 
+    def element_version(self, kind: str, osm_id: int) -> int | None:
+        """The version of a loaded OSM element (``None``: not loaded, or loaded without versions)."""
+        el = self.element(kind, osm_id)
+        version = None if el is None else el.get("version")
+        return None if version is None or pd.isna(version) or int(version) <= 0 else int(version)
+
     # ----------------------------------------------------------------- kerbs
 
     def kerbs_with(self, node_cm: dict[int, float]) -> tuple[np.ndarray, Kerbs]:

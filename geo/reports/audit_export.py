@@ -69,11 +69,6 @@ def _tags(element: dict[str, Any]) -> dict[str, str]:
     return json.loads(raw) if isinstance(raw, str) and raw else {}
 
 
-def _loaded(element: dict[str, Any] | None) -> bool:
-    version = None if element is None else element.get("version")
-    return version is not None and not (isinstance(version, float) and np.isnan(version)) and int(version) > 0
-
-
 def plan(net: Network, verdicts: list[Verdict]) -> tuple[list[Change], list[Unexported]]:
     """Split the verdicts in force into clean changes per element and the rest (with the reason)."""
     changes: dict[tuple[str, int], Change] = {}
@@ -96,10 +91,9 @@ def plan(net: Network, verdicts: list[Verdict]) -> tuple[list[Change], list[Unex
                 skipped.append(Unexported(v, "road_width", tags))
                 continue
         element = net.element(task.element_type, task.element_id)
-        if not _loaded(element):
+        if element is None or net.element_version(task.element_type, task.element_id) is None:
             skipped.append(Unexported(v, "not_loaded", tags))
             continue
-        assert element is not None
         change = changes.get((task.element_type, task.element_id)) or Change(element)
         existing = {**_tags(element), **change.add}
         differs = {k: existing[k] for k, val in tags.items() if k in existing and existing[k] != val}
@@ -159,8 +153,7 @@ def _evidence(v: Verdict, lang: str | None) -> dict[str, Any]:
 
 
 def _element(kind: str, osm_id: int, net: Network) -> dict[str, Any]:
-    el = net.element(kind, osm_id)
-    return {"type": kind, "id": osm_id, "version": int(el["version"]) if _loaded(el) else None,  # type: ignore[index]
+    return {"type": kind, "id": osm_id, "version": net.element_version(kind, osm_id),
             "url": f"https://www.openstreetmap.org/{kind}/{osm_id}"}
 
 

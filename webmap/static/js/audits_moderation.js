@@ -17,7 +17,7 @@ function answerItem(a) {
 
 function verdictItem(v) {
   const state = v.rolled_back_at ? ` (${t("ui.audit_rolled_back")} ${v.rolled_back_at} – ${v.rolled_back_by})` : "";
-  return el("li", {}, `${v.at} – ${v.actor}: ${v.label}${v.note ? ` (${v.note})` : ""}${state}`);
+  return el("li", {}, `${v.at} – ${v.source_label} (${v.actor}): ${v.label}${v.note ? ` (${v.note})` : ""}${state}`);
 }
 
 function auditItem(f) {
