@@ -8,6 +8,8 @@
     create or upgrade the reports database (``$LBB_DATABASE_URL``, default SQLite in ./instance).
 ``python app.py create-moderator NAME [--password-stdin] [--reset-password] [--database-url URL]``
     create a moderator account (the password is asked for twice, or read from standard input).
+``python app.py check-data [--services F] [--flats F] [--programme F] [--store F]``
+    validate the curated files (schemas, provenance, programme links, dates) and summarise each.
 
 Without ``--osm-file`` the city of Liberec is downloaded from OpenStreetMap (Overpass) and
 cached; with no internet and no cache the app falls back to the real OSM sample of Helsinki that
@@ -96,6 +98,12 @@ def parser() -> argparse.ArgumentParser:
     moderator.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     moderator.add_argument("--reset-password", action="store_true", help="set a new password for an existing name")
     moderator.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    check = sub.add_parser("check-data", help="validate the curated files (schemas, provenance, programme links)")
+    check.add_argument("--services", type=Path, default=settings.SERVICES_FILE, help="services layer file")
+    check.add_argument("--flats", type=Path, default=settings.FLATS_FILE, help="city flats layer file")
+    check.add_argument("--programme", type=Path, default=settings.PROGRAMME_FILE, help="programme tracker file")
+    check.add_argument("--store", type=Path, default=None,
+                       help="the store of imported flats (default: the app's store, checked when it exists)")
     return ap
 
 
@@ -156,6 +164,11 @@ def info(args: argparse.Namespace) -> int:
     for key, label in labels.items():
         print(f"  {label:<{width}} {i18n.format_number(round(float(known[key]), 1), lang):>5} %")
     say("cli.info.kerb_at_crossings", pct=round(float(known["kerb_at_crossings"]), 1))
+    terrain = net.meta.get("terrain")
+    if terrain:
+        say("cli.info.terrain", edges=cov["incline_from_terrain"], window_m=terrain["window_m"],
+            step_m=terrain["step_m"])
+        say("cli.info.incline_disputed", n=cov["incline_disputed"])
     classes = [i18n.text("cli.info.surface_class", lang, name=i18n.maybe(f"surface_class.{k}", lang, k), km=v)
                for k, v in cov["surface_km"].items()]
     say("cli.info.surface_classes", classes=", ".join(classes))
@@ -179,6 +192,19 @@ def import_flats(args: argparse.Namespace) -> int:
     if not report.ok:
         raise DataError("flats.import_failed", file=str(args.file), failed=len(report.failed), rows=len(report.rows))
     say("flats.imported", count=len(report.rows), store=str(store))
+    return 0
+
+
+@_command("check-data")
+def check_data(args: argparse.Namespace) -> int:
+    """Validate every curated file; one summary line per file (the first problem is the error line)."""
+    from geo.layers.checks import check_curated
+
+    checks, sources = check_curated(services=args.services, flats=args.flats, programme=args.programme,
+                                    store=args.store or settings.imported_flats_path())
+    for check in checks:
+        say(check.key, **check.values)
+    say("check.done", count=len(checks), sources=sources)
     return 0
 
 

@@ -17,7 +17,16 @@ LIBEREC_RELATION_ID = 439073
 CRS_WGS84 = "EPSG:4326"
 
 #: Bump when the cached network layout changes; older caches are rebuilt.
-CACHE_FORMAT_VERSION = 3
+CACHE_FORMAT_VERSION = 4
+
+#: Terrain grades (``docs/terrain.md``): the length of the window a grade is measured over (an edge
+#: shorter than this takes the grade of a window centred on it along its way; the steepest grade of an
+#: edge is the steepest window slid along it), and the spacing of the DEM samples along every edge.
+TERRAIN_WINDOW_M = 10.0
+TERRAIN_STEP_M = 1.0
+#: A sign-only OSM ``incline=up/down`` is disputed (the incline becomes unknown) when the terrain's net
+#: grade of the edge has the other sign by more than this.
+TERRAIN_SIGN_TOLERANCE_PCT = 0.5
 
 #: Way tags kept from OSM (set as osmnx's useful tags *before* building a graph).
 WAY_TAGS: tuple[str, ...] = (
@@ -75,6 +84,8 @@ ROOT_DIR = Path(__file__).resolve().parents[1]
 #: Curated layer files shipped with the code.
 SERVICES_FILE = ROOT_DIR / "data" / "layers" / "services.geojson"
 FLATS_FILE = ROOT_DIR / "data" / "layers" / "city_flats.geojson"
+#: The programme tracker: every commitment of the city programme, its records, targets and status.
+PROGRAMME_FILE = ROOT_DIR / "data" / "layers" / "programme.json"
 #: GTFS feed of Dopravní podnik měst Liberce a Jablonce nad Nisou (DPMLJ). The URL is the one the
 #: public project Grupislav/liberecke-linky downloads daily (.github/workflows/update-data.yml);
 #: DPMLJ does not document it, and it reportedly refuses some data-centre IPs. ``$LBB_GTFS_URL``

@@ -11,6 +11,7 @@ import pytest
 from geo.network import pipeline
 from geo.network.model import Network
 from geo.routing.router import Router
+from tests.terrain_ways import dtm_path, streets_to_osm, terrain_ways
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -55,6 +56,20 @@ def crossing_osm() -> Path:
 def crossing_net(crossing_osm: Path, cache_root: Path) -> Network:
     """The crossing-kerbs fixture built into a network."""
     return pipeline.load_or_build(pipeline.SourceSpec.file(crossing_osm), cache_dir=cache_root)
+
+
+@pytest.fixture(scope="session")
+def terrain_ways_net(cache_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """Hand-made ways (``tests/terrain_ways.py``) on the real 1 m DTM of Prague-Bubeneč (momepy)."""
+    osm_file = terrain_ways(tmp_path_factory.mktemp("terrain") / "terrain_ways.osm")
+    return pipeline.load_or_build(pipeline.SourceSpec.file(osm_file), dem=dtm_path(), cache_dir=cache_root)
+
+
+@pytest.fixture(scope="session")
+def bubenec_net(cache_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Network:
+    """momepy's real street lines of Prague-Bubeneč (as untagged footways) on its real 1 m DTM."""
+    osm_file = streets_to_osm(tmp_path_factory.mktemp("bubenec") / "bubenec.osm")
+    return pipeline.load_or_build(pipeline.SourceSpec.file(osm_file), dem=dtm_path(), cache_dir=cache_root)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from geo import i18n
 from tests.network.test_elevation import write_plane
+from tests.terrain_ways import dtm_path, terrain_ways
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,6 +70,18 @@ def test_info_json(tag_rules_osm: Path, tmp_path: Path) -> None:
     proc = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path), "--json")
     data = json.loads(proc.stdout)
     assert data["nodes"] == 25 and data["coverage"]["steps"] == 3
+
+
+def test_info_counts_inclines_the_terrain_disputes(tmp_path: Path) -> None:
+    ways = terrain_ways(tmp_path / "ways.osm")
+    args = ("info", "--osm-file", str(ways), "--dem", dtm_path(), "--cache-dir", str(tmp_path / "c"))
+    proc = run(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert "terrain:     incline from the elevation model on 12 edges (10 m window, a sample every 1 m)" in proc.stdout
+    assert "incline disputed (OSM incline=up/down against the terrain, incline unknown): 1 edge\n" in proc.stdout
+    czech = run(*args, lang="cs").stdout
+    assert "terén:       sklon z výškového modelu u 12 úseků (okno 10 m, vzorek po 1 m)" in czech
+    assert "sporný sklon (OSM incline=up/down proti terénu, sklon neznámý): 1 úsek\n" in czech
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -157,3 +172,28 @@ def _now():
     from geo.reports.model import utcnow
 
     return utcnow()
+
+
+# --------------------------------------------------------------------------- check-data (runs in CI with the suite)
+
+
+def test_check_data_validates_the_shipped_files() -> None:
+    """The curated files pass: one summary line per file and a last line, in English and Czech."""
+    for lang, ok in (("en", ": ok – "), ("cs", ": v pořádku – ")):
+        proc = run("check-data", lang=lang)
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.strip().splitlines()
+        names = ("services.geojson", "city_flats.geojson", "programme.json")
+        assert [next(n for n in names if n in line) for line in lines[:3]] == list(names)
+        assert all(ok in line for line in lines[:3])
+        assert lines[-1] == i18n.text("check.done", lang, count=3, sources=int(lines[-1].split()[-2]))
+
+
+def test_check_data_names_the_first_problem_in_one_line(tmp_path: Path) -> None:
+    data = json.loads((ROOT / "data" / "layers" / "services.geojson").read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["provenance"].pop("address")
+    bad = tmp_path / "services.geojson"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    proc = run("check-data", "--services", str(bad))
+    assert proc.returncode == 2
+    assert_one_line_error(proc, f"error: {bad}: feature #0 (palac-liebieg): address: a value without a source")

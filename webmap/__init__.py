@@ -31,6 +31,7 @@ from webmap import (
     resources,
     vendor,
 )
+from webmap.programme_api import bp as programme_bp
 
 
 def _defaults(app: Flask) -> dict[str, Any]:
@@ -88,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     Compress(app)
-    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, auth.bp, reports_api.bp, audits_api.bp, open311.bp):
+    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_bp, auth.bp, reports_api.bp, audits_api.bp,
+               open311.bp):
         app.register_blueprint(bp)
     return app

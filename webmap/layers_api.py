@@ -2,7 +2,8 @@
 
 * ``GET /api/layers`` — the layers and their sizes.
 * ``GET /api/layers/<name>?bbox=minlon,minlat,maxlon,maxlat&limit=N[&profile=P][&unlocated=1]`` —
-  GeoJSON of ``buildings``, ``network``, ``services``, ``flats``, ``stops`` or ``barriers``.
+  GeoJSON of ``buildings``, ``network``, ``services``, ``flats``, ``stops`` or ``barriers``; services and
+  flats carry their provenance and commitments, and a ``notice`` when they cannot be placed on this map.
 * ``GET /api/search?q=TEXT[&limit=N]`` — addresses, places, streets and layer records.
 
 Bad input is a 400 ``{"error": "bad_request", "message": …, "details": …}``.
@@ -14,9 +15,10 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from geo.errors import BadRequestError
-from geo.layers.query import DEFAULT_LIMIT, LAYERS, MAX_LIMIT, feature_collection
+from geo.layers.query import DEFAULT_LIMIT, LAYERS, MAX_LIMIT, feature_collection, placement_notice
 from geo.routing.overlay import EMPTY_OVERLAY
 from webmap import resources
+from webmap.i18n import api_lang
 from webmap.params import parse_bbox, parse_flag, parse_int
 
 bp = Blueprint("layers_api", __name__, url_prefix="/api")
@@ -42,7 +44,10 @@ def layer(name: str) -> ResponseReturnValue:
     result = resources.layers().query(name, bbox, limit=limit, profile=request.args.get("profile"),
                                       include_unlocated=unlocated,
                                       overlay=resources.overlay() if name == "network" else EMPTY_OVERLAY)
-    return jsonify(feature_collection(result))
+    body = feature_collection(result)
+    if "placement" in body:  # services and flats: say when the curated records cannot be placed on this map
+        body["notice"] = placement_notice(body["placement"], api_lang())
+    return jsonify(body)
 
 
 @bp.get("/search")

@@ -18,6 +18,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
 from geo import i18n
+from geo.layers.programme import STATUSES as COMMITMENT_STATUSES
 from geo.layers.schemas import SERVICE_CATEGORIES
 from geo.network.model import Network
 from geo.reports.audit_model import ACTIONS as AUDIT_ACTIONS
@@ -30,7 +31,7 @@ from webmap.i18n import api_lang, lang, t
 
 #: Catalogue sections the map script needs (it renders them with the same template syntax).
 SCRIPT_TEXTS = ("ui.", "service.category.", "report.category.", "report.status.", "report.severity.", "profile.",
-                "route.relax.", "access.", "unit.")
+                "route.relax.", "access.", "unit.", "programme.", "provenance.")
 
 bp = Blueprint("pages", __name__)
 
@@ -39,6 +40,11 @@ MAP_GROUPS: tuple[tuple[str, bool], ...] = (
     ("network", True), ("coverage", False), ("buildings", True), ("services", True), ("flats", True),
     ("stops", True), ("barriers", False), ("reports", True), ("audits", True), ("isochrone", True), ("route", True),
 )
+
+
+def config_json(config: dict[str, Any]) -> str:
+    """The page configuration as JSON safe inside ``<script type="application/json">``."""
+    return json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
 
 
 def source_banner(summary: dict[str, Any], sample: bool) -> dict[str, Any]:
@@ -114,7 +120,7 @@ def _index_context() -> dict[str, Any]:
     return {
         "banner": source_banner(net.summary(), resources.is_sample(net)),
         "folium_map": _render_map(fmap, groups, control),
-        "config_json": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
+        "config_json": config_json(config),
         "profiles": profiles,
         "service_categories": SERVICE_CATEGORIES,
         "report_categories": CATEGORIES,
@@ -129,8 +135,16 @@ def moderation() -> ResponseReturnValue:
     me = {"name": mod.name, "csrf_token": csrf_token()} if mod else None
     config = {"lang": lang(), "texts": i18n.table(lang(), SCRIPT_TEXTS), "statuses": list(STATUSES), "me": me}
     return render_template("moderation.html", statuses=STATUSES, audit_statuses=AUDIT_STATUSES,
-                           audit_actions=AUDIT_ACTIONS,
-                           config_json=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"))
+                           audit_actions=AUDIT_ACTIONS, config_json=config_json(config))
+
+
+@bp.get("/programme")
+def programme() -> ResponseReturnValue:
+    """The programme tracker: every commitment, its records on the map, targets and status (filled by
+    ``static/js/programme.js`` from ``/api/programme``)."""
+    config = {"lang": lang(), "texts": i18n.table(lang(), SCRIPT_TEXTS), "statuses": list(COMMITMENT_STATUSES)}
+    return render_template("programme.html", statuses=COMMITMENT_STATUSES,
+                           config_json=config_json(config))
 
 
 @bp.get("/healthz")

@@ -11,7 +11,8 @@
   overlay, kept fresh.
 
 Config keys (with environment variables): ``SERVICES_FILE`` (``$LBB_SERVICES_FILE``), ``FLATS_FILE``
-(``$LBB_FLATS_FILE``), ``FLATS_STORE`` (``$LBB_FLATS_STORE``, where ``app.py import-flats`` writes),
+(``$LBB_FLATS_FILE``), ``PROGRAMME_FILE`` (``$LBB_PROGRAMME_FILE``, the programme tracker; its links to
+the records are checked at start), ``FLATS_STORE`` (``$LBB_FLATS_STORE``, where ``app.py import-flats`` writes),
 ``STOPS_FILE`` (``$LBB_STOPS_FILE``: GTFS zip/folder/stops.txt, or the DPMLJ CSV/GeoJSON),
 ``GTFS_URL`` (``$LBB_GTFS_URL``, downloaded into the cache when the city itself was downloaded and no
 stops file is given), ``DATABASE_URL`` (``$LBB_DATABASE_URL``), ``DATABASE_AUTO_MIGRATE``,
@@ -24,7 +25,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -33,8 +34,9 @@ from flask import Flask, current_app
 
 from geo import settings
 from geo.errors import DataError, DownloadError
+from geo.layers.programme import ProgrammeFile, check_links, read_programme
 from geo.layers.query import MapLayers
-from geo.layers.schemas import FlatCollection, ServiceCollection, read_flats, read_services
+from geo.layers.schemas import FlatCollection, ServiceCollection, check_no_clash, read_flats, read_services
 from geo.layers.stops import empty_stops, fetch_gtfs, load_stops
 from geo.network.model import Network
 from geo.network.pipeline import SourceSpec, load_or_build
@@ -64,6 +66,7 @@ class LayerFiles:
     imported_flats: FlatCollection | None
     stops: gpd.GeoDataFrame
     stops_source: str | None
+    programme: ProgrammeFile | None = None
 
 
 def init_app(app: Flask) -> None:
@@ -134,12 +137,14 @@ def load_files(app: Flask) -> LayerFiles:
     store = Path(app.config.get("FLATS_STORE") or settings.imported_flats_path())
     imported = read_flats(store) if store.is_file() else None
     if imported is not None:
-        clash = {f.properties.id for f in imported.features} & {f.properties.id for f in flats.features}
-        if clash:
-            raise DataError("flats.ids_clash", file=str(store), field="id", ids=", ".join(sorted(clash)))
+        check_no_clash(imported, flats, file=store)
+    programme_path = Path(app.config.get("PROGRAMME_FILE") or os.environ.get("LBB_PROGRAMME_FILE")
+                          or settings.PROGRAMME_FILE)
+    programme = read_programme(programme_path)
+    check_links(programme, services, flats, file=programme_path)
     stops_path = _stops_path(app)
     stops = load_stops(stops_path) if stops_path is not None else empty_stops()
-    return LayerFiles(services, flats, imported, stops, str(stops_path) if stops_path else None)
+    return LayerFiles(services, flats, imported, stops, str(stops_path) if stops_path else None, programme)
 
 
 def _online_stops(app: Flask, files: LayerFiles, source: str | None) -> LayerFiles:
@@ -150,7 +155,7 @@ def _online_stops(app: Flask, files: LayerFiles, source: str | None) -> LayerFil
     dest = Path(app.config["CACHE_DIR"]) / "gtfs" / "dpmlj-gtfs.zip"
     try:
         fetch_gtfs(url, dest)
-        return LayerFiles(files.services, files.flats, files.imported_flats, load_stops(dest), f"{url} ({dest})")
+        return replace(files, stops=load_stops(dest), stops_source=f"{url} ({dest})")
     except (DownloadError, DataError) as exc:
         log.warning("stops layer left empty: %s", exc)
         return files
@@ -164,9 +169,14 @@ def layers() -> MapLayers:
         net = network()
         files = _online_stops(app, app.extensions[_PREFIX + "files"], net.meta.get("provenance", {}).get("source"))
         return MapLayers.build(net, files.services, files.flats, files.imported_flats, files.stops,
-                               stops_source=files.stops_source)
+                               stops_source=files.stops_source, programme=files.programme)
 
     return once("layers", build)
+
+
+def programme() -> ProgrammeFile:
+    """The validated programme tracker."""
+    return current_app.extensions[_PREFIX + "files"].programme
 
 
 def service_targets() -> Targets:

@@ -30,7 +30,8 @@ from pydantic import ValidationError
 from geo import i18n
 from geo.errors import DataError
 from geo.layers.addresses import AddressIndex, Reason, fold
-from geo.layers.schemas import FlatCollection, FlatFeature, FlatProperties
+from geo.layers.provenance import unknown
+from geo.layers.schemas import FLAT_FACTS, FlatCollection, FlatFeature, FlatProperties
 from geo.validation import describe
 
 #: Columns read from a registry file (others are ignored and reported).
@@ -208,6 +209,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:60] or "row"
 
 
+def _with_provenance(props: dict[str, Any], sources: dict[tuple[str, str], dict[str, Any]], day: str) -> None:
+    """Name the row's source (its ``source`` and ``source_date`` columns, one entry per distinct pair in the
+    collection's ``sources``) as the source of every factual value of the row, checked on the import day."""
+    key = (str(props["source"]), str(props["source_date"]))
+    if key not in sources:
+        text = key[0]
+        url = text if text.startswith(("http://", "https://")) else None
+        sources[key] = {"id": f"import-{len(sources) + 1}", "url": url, "title": text, "publisher": None,
+                        "published": key[1], "note": None}
+    sid = sources[key]["id"]
+    props["provenance"] = {f: {"sources": [sid], "checked_on": day} for f in FLAT_FACTS if not unknown(props.get(f))}
+
+
 def _refused(row: RegistryRow, fid: str, exc: ValidationError) -> RowReport:
     """The report of a row that breaks the flats schema: the first problem, naming the field (and
     repeating the refused text of the cell)."""
@@ -227,6 +241,7 @@ def validate_registry(rows: list[RegistryRow], index: AddressIndex, *, source_na
     report = ImportReport(source_name, ignored_columns=list(ignored_columns or []))
     day = default_date or date.today().isoformat()
     features: list[dict[str, Any]] = []
+    sources: dict[tuple[str, str], dict[str, Any]] = {}
     seen: dict[str, int] = {}
     for r in rows:
         props = _clean(r.values)
@@ -236,6 +251,7 @@ def validate_registry(rows: list[RegistryRow], index: AddressIndex, *, source_na
         props.setdefault("source_date", day)
         props["id"] = str(props["id"]).lower()
         fid = props["id"]
+        _with_provenance(props, sources, date.today().isoformat())
         geometry: dict[str, Any] | None = None
         done: tuple[str, dict[str, Any]] = ("flats.ok", {})
         if r.lonlat is not None:
@@ -281,7 +297,7 @@ def validate_registry(rows: list[RegistryRow], index: AddressIndex, *, source_na
             "type": "FeatureCollection", "name": "city_flats_imported",
             "description": "City flats imported from the city's registry with `python app.py import-flats`.",
             "imported_from": source_name, "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "features": features,
+            "sources": [sources[k] for k in sorted(sources, key=lambda k: sources[k]["id"])], "features": features,
         }
         FlatCollection.model_validate(collection)
         report.collection = collection

@@ -19,6 +19,7 @@ import shapely
 
 from geo import settings
 from geo.layers.addresses import fold
+from geo.layers.provenance import unknown
 from geo.layers.records import as_frame
 from geo.layers.schemas import SERVICE_COLUMNS
 
@@ -37,6 +38,7 @@ OSM_SOCIAL_FACILITY_CATEGORY: dict[str, str] = {
     "soup_kitchen": "social_facility", "day_care": "respite_care",
 }
 _OSM_WHEELCHAIR = {"yes": "yes", "designated": "yes", "limited": "limited", "no": "no"}
+OSM_PUBLISHER = "© OpenStreetMap contributors, ODbL 1.0"
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -71,16 +73,25 @@ def osm_services(pois: gpd.GeoDataFrame, *, data_date: str | None = None) -> gpd
         element = _col(pois, "element")[idx] or "node"
         osmid = _col(pois, "osmid")[idx]
         wc = _OSM_WHEELCHAIR.get(str(_col(pois, "wheelchair")[idx] or "").strip().lower(), "unknown")
+        values = {
+            "address": " ".join(str(x) for x in (street, number) if x) or None,
+            "operator": _col(pois, "operator")[idx], "wheelchair": wc, "phone": _col(pois, "phone")[idx],
+            "web": _col(pois, "website")[idx], "opening_hours": _col(pois, "opening_hours")[idx],
+            "status": "operating",
+        }
+        osm_source = {"id": f"osm-{element}-{osmid}", "url": f"https://www.openstreetmap.org/{element}/{osmid}",
+                      "title": f"OpenStreetMap {element}/{osmid}", "publisher": OSM_PUBLISHER,
+                      "published": data_date or "undated", "note": None}
         rows.append({
             "id": f"osm-{element}-{osmid}", "name_cs": str(name[idx]), "name_en": str(name[idx]), "aliases": [],
-            "category": category, "address": " ".join(str(x) for x in (street, number) if x) or None,
-            "operator": _col(pois, "operator")[idx] or "not stated in OpenStreetMap", "wheelchair": wc,
+            "category": category, **values,
             "wheelchair_note": "from the OpenStreetMap wheelchair tag" if wc != "unknown" else None,
-            "phone": _col(pois, "phone")[idx], "web": _col(pois, "website")[idx], "status": "operating",
             "source": "OpenStreetMap (© OpenStreetMap contributors, ODbL 1.0)",
             "source_date": data_date or "undated", "position_precision": "exact",
             "position_source": f"OpenStreetMap {element} {osmid}", "locate": "none", "note": None,
             "origin": "osm", "osm_ref": f"{element}/{osmid}", "match": "OpenStreetMap POI",
+            "provenance": {k: {"checked_on": data_date, "note": None, "sources": [osm_source]}
+                           for k, v in values.items() if not unknown(v)},
             "geometry": points[idx],
         })
     return as_frame(rows, SERVICE_COLUMNS)

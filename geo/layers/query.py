@@ -13,6 +13,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import geopandas as gpd
@@ -21,10 +22,13 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
+from geo import i18n
 from geo.errors import BadRequestError
 from geo.layers import barriers as barriers_mod
 from geo.layers.addresses import AddressIndex, address_index
 from geo.layers.osm_pois import merge_services, osm_services
+from geo.layers.programme import ProgrammeFile, commitments_index, flats_targets
+from geo.layers.provenance import confirmation, summary
 from geo.layers.records import flats_frame, located, programme_progress, resolve_positions, services_frame
 from geo.layers.schemas import FlatCollection, ProgrammeTarget, ServiceCollection
 from geo.layers.search import SearchIndex, build_index
@@ -49,11 +53,12 @@ _PROPERTIES: dict[str, tuple[str, ...]] = {
     "network": ("edge_id", "highway", "name", "surface", "surface_class", "incline_pct", "width_m", "is_steps",
                 "length_m", "community_verified"),
     "services": ("id", "name", "aliases", "category", "address", "operator", "wheelchair", "wheelchair_note", "phone",
-                 "web", "status", "source", "source_date", "position_precision", "position_source", "origin",
-                 "osm_ref", "note"),
+                 "web", "opening_hours", "status", "status_confirmed", "source", "source_date", "provenance",
+                 "provenance_summary", "commitments", "position_precision", "position_source", "origin", "osm_ref",
+                 "note"),
     "flats": ("id", "name", "address", "units_total", "units_accessible", "lift", "entrance_step_cm", "status",
-              "programme", "source", "source_date", "position_precision", "position_source", "origin", "osm_ref",
-              "note"),
+              "status_confirmed", "programme", "source", "source_date", "provenance", "provenance_summary",
+              "commitments", "position_precision", "position_source", "origin", "osm_ref", "note"),
     "stops": ("stop_id", "code", "name", "zone", "wheelchair_boarding", "wheelchair", "routes"),
     "barriers": ("barrier_id", "category", "severity", "reason", "element", "element_id", "osm_way_id", "value"),
 }
@@ -85,15 +90,18 @@ class MapLayers:
     addresses: AddressIndex
     search: SearchIndex
     stops_source: str | None = None
+    programme: ProgrammeFile | None = None
     build_s: float = 0.0
+    _commitments: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False)
     _access: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, net: Network, services: ServiceCollection, flats: FlatCollection,
               imported_flats: FlatCollection | None, stops: gpd.GeoDataFrame, *,
-              stops_source: str | None = None) -> MapLayers:
-        """Place the curated records, add OSM POIs, derive barriers, index everything."""
+              stops_source: str | None = None, programme: ProgrammeFile | None = None) -> MapLayers:
+        """Place the curated records, add OSM POIs, derive barriers, index everything. The ``programme``
+        gives the flats targets and which commitments each record implements."""
         t0 = time.perf_counter()
         index = address_index(net.buildings, net.pois, net.edges)
         data_date = net.meta.get("provenance", {}).get("data_date")
@@ -107,8 +115,9 @@ class MapLayers:
         flats_all = resolve_positions(flats_all, index)
         barriers = barriers_mod.osm_barriers(net)
         search = build_index(pois=net.pois, address_index=index, services=merged, flats=flats_all, stops=stops)
-        layers = cls(net, merged, flats_all, stops, barriers, list(flats.programme_targets), index, search,
-                     stops_source=stops_source)
+        targets = flats_targets(programme) if programme is not None else list(flats.programme_targets)
+        layers = cls(net, merged, flats_all, stops, barriers, targets, index, search, stops_source=stops_source,
+                     programme=programme, _commitments=commitments_index(programme))
         for name in LAYERS:
             layers.tree(name)
         layers.build_s = time.perf_counter() - t0
@@ -158,13 +167,14 @@ class MapLayers:
     # ----------------------------------------------------------------- queries
 
     def query(self, name: str, bbox: tuple[float, float, float, float] | None, *, limit: int = DEFAULT_LIMIT,
-              profile: str | None = None, include_unlocated: bool = False,
+              profile: str | None = None, include_unlocated: bool = False, today: date | None = None,
               overlay: Overlay = EMPTY_OVERLAY) -> LayerResult:
         """Features of layer ``name`` intersecting ``bbox`` (all when ``bbox`` is ``None``), capped at ``limit``.
 
         Unlocated records (services, flats without a position) are returned when there is no bbox
-        or when ``include_unlocated`` is set. The network's attributes and access classes include the
-        verified values of ``overlay``.
+        or when ``include_unlocated`` is set. Services and flats carry their provenance, its summary, how
+        fresh their status is (relative to ``today``) and the commitments of the programme they implement.
+        The network's attributes and access classes include the verified values of ``overlay``.
         """
         frame = self.frame(name)
         if bbox is None and name in BBOX_REQUIRED:
@@ -187,13 +197,15 @@ class MapLayers:
             meta = {"profile": pname, "access_classes": list(ACCESS_CLASSES),
                     "note": "access is the worse of the two directions; access_forward follows the geometry's "
                             "direction, access_backward runs against it"}
-        elif name == "flats":
-            meta = {"programme_progress": programme_progress(self.flats, self.targets)}
+        if name in ("services", "flats"):
+            sub = self.with_provenance(name, sub, today or date.today())
+        if name == "flats":
+            meta = {"programme_progress": programme_progress(self.flats, self.targets), "placement": self.placement()}
         elif name == "stops":
             meta = {"wheelchair_summary": wheelchair_summary(self.stops) if len(self.stops) else {},
                     "source": self.stops_source}
         elif name == "services":
-            meta = {"unlocated": int((~located(self.services)).sum())}
+            meta = {"unlocated": int((~located(self.services)).sum()), "placement": self.placement()}
         elif name == "barriers":
             meta = {"source": "OpenStreetMap attributes of the loaded network",
                     "severity": {"1": "minor", "2": "serious", "3": "blocks a wheelchair"}}
@@ -212,6 +224,23 @@ class MapLayers:
                 "surface_class": np.asarray(SURFACE_CLASSES, dtype=object)[a.surface_class[k]],
                 "incline_pct": np.where(a.incline_known[k], incline, np.nan),
                 "width_m": np.where(a.width_known[k], width, np.nan)}
+    def with_provenance(self, name: str, frame: gpd.GeoDataFrame, today: date) -> gpd.GeoDataFrame:
+        """``frame`` (rows of the services or flats layer) with ``provenance_summary``, ``status_confirmed``
+        (how fresh the status is on ``today``) and ``commitments`` (the programme items each implements)."""
+        prov = [p or {} for p in frame["provenance"]] if len(frame) else []
+        return frame.assign(
+            provenance_summary=[summary(p) for p in prov],
+            status_confirmed=[confirmation(p.get("status"), today) for p in prov],
+            commitments=[self._commitments.get((name, rid), []) for rid in frame["id"]])
+
+    def placement(self) -> dict[str, Any]:
+        """How many curated records (services and flats) the loaded map could place, and its area."""
+        curated = [(frame["origin"] == "curated").to_numpy(bool) for frame in (self.services, self.flats)]
+        placed = sum(int((c & located(frame)).sum()) for c, frame in zip(curated, (self.services, self.flats),
+                                                                           strict=True))
+        meta = self.network.meta.get("provenance", {})
+        return {"area": meta.get("area"), "sample": meta.get("source") == "sample",
+                "curated": sum(int(c.sum()) for c in curated), "placed": placed}
 
     def service_targets(self) -> gpd.GeoDataFrame:
         """Placed services (curated and OSM) with ``id``, ``name``, ``category``: routing destinations."""
@@ -231,6 +260,18 @@ class MapLayers:
         return out
 
 
+def placement_notice(placement: dict[str, Any] | None, lang: str | None) -> str | None:
+    """What the page says when the curated Liberec records cannot be placed: the map is the sample (or
+    another area) and none of them found its address — they are listed, not drawn. ``None`` otherwise."""
+    if not placement or not placement.get("curated"):
+        return None
+    if placement.get("sample"):
+        return i18n.text("programme.not_liberec", lang, area=placement["area"])
+    if placement.get("placed") == 0:
+        return i18n.text("programme.none_placed", lang, area=placement["area"])
+    return None
+
+
 # --------------------------------------------------------------------------- GeoJSON
 
 
@@ -243,6 +284,8 @@ def _plain(value: Any) -> Any:
         return None if math.isnan(value) else round(value, 3)
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 

@@ -20,6 +20,7 @@ import shapely
 
 from geo import settings
 from geo.layers.addresses import AddressIndex, parse_address
+from geo.layers.provenance import legacy_source, resolve
 from geo.layers.schemas import (
     FLAT_COLUMNS,
     FLAT_STATUSES,
@@ -39,34 +40,45 @@ def _point(geometry: PointGeometry | None) -> shapely.Point | None:
     return shapely.Point(*geometry.coordinates) if geometry is not None else None
 
 
+def _provenance_columns(props: Any, sources: dict[str, Any]) -> dict[str, Any]:
+    """``provenance`` (resolved: each source id replaced by the source) and the record-level ``source`` and
+    ``source_date`` (given in the file, else derived from the provenance)."""
+    provenance = resolve(props.provenance, sources)
+    text, newest = legacy_source(provenance)
+    return {"provenance": provenance, "source": props.source or text or None,
+            "source_date": props.source_date or newest}
+
+
 def services_frame(collection: ServiceCollection) -> gpd.GeoDataFrame:
     """The services of a collection as a GeoDataFrame (``geometry`` may be empty: unlocated)."""
+    sources = {s.id: s for s in collection.sources}
     rows = []
     for f in collection.features:
         p = f.properties
         rows.append({
             "id": p.id, "name_cs": p.name.cs, "name_en": p.name.en, "aliases": list(p.aliases),
             "category": p.category, "address": p.address, "operator": p.operator, "wheelchair": p.wheelchair,
-            "wheelchair_note": p.wheelchair_note, "phone": p.phone, "web": p.web, "status": p.status,
-            "source": p.source, "source_date": p.source_date, "position_precision": p.position_precision,
+            "wheelchair_note": p.wheelchair_note, "phone": p.phone, "web": p.web, "opening_hours": p.opening_hours,
+            "status": p.status, "position_precision": p.position_precision,
             "position_source": p.position_source, "locate": p.locate, "note": p.note, "origin": "curated",
-            "osm_ref": None, "match": None, "geometry": _point(f.geometry),
+            "osm_ref": None, "match": None, **_provenance_columns(p, sources), "geometry": _point(f.geometry),
         })
     return as_frame(rows, SERVICE_COLUMNS)
 
 
 def flats_frame(collection: FlatCollection, *, origin: str = "curated") -> gpd.GeoDataFrame:
     """The flats of a collection as a GeoDataFrame."""
+    sources = {s.id: s for s in collection.sources}
     rows = []
     for f in collection.features:
         p = f.properties
         rows.append({
             "id": p.id, "name": p.name, "address": p.address, "units_total": p.units_total,
             "units_accessible": p.units_accessible, "lift": p.lift, "entrance_step_cm": p.entrance_step_cm,
-            "status": p.status, "programme": p.programme, "source": p.source, "source_date": p.source_date,
+            "status": p.status, "programme": p.programme,
             "position_precision": p.position_precision, "position_source": p.position_source,
             "locate": p.locate, "note": p.note, "origin": origin, "osm_ref": None, "match": None,
-            "geometry": _point(f.geometry),
+            **_provenance_columns(p, sources), "geometry": _point(f.geometry),
         })
     return as_frame(rows, FLAT_COLUMNS)
 
@@ -97,9 +109,9 @@ def resolve_positions(records: gpd.GeoDataFrame, index: AddressIndex) -> gpd.Geo
         if geom is not None and not geom.is_empty:
             out.iat[i, out.columns.get_loc("match")] = "coordinates in the layer file"
             continue
-        if row.locate == "none" or not row.address:
+        if row.locate in ("none", "name") or not row.address:
             out.iat[i, out.columns.get_loc("match")] = "not located (no address to match)" \
-                if not row.address else "not located (locate: none)"
+                if not row.address else f"not located (locate: {row.locate})"
             continue
         m = index.match(row.address)
         if m.status == "exact" and row.locate == "address":
@@ -132,15 +144,17 @@ def resolve_positions(records: gpd.GeoDataFrame, index: AddressIndex) -> gpd.Geo
 
 def programme_progress(flats: gpd.GeoDataFrame, targets: list[ProgrammeTarget]) -> list[dict[str, Any]]:
     """Each programme target against the units recorded in the flats layer (by status)."""
+    programme = flats["programme"].to_numpy(object)
+    status = flats["status"].to_numpy(object)
+    units = pd.to_numeric(flats["units_total"], errors="coerce").to_numpy(float)
     out = []
     for t in targets:
-        sub = flats[flats["programme"] == t.programme]
-        units = pd.to_numeric(sub["units_total"], errors="coerce")
-        by_status = {s: int(units[sub["status"] == s].fillna(0).sum()) for s in FLAT_STATUSES}
+        mine = programme == t.programme
         out.append({
             "programme": t.programme, "label": t.label.model_dump(), "target_units": t.target_units,
-            "recorded_units": int(units.fillna(0).sum()), "recorded_units_by_status": by_status,
-            "sites": len(sub), "sites_without_unit_count": int(units.isna().sum()),
+            "recorded_units": int(np.nansum(units[mine])),
+            "recorded_units_by_status": {s: int(np.nansum(units[mine & (status == s)])) for s in FLAT_STATUSES},
+            "sites": int(mine.sum()), "sites_without_unit_count": int(np.isnan(units[mine]).sum()),
             "source": t.source, "source_date": t.source_date,
         })
     return out

@@ -4,6 +4,12 @@ The curated files (``data/layers/services.geojson``, ``data/layers/city_flats.ge
 validated with pydantic when the app starts; the first problem is reported as a
 :class:`~geo.errors.DataError` naming the file, the feature and the field, so the app refuses to
 start with one clear line.
+
+Each file lists its sources once (``sources``, :class:`~geo.layers.provenance.Source`); each record
+says per factual field which of them state the value and when the project checked them
+(``provenance``, :class:`~geo.layers.provenance.Fact`). A factual value without a source is refused;
+an unknown one (``null``, ``"unknown"``) needs none. ``source`` and ``source_date`` of a record are
+optional: the frames derive them from the provenance for older readers.
 """
 
 from __future__ import annotations
@@ -11,56 +17,75 @@ from __future__ import annotations
 import json
 import logging
 import math
+from datetime import date
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from geo import i18n
 from geo.errors import DataError
+from geo.layers.provenance import (
+    DATE_PATTERN,
+    Fact,
+    Source,
+    StrictModel,
+    missing_facts,
+    unknown_source_ids,
+    web_address,
+)
 from geo.validation import describe, invalid
 
 log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
 
 ServiceCategory = Literal[
     "community_centre", "social_services_office", "housing_help", "homeless_hostel", "asylum_house",
     "senior_advice", "advice_centre", "debt_counselling", "respite_care", "foster_care", "early_care",
     "mental_health", "employment", "furniture_bank", "low_threshold_club", "social_ambulance",
-    "public_office", "social_facility",
+    "public_office", "social_facility", "preschool_club",
 ]
 #: Service categories (the ``category`` enum).
 SERVICE_CATEGORIES: tuple[str, ...] = get_args(ServiceCategory)
 Wheelchair = Literal["yes", "limited", "no", "unknown"]
 Precision = Literal["exact", "street", "approximate", "unknown"]
-#: How a record without coordinates may be placed: by its house number, by its street only, or not at all.
-Locate = Literal["address", "street", "none"]
-FlatStatus = Literal["existing", "under_reconstruction", "planned", "cooperative_partner"]
+#: How a record without coordinates may be placed: by its house number, by its street only, only by an OSM
+#: POI of (nearly) the same name (no address is published), or not at all.
+Locate = Literal["address", "street", "name", "none"]
+ServiceStatus = Literal["operating", "planned", "unknown"]
+FlatStatus = Literal["existing", "under_reconstruction", "planned", "cooperative_partner", "unknown"]
 Programme = Literal["housing_fund", "reconstruction_150", "cooperative_100", "housing_first", "transitional_housing"]
 FLAT_STATUSES: tuple[str, ...] = get_args(FlatStatus)
 PROGRAMMES: tuple[str, ...] = get_args(Programme)
+SERVICE_STATUSES: tuple[str, ...] = get_args(ServiceStatus)
+
+#: Fields of a service that state a fact which can be wrong: each known value needs a source.
+SERVICE_FACTS: tuple[str, ...] = ("address", "operator", "status", "wheelchair", "wheelchair_note", "phone", "web",
+                                  "opening_hours")
+#: Fields of a flats record that state a fact which can be wrong: each known value needs a source.
+FLAT_FACTS: tuple[str, ...] = ("address", "status", "units_total", "units_accessible", "lift", "entrance_step_cm")
 
 _ID = r"^[a-z0-9][a-z0-9_.-]{0,79}$"
-_DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?|undated)$"
+_DATE = DATE_PATTERN
 
 #: Columns of a services frame (besides ``geometry``).
 SERVICE_COLUMNS: tuple[str, ...] = (
     "id", "name_cs", "name_en", "aliases", "category", "address", "operator", "wheelchair", "wheelchair_note",
-    "phone", "web", "status", "source", "source_date", "position_precision", "position_source", "locate",
-    "note", "origin", "osm_ref", "match",
+    "phone", "web", "opening_hours", "status", "source", "source_date", "position_precision", "position_source",
+    "locate", "note", "origin", "osm_ref", "match", "provenance",
 )
 #: Columns of a flats frame (besides ``geometry``).
 FLAT_COLUMNS: tuple[str, ...] = (
     "id", "name", "address", "units_total", "units_accessible", "lift", "entrance_step_cm", "status",
     "programme", "source", "source_date", "position_precision", "position_source", "locate", "note",
-    "origin", "osm_ref", "match",
+    "origin", "osm_ref", "match", "provenance",
 )
 
 
 # --------------------------------------------------------------------------- schemas
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+_Strict = StrictModel
 
 
 class LocalizedText(_Strict):
@@ -88,37 +113,53 @@ class PointGeometry(_Strict):
 class _RecordProperties(_Strict):
     id: str = Field(pattern=_ID)
     address: str | None = None
-    source: str = Field(min_length=1)
-    source_date: str = Field(pattern=_DATE)
+    source: str | None = Field(default=None, min_length=1)
+    source_date: str | None = Field(default=None, pattern=_DATE)
     position_precision: Precision
     position_source: str | None = None
     locate: Locate = "address"
     note: str | None = None
+    provenance: dict[str, Fact] = Field(default_factory=dict)
+
+    #: The factual fields of the record kind (each known value needs a provenance entry).
+    FACTS: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _facts_have_sources(self) -> _RecordProperties:
+        for name in self.provenance:
+            if name not in type(self).model_fields or name == "provenance":
+                raise invalid("layers.provenance_field", field=f"provenance.{name}", name=name)
+        missing = missing_facts(self.model_dump(), self.provenance, self.FACTS)
+        if missing:
+            raise invalid("layers.fact_without_source", field=missing[0])
+        if self.locate in ("address", "street") and not self.address:
+            raise invalid("layers.locate_needs_address", field="locate", locate=self.locate)
+        return self
 
 
 class ServiceProperties(_RecordProperties):
     """Properties of one service record."""
 
+    FACTS: ClassVar[tuple[str, ...]] = SERVICE_FACTS
+
     name: LocalizedText
     aliases: list[str] = Field(default_factory=list)
     category: ServiceCategory
-    operator: str = Field(min_length=1)
+    operator: str | None = Field(default=None, min_length=1)
     wheelchair: Wheelchair
     wheelchair_note: str | None = None
     phone: str | None = None
     web: str | None = None
-    status: Literal["operating", "planned"]
+    opening_hours: str | None = None
+    status: ServiceStatus
 
-    @field_validator("web")
-    @classmethod
-    def _web_is_url(cls, v: str | None) -> str | None:
-        if v is not None and not v.startswith(("http://", "https://")):
-            raise invalid("validation.url_scheme")
-        return v
+    _web_is_url = field_validator("web")(web_address)
 
 
 class FlatProperties(_RecordProperties):
     """Properties of one city-owned housing site."""
+
+    FACTS: ClassVar[tuple[str, ...]] = FLAT_FACTS
 
     name: str | None = None
     address: str = Field(min_length=1)
@@ -176,17 +217,38 @@ def _unique_ids(features: list[Any]) -> None:
         seen[fid] = i
 
 
+def unique_source_ids(sources: list[Source]) -> None:
+    """Refuse a source id defined twice in one file."""
+    seen: set[str] = set()
+    for s in sources:
+        if s.id in seen:
+            raise invalid("layers.duplicate_source", field="sources", id=s.id)
+        seen.add(s.id)
+
+
+def _sources_known(features: list[Any], sources: list[Source]) -> None:
+    """Every source a record's provenance names is one of the file's sources."""
+    for i, f in enumerate(features):
+        for name, fact in f.properties.provenance.items():
+            missing = unknown_source_ids(fact.sources, sources)
+            if missing:
+                raise invalid("layers.unknown_source", field=f"provenance.{name}", id=missing[0], index=i)
+
+
 class ServiceCollection(_Strict):
     """The services file."""
 
     type: Literal["FeatureCollection"]
     name: str | None = None
     description: str | None = None
+    sources: list[Source] = Field(default_factory=list)
     features: list[ServiceFeature]
 
     @model_validator(mode="after")
     def _ids(self) -> ServiceCollection:
         _unique_ids(self.features)
+        unique_source_ids(self.sources)
+        _sources_known(self.features, self.sources)
         return self
 
 
@@ -209,12 +271,22 @@ class FlatCollection(_Strict):
     programme_targets: list[ProgrammeTarget] = Field(default_factory=list)
     imported_from: str | None = None
     imported_at: str | None = None
+    sources: list[Source] = Field(default_factory=list)
     features: list[FlatFeature]
 
     @model_validator(mode="after")
     def _ids(self) -> FlatCollection:
         _unique_ids(self.features)
+        unique_source_ids(self.sources)
+        _sources_known(self.features, self.sources)
         return self
+
+
+def check_no_clash(imported: FlatCollection, shipped: FlatCollection, *, file: str | Path) -> None:
+    """The imported flats use none of the shipped flats' ids (a :class:`~geo.errors.DataError` lists them)."""
+    clash = {f.properties.id for f in imported.features} & {f.properties.id for f in shipped.features}
+    if clash:
+        raise DataError("flats.ids_clash", file=str(file), field="id", ids=", ".join(sorted(clash)))
 
 
 # --------------------------------------------------------------------------- reading (I/O)
@@ -240,7 +312,8 @@ def describe_validation_error(path: str | Path, data: Any, exc: ValidationError)
     given = err.get("ctx") or {}  # a rule of ours may name the field and the feature itself
     values.pop("field", None)
     feature: int | None = values.pop("index", None) if isinstance(given.get("index"), int) else None
-    if len(loc) >= 2 and loc[0] == "features" and isinstance(loc[1], int):
+    items = "commitments" if isinstance(data, dict) and "commitments" in data else "features"
+    if len(loc) >= 2 and loc[0] == items and isinstance(loc[1], int):
         feature = loc[1]
         loc = loc[2:]
     path_in_file = ".".join(str(p) for p in err["loc"])  # where the whole feature or collection is wrong
@@ -249,7 +322,8 @@ def describe_validation_error(path: str | Path, data: Any, exc: ValidationError)
     fid: str | None = None
     if feature is not None:
         try:
-            fid = str(data["features"][feature]["properties"]["id"])
+            item = data[items][feature]
+            fid = str(item["properties"]["id"] if items == "features" else item["id"])
         except (KeyError, IndexError, TypeError):
             fid = None
     field = given.get("field") or ".".join(str(p) for p in loc) or path_in_file or "FeatureCollection"
@@ -273,21 +347,21 @@ def read_json(path: str | Path) -> Any:
         raise DataError("layers.bad_json", file=str(p), line=exc.lineno, column=exc.colno, error=exc.msg) from exc
 
 
-def read_services(path: str | Path) -> ServiceCollection:
+def read_model(model: type[M], path: str | Path, *, today: date | None = None) -> M:
+    """Read and validate a curated file with ``model`` (dates are checked against ``today``)."""
+    data = read_json(path)
+    try:
+        return model.model_validate(data, context={"today": today or date.today()})
+    except ValidationError as exc:
+        key, details = describe_validation_error(path, data, exc)
+        raise LayerFileError(key, **details) from exc
+
+
+def read_services(path: str | Path, *, today: date | None = None) -> ServiceCollection:
     """Read and validate a services file."""
-    data = read_json(path)
-    try:
-        return ServiceCollection.model_validate(data)
-    except ValidationError as exc:
-        key, details = describe_validation_error(path, data, exc)
-        raise LayerFileError(key, **details) from exc
+    return read_model(ServiceCollection, path, today=today)
 
 
-def read_flats(path: str | Path) -> FlatCollection:
+def read_flats(path: str | Path, *, today: date | None = None) -> FlatCollection:
     """Read and validate a city-flats file (the shipped one or the store of imported flats)."""
-    data = read_json(path)
-    try:
-        return FlatCollection.model_validate(data)
-    except ValidationError as exc:
-        key, details = describe_validation_error(path, data, exc)
-        raise LayerFileError(key, **details) from exc
+    return read_model(FlatCollection, path, today=today)

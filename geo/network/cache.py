@@ -1,10 +1,11 @@
 """Build once, load fast: the network on disk as GeoParquet + NumPy arrays + a JSON manifest.
 
 A cache entry is a directory ``<cache_dir>/<key>/`` holding ``meta.json`` (format version,
-provenance, parse report, DEM), ``nodes.parquet``, ``edges.parquet``, ``arrays.npz`` (directed
-arrays and CSR ``indptr``), ``buildings.parquet``, ``pois.parquet`` and ``elements.parquet`` (the
-network's OSM ways and nodes with versions and every tag, for writing verified changes back). Entries are written to a
-temporary directory and renamed, so a crash never leaves half a cache behind.
+provenance, parse report, DEM, terrain settings), ``nodes.parquet``, ``edges.parquet``, ``arrays.npz``
+(directed arrays, CSR ``indptr`` and the terrain heights along edges, ``heights_*``),
+``buildings.parquet``, ``pois.parquet`` and ``elements.parquet`` (the network's OSM ways and nodes with
+versions and every tag, for writing verified changes back). Entries are written to a temporary
+directory and renamed, so a crash never leaves half a cache behind.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pandas as pd
 from geo import settings
 from geo.errors import CacheError
 from geo.network import osm
+from geo.network.heights import EdgeHeights
 from geo.network.model import EdgeArrays, Network
 
 log = logging.getLogger(__name__)
@@ -94,7 +96,7 @@ def save(net: Network, entry: Path) -> None:
         _clean_features(net.buildings).to_parquet(tmp / "buildings.parquet")
         _clean_features(net.pois).to_parquet(tmp / "pois.parquet")
         (net.elements if net.elements is not None else osm.empty_elements()).to_parquet(tmp / "elements.parquet")
-        np.savez(tmp / "arrays.npz", indptr=net.indptr, **net.arrays.to_dict())
+        np.savez(tmp / "arrays.npz", indptr=net.indptr, **net.arrays.to_dict(), **net.heights.to_dict())
         meta = {**net.meta, "format_version": settings.CACHE_FORMAT_VERSION, "crs_metric": net.crs_metric}
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
         if entry.exists():
@@ -136,9 +138,10 @@ def load(entry: Path) -> Network | None:
         elements = pd.read_parquet(entry / "elements.parquet")
         with np.load(entry / "arrays.npz") as data:
             arrays = EdgeArrays.from_dict(data)
+            heights = EdgeHeights.from_dict(data)
             indptr = np.asarray(data["indptr"])
     except (OSError, ValueError, KeyError) as exc:
         log.warning("cache %s is unreadable (%s): rebuilding", entry, exc)
         return None
     log.info("loaded cached network %s: %d nodes, %d edges", entry.name, len(nodes), len(edges))
-    return Network(nodes, edges, arrays, indptr, meta["crs_metric"], buildings, pois, meta, elements)
+    return Network(nodes, edges, arrays, indptr, meta["crs_metric"], buildings, pois, meta, heights, elements)

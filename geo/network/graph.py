@@ -24,6 +24,7 @@ import shapely.ops
 
 from geo import settings
 from geo.errors import DataError
+from geo.network.heights import EdgeHeights
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +46,13 @@ NODE_ATTRIBUTE_COLUMNS: tuple[str, ...] = (
 
 @dataclass
 class StreetNetwork:
-    """Undirected simplified network: ``nodes`` indexed 0…N−1, ``edges`` 0…M−1 (``u``, ``v`` index nodes)."""
+    """Undirected simplified network: ``nodes`` indexed 0…N−1, ``edges`` 0…M−1 (``u``, ``v`` index nodes),
+    and the terrain heights along the edges once a DEM has been sampled."""
 
     nodes: gpd.GeoDataFrame
     edges: gpd.GeoDataFrame
     crs_metric: str
+    heights: EdgeHeights | None = None
 
 
 def metric_crs(gdf: gpd.GeoDataFrame) -> str:

@@ -25,6 +25,7 @@ from geo import settings
 from geo.errors import OutsideAreaError
 from geo.network.attributes import SURFACE_CLASS_OF_VALUE, SURFACE_CLASSES
 from geo.network.graph import StreetNetwork
+from geo.network.heights import EdgeHeights
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +251,8 @@ class Snap:
 
 @dataclass
 class Network:
-    """Everything a running app needs: nodes, edges, directed arrays, features and provenance."""
+    """Everything a running app needs: nodes, edges, directed arrays, terrain heights along the edges (none
+    without a DEM), features and provenance."""
 
     nodes: gpd.GeoDataFrame
     edges: gpd.GeoDataFrame
@@ -260,6 +262,7 @@ class Network:
     buildings: gpd.GeoDataFrame
     pois: gpd.GeoDataFrame
     meta: dict[str, Any]
+    heights: EdgeHeights | None = None
     #: the network's OSM ways and nodes as loaded (version, every tag, node refs; see geo.network.osm)
     elements: pd.DataFrame | None = None
     _tree: shapely.STRtree | None = field(default=None, repr=False)
@@ -274,13 +277,18 @@ class Network:
     _way_edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _element_index: pd.Series | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.heights is None:
+            self.heights = EdgeHeights.none(len(self.edges), settings.TERRAIN_STEP_M)
+
     @classmethod
     def from_street_network(cls, street: StreetNetwork, buildings: gpd.GeoDataFrame,
                             pois: gpd.GeoDataFrame, meta: dict[str, Any],
                             elements: pd.DataFrame | None = None) -> Network:
         """Build the directed arrays of a simplified network."""
         arrays, indptr = directed_arrays(street)
-        return cls(street.nodes, street.edges, arrays, indptr, street.crs_metric, buildings, pois, meta, elements)
+        return cls(street.nodes, street.edges, arrays, indptr, street.crs_metric, buildings, pois, meta,
+                   street.heights, elements)
 
     @property
     def n_nodes(self) -> int:
@@ -506,6 +514,8 @@ class Network:
                 "kerb_at_crossings": pct(kerb_known_edge, crossing),
             },
             "surface_km": {c: round(float(classes.get(c, 0.0)) / 1000, 2) for c in SURFACE_CLASSES},
+            "incline_from_terrain": int((e["incline_source"] == "dem").sum()),
+            "incline_disputed": int(e["incline_disputed"].sum()) if "incline_disputed" in e else 0,
             "steps": int(e["is_steps"].sum()),
             "crossings": int(crossing.sum()),
             "elevators": int(e["is_elevator"].sum() + self.nodes["is_elevator_node"].sum()),

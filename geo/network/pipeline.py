@@ -78,10 +78,13 @@ def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None) -> 
             street = add_elevation(street, dem)
     else:
         street.nodes["elevation_m"] = math.nan
+        street.edges["incline_disputed"] = False
     meta = {
         "provenance": extract.provenance.to_dict(),
         "parse_report": report.to_dict(),
         "dem": str(dem) if dem is not None else None,
+        "terrain": {"window_m": settings.TERRAIN_WINDOW_M, "step_m": settings.TERRAIN_STEP_M,
+                    "sign_tolerance_pct": settings.TERRAIN_SIGN_TOLERANCE_PCT} if dem is not None else None,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     with stage("building the directed graph arrays"):

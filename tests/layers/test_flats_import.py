@@ -59,6 +59,13 @@ def test_a_good_registry_is_matched_to_buildings_and_stored(tmp_path: Path, inde
                for p in props.values())
     assert props["reg-1"].source == "city flat registry (registry.csv)"
     assert stored.imported_from == "registry.csv"
+    # every value the registry states is sourced to the registry file, checked on the import day
+    (registry,) = stored.sources
+    assert registry.title == "city flat registry (registry.csv)" and registry.url is None
+    for p in props.values():
+        known = {f for f in ("address", "status", "units_total", "units_accessible", "lift", "entrance_step_cm")
+                 if getattr(p, f) is not None}
+        assert set(p.provenance) == known and all(fact.sources == [registry.id] for fact in p.provenance.values())
 
 
 def test_a_bad_registry_gives_a_row_report_and_imports_nothing(tmp_path: Path, index: AddressIndex) -> None:
@@ -166,7 +173,9 @@ def test_the_app_loads_imported_flats(liberec_net: Network, tmp_path: Path, inde
     origins = {f["properties"]["id"]: f["properties"]["origin"] for f in body["features"]}
     assert origins["reg-1"] == "registry" and origins["flats-krajni"] == "curated"
     recon = next(p for p in body["programme_progress"] if p["programme"] == "reconstruction_150")
-    assert recon["recorded_units"] == 9 + 8 and recon["recorded_units_by_status"]["under_reconstruction"] == 8
+    shipped = sum(f.properties.units_total or 0 for f in read_flats(settings.FLATS_FILE).features
+                  if f.properties.programme == "reconstruction_150")
+    assert recon["recorded_units"] == shipped + 8 and recon["recorded_units_by_status"]["under_reconstruction"] == 8
     store.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', encoding="utf-8")
     with pytest.raises(DataError) as err:
         create_app({"TESTING": True, "NETWORK": liberec_net, "CACHE_DIR": str(tmp_path), "FLATS_STORE": str(store)})

@@ -15,6 +15,8 @@ from geo import settings
 from geo.errors import DataError
 from geo.layers.addresses import address_index
 from geo.layers.osm_pois import merge_services, name_similarity, osm_services
+from geo.layers.programme import flats_targets, read_programme
+from geo.layers.provenance import latest_day, missing_facts
 from geo.layers.records import flats_frame, programme_progress, resolve_positions, services_frame
 from geo.layers.schemas import read_flats, read_services
 from geo.network.model import Network
@@ -42,65 +44,35 @@ def write(tmp_path: Path, data: dict, name: str = "services.geojson") -> Path:
 # --------------------------------------------------------------------------- the shipped files
 
 
-def test_shipped_layers_pass_the_schema() -> None:
-    assert len(read_services(settings.SERVICES_FILE).features) >= 18
-    flats = read_flats(settings.FLATS_FILE)
-    assert {t.programme: t.target_units for t in flats.programme_targets} == \
-        {"reconstruction_150": 150, "cooperative_100": 100}
+def test_shipped_layers_pass_the_schema_and_name_their_sources() -> None:
+    for coll in (read_services(settings.SERVICES_FILE), read_flats(settings.FLATS_FILE)):
+        assert coll.features and coll.sources
+        assert all(s.url and URL.match(s.url) for s in coll.sources), "curated sources are public pages"
+        for f in coll.features:
+            values = f.properties.model_dump()
+            # every known factual value names at least one of the file's sources (the schema refuses others)
+            assert missing_facts(values, f.properties.provenance, f.properties.FACTS) == []
 
 
-# Every service system the city programme names, as (description, category, words that must occur in the name).
-PROGRAMME_SYSTEMS = [
-    ("Palác Liebieg / Centrum aktivního života, seat of Kontakt", "community_centre", ["liebieg", "kontakt"]),
-    ("municipal hostel, Pastýřská street", "homeless_hostel", ["pastyrska"]),
-    ("asylum house for women and families, Věkova street", "asylum_house", ["vekova"]),
-    ("Housing first / prostupné bydlení", "housing_help", ["housing first"]),
-    ("senior ombudsman", "senior_advice", ["ombudsman"]),
-    ("SIC advice centre", "advice_centre", ["sic"]),
-    ("debt and distraint counselling", "debt_counselling", ["dluhova"]),
-    ("respite care", "respite_care", ["odlehcovaci"]),
-    ("foster-care support", "foster_care", ["pestoun"]),
-    ("early care", "early_care", ["rane pece"]),
-    ("outpatient psychiatry / mental health", "mental_health", ["psychiatrie"]),
-    ("mental-health services", "mental_health", ["dusevniho zdravi"]),
-    ("Komunitní práce Liberec o.p.s.", "employment", ["komunitni prace liberec"]),
-    ("furniture bank", "furniture_bank", ["nabytkova banka"]),
-    ("low-threshold clubs for children and youth", "low_threshold_club", ["nizkoprah"]),
-    ("social ambulance", "social_ambulance", ["ambulance"]),
-    ("city social-affairs office", "social_services_office", ["odbor socialni"]),
-]
-
-
-@pytest.mark.parametrize(("system", "category", "words"), PROGRAMME_SYSTEMS, ids=[s[0] for s in PROGRAMME_SYSTEMS])
-def test_every_programme_system_is_in_the_services_layer(services, system: str, category: str,
-                                                         words: list[str]) -> None:
-    from geo.layers.addresses import fold
-
-    hits = services[services["category"] == category]
-    names = [fold(f"{r.name_cs} {' '.join(r.aliases)}") for r in hits.itertuples()]
-    assert any(all(w in n for w in words) for n in names), f"{system} missing (category {category})"
-
-
-def test_every_record_states_sources_operator_and_precision(services_data: dict) -> None:
+def test_no_coordinates_are_shipped(services_data: dict) -> None:
     for f in services_data["features"]:
-        p = f["properties"]
-        assert URL.search(p["source"]), f"{p['id']}: the source must name a public page"
-        assert p["source_date"] and p["operator"] and p["name"]["cs"] and p["name"]["en"]
-        assert p["wheelchair"] in ("yes", "limited", "no", "unknown")
-        # no coordinates are shipped: positions come from OSM at load time, never from guesses
-        assert f["geometry"] is None and p["position_precision"] == "unknown"
+        # positions come from OSM at load time, never from guesses
+        assert f["geometry"] is None and f["properties"]["position_precision"] == "unknown"
 
 
-def test_planned_items_without_a_site_are_listed_not_drawn(services) -> None:
-    planned = services[services["status"] == "planned"]
-    assert {"hostel-pastyrska", "social-ambulance"} <= set(planned["id"])
-    assert planned.geometry.isna().all()
+def test_records_without_a_site_are_listed_not_drawn(liberec_services) -> None:
+    unsited = liberec_services[(liberec_services["locate"].isin(["none", "name"]))
+                               | liberec_services["address"].isna()]
+    assert len(unsited) and unsited.geometry.isna().all()
 
 
-def test_palac_liebieg_record_holds_the_known_facts(services) -> None:
-    p = services.set_index("id").loc["palac-liebieg"]
-    assert "U Tiskárny 81/1" in p["address"] and "Kontakt" in p["operator"]
-    assert "lift" in p["wheelchair_note"] and "Komenského" in p["wheelchair_note"]
+def test_frames_derive_the_record_source_from_the_provenance(services) -> None:
+    for row in services.itertuples():
+        urls = {s["url"] for fact in row.provenance.values() for s in fact["sources"]}
+        assert set(row.source.split()) == urls
+        dated = [s["published"] for fact in row.provenance.values() for s in fact["sources"]
+                 if s["published"] != "undated"]
+        assert row.source_date == (max(dated, key=latest_day) if dated else "undated")
 
 
 # --------------------------------------------------------------------------- bad files
@@ -167,7 +139,9 @@ def test_duplicate_ids_and_bad_json_are_refused(tmp_path: Path, services_data: d
 
 def test_flats_schema_refuses_more_accessible_units_than_units(tmp_path: Path) -> None:
     data = json.loads(settings.FLATS_FILE.read_text(encoding="utf-8"))
-    data["features"][0]["properties"].update(units_total=4, units_accessible=5)
+    props = data["features"][0]["properties"]
+    props.update(units_total=4, units_accessible=5)
+    props["provenance"]["units_accessible"] = props["provenance"]["units_total"]
     with pytest.raises(DataError) as err:
         read_flats(write(tmp_path, data, "flats.geojson"))
     assert err.value.details["problem"] == "layers.accessible_over_total"
@@ -216,7 +190,8 @@ def liberec_services(liberec_net: Network):
 def test_records_are_placed_by_osm_address_or_street_never_guessed(liberec_services) -> None:
     s = liberec_services
     assert s.loc["palac-liebieg", "position_precision"] == "exact"
-    assert s.loc["palac-liebieg", "position_source"].startswith("OpenStreetMap address match (U Tiskárny 81/1")
+    address = s.loc["palac-liebieg", "address"].split(",")[0]
+    assert s.loc["palac-liebieg", "position_source"].startswith(f"OpenStreetMap address match ({address}")
     assert s.loc["palac-liebieg", "osm_ref"].startswith("way/")
     assert s.loc["cdz-fokus", "position_precision"] == "exact"  # split addr:conscription/streetnumber tags
     assert s.loc["hostel-pastyrska", "position_precision"] == "street"  # only the street is known
@@ -252,11 +227,14 @@ def test_programme_targets_against_recorded_units(liberec_net: Network) -> None:
     coll = read_flats(settings.FLATS_FILE)
     index = address_index(liberec_net.buildings, liberec_net.pois, liberec_net.edges)
     flats = resolve_positions(flats_frame(coll), index)
-    progress = {p["programme"]: p for p in programme_progress(flats, coll.programme_targets)}
-    assert progress["reconstruction_150"]["target_units"] == 150
-    assert progress["reconstruction_150"]["recorded_units"] == 9  # Kateřinská 156, planned
-    assert progress["reconstruction_150"]["recorded_units_by_status"]["planned"] == 9
-    assert progress["cooperative_100"] == {**progress["cooperative_100"], "recorded_units": 0, "sites": 0}
+    targets = flats_targets(read_programme(settings.PROGRAMME_FILE))
+    progress = {p["programme"]: p for p in programme_progress(flats, targets)}
+    for t in targets:
+        records = [f.properties for f in coll.features if f.properties.programme == t.programme]
+        units = sum(p.units_total or 0 for p in records)
+        assert progress[t.programme]["target_units"] == t.target_units
+        assert progress[t.programme]["recorded_units"] == units and progress[t.programme]["sites"] == len(records)
+        assert sum(progress[t.programme]["recorded_units_by_status"].values()) == units
     placed = flats.set_index("id")
     assert placed.loc["flats-krajni", "position_precision"] == "exact"  # all six houses of the run found
     assert placed.loc["flats-u-sila", "position_precision"] == "street"  # 1205, 1206 missing in the extract

@@ -35,6 +35,17 @@ def test_round_trip_keeps_everything(helsinki_net: Network, tmp_path: Path) -> N
     assert {k: got[k] for k in ("version", "tags", "refs")} == {k: had[k] for k in ("version", "tags", "refs")}
 
 
+def test_round_trip_keeps_the_terrain_heights(terrain_ways_net: Network, tmp_path: Path) -> None:
+    entry = tmp_path / "entry"
+    cache.save(terrain_ways_net, entry)
+    back = cache.load(entry)
+    assert back is not None and back.heights.step_m == terrain_ways_net.heights.step_m
+    np.testing.assert_array_equal(back.heights.ptr, terrain_ways_net.heights.ptr)
+    np.testing.assert_array_equal(back.heights.z, terrain_ways_net.heights.z)
+    assert back.meta["terrain"] == terrain_ways_net.meta["terrain"]
+    assert back.coverage()["incline_disputed"] == 1
+
+
 def test_other_format_version_is_rebuilt(helsinki_net: Network, tmp_path: Path) -> None:
     entry = tmp_path / "entry"
     cache.save(helsinki_net, entry)

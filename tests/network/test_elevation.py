@@ -1,19 +1,23 @@
-"""Incline from a DEM: synthetic planes (exact answers) and the real 1 m DTM of Prague-Bubeneč."""
+"""Incline from a DEM: synthetic planes (exact answers), the real 1 m DTM of Prague-Bubeneč under its streets and
+under hand-made ways checked against the terrain sampled by hand."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pytest
 import rasterio
+import shapely
 from pyproj import Transformer
 from rasterio.transform import from_origin
 
 from geo.errors import DemError
 from geo.network import pipeline
+from geo.network.elevation import way_chains
 from geo.network.model import Network
+from tests.terrain_ways import RAMP, SJTSK, HandDtm, dtm_path, hand_grades
 
 
 def write_plane(path: Path, *, west: float, north: float, size_m: float, grade_north_pct: float,
@@ -109,6 +113,30 @@ def test_bridges_are_not_on_the_terrain(tmp_path: Path, plane_dem: Path) -> None
     assert _edge(net, 2)["incline_known"]
 
 
+def test_a_nodata_hole_leaves_the_incline_unknown_only_where_it_reaches(tmp_path: Path) -> None:
+    # a way 200 m north on a 5 % plane, split at 100 m by a side path; nodata 40–60 m along it
+    to_utm = Transformer.from_crs("EPSG:4326", "EPSG:32633", always_xy=True)
+    x0, y0 = to_utm.transform(15.05, 50.77)
+    dem = write_plane(tmp_path / "hole.tif", west=x0 - 100, north=y0 + 300, size_m=400, grade_north_pct=5.0, px=1.0)
+    with rasterio.open(dem, "r+") as dst:
+        z = dst.read(1)
+        z[300 - 60:300 - 40, 95:105] = -9999  # rows count from the north edge, 300 m north of the start
+        dst.write(z, 1)
+    to_ll = Transformer.from_crs("EPSG:32633", "EPSG:4326", always_xy=True)
+    pts = [to_ll.transform(x0 + dx, y0 + dy) for dx, dy in ((0, 0), (0, 100), (0, 200), (30, 100))]
+    nodes = "".join(f'<node id="{i}" lat="{lat:.8f}" lon="{lon:.8f}"/>' for i, (lon, lat) in enumerate(pts, 1))
+    f = tmp_path / "hole.osm"
+    f.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}<way id="1"><nd ref="1"/><nd ref="2"/>'
+                 '<nd ref="3"/><tag k="highway" v="footway"/></way><way id="2"><nd ref="2"/><nd ref="4"/>'
+                 '<tag k="highway" v="footway"/></way></osm>')
+    net = pipeline.load_or_build(pipeline.SourceSpec.file(f), dem=dem, cache_dir=tmp_path / "c")
+    south, north = (net.edges.iloc[e] for e in sorted(_way_edges(net, 1), key=lambda e: net.edges.geometry.iat[
+        e].bounds[1]))
+    assert not south["incline_known"] and np.isnan(south["up_pct"])
+    assert north["incline_known"] and north["incline_pct"] == pytest.approx(5.0, abs=0.05)
+    assert north["up_pct"] == pytest.approx(5.0, abs=0.05)
+
+
 def test_dem_outside_the_area(tmp_path: Path, tag_rules_osm: Path) -> None:
     far = write_plane(tmp_path / "far.tif", west=200000, north=5000000, size_m=500, grade_north_pct=1)
     with pytest.raises(DemError) as err:
@@ -129,37 +157,8 @@ def test_dem_not_a_raster(tmp_path: Path, tag_rules_osm: Path) -> None:
 # ----------------------------------------------------------------------------- real terrain
 
 
-def streets_to_osm(gpkg: str, out: Path) -> Path:
-    """Write momepy's Bubeneč street lines (no tags) as OSM footways, sharing end nodes."""
-    streets = gpd.read_file(gpkg, layer="streets").to_crs("EPSG:4326")
-    ids: dict[tuple[float, float], int] = {}
-    nodes, ways = [], []
-    for w, line in enumerate(streets.geometry, start=1):
-        refs = []
-        for x, y in line.coords:
-            key = (round(x, 7), round(y, 7))
-            if key not in ids:
-                ids[key] = len(ids) + 1
-                nodes.append(f'<node id="{ids[key]}" lat="{key[1]}" lon="{key[0]}"/>')
-            refs.append(f'<nd ref="{ids[key]}"/>')
-        ways.append(f'<way id="{w}">{"".join(refs)}<tag k="highway" v="footway"/></way>')
-    out.write_text('<?xml version="1.0"?><osm version="0.6">' + "".join(nodes) + "".join(ways) + "</osm>")
-    return out
-
-
-@pytest.fixture(scope="module")
-def bubenec(tmp_path_factory: pytest.TempPathFactory) -> tuple[Network, str]:
-    import momepy
-
-    gpkg = str(momepy.datasets.get_path("bubenec"))
-    tmp = tmp_path_factory.mktemp("bubenec")
-    osm_file = streets_to_osm(gpkg, tmp / "bubenec.osm")
-    dem = f"GPKG:{gpkg}:dtm"
-    return pipeline.load_or_build(pipeline.SourceSpec.file(osm_file), dem=dem, cache_dir=tmp / "c"), dem
-
-
-def test_real_terrain_elevations_match_the_raster(bubenec: tuple[Network, str]) -> None:
-    net, dem = bubenec
+def test_real_terrain_elevations_match_the_raster(bubenec_net: Network) -> None:
+    net, dem = bubenec_net, dtm_path()
     z = net.nodes["elevation_m"].to_numpy()
     covered = np.isfinite(z)
     assert covered.mean() > 0.5
@@ -171,11 +170,124 @@ def test_real_terrain_elevations_match_the_raster(bubenec: tuple[Network, str]) 
     assert np.nanmax(np.abs(direct - z[covered])) < 0.6  # bilinear vs nearest pixel on a 1 m grid
 
 
-def test_real_terrain_inclines_are_plausible(bubenec: tuple[Network, str]) -> None:
-    net, _ = bubenec
+def test_real_terrain_inclines_are_plausible(bubenec_net: Network) -> None:
+    net = bubenec_net
     e = net.edges[net.edges["incline_source"] == "dem"]
     assert len(e) > 10
     assert e["incline_pct"].abs().max() < 25
     assert (e["up_pct"] >= 0).all() and (e["down_pct"] >= 0).all()
     assert (e["up_pct"] + 1e-6 >= e["incline_pct"].clip(lower=0) * 0.5).all()
     assert e["incline_pct"].abs().median() > 0.3  # Bubeneč slopes towards the Vltava
+
+
+# ----------------------------------------------------------------------------- real terrain, hand-made ways
+
+
+@pytest.fixture(scope="module")
+def dtm() -> HandDtm:
+    return HandDtm(dtm_path())
+
+
+def _sjtsk(net: Network, eid: int) -> np.ndarray:
+    """An edge's vertices in S-JTSK, from ``u`` to ``v``."""
+    xy = shapely.get_coordinates(net.edges.geometry.iat[eid])
+    return np.column_stack(Transformer.from_crs("EPSG:4326", SJTSK, always_xy=True).transform(xy[:, 0], xy[:, 1]))
+
+
+def _way_edges(net: Network, way: int) -> np.ndarray:
+    return np.flatnonzero(net.edges["osm_way_id"].to_numpy() == way)
+
+
+def test_way_chains_join_the_edges_of_one_way() -> None:
+    # way 7: 0→1, 2→1 (drawn backwards), 2→3; way 8 branches at node 5; way 9 is a ring
+    u = np.array([0, 2, 2, 4, 5, 5, 6, 7, 8])
+    v = np.array([1, 1, 3, 5, 6, 7, 7, 8, 6])
+    way = np.array([7, 7, 7, 8, 8, 8, 9, 9, 9])
+    order, flipped, ptr = way_chains(u, v, way)
+    chains = [order[a:b].tolist() for a, b in itertools.pairwise(ptr)]
+    flips = {int(e): bool(f) for e, f in zip(order, flipped, strict=True)}
+    assert [0, 1, 2] in chains and flips[0] is False and flips[1] is True and flips[2] is False
+    assert [3] in chains  # three ends of way 8 meet at node 5: no chain goes through it
+    ring = next(c for c in chains if 6 in c or 7 in c)
+    assert sorted(ring) == [6, 7, 8] and len(chains) == 5 and sorted(order.tolist()) == list(range(9))
+
+
+def test_short_edges_keep_the_grade_of_a_10_m_window_on_real_terrain(terrain_ways_net: Network,
+                                                                     dtm: HandDtm) -> None:
+    net = terrain_ways_net
+    short = [e for e in _way_edges(net, 1) if net.edges["length_m"].iat[e] < 5]
+    assert len(short) == 3
+    for e in short:
+        xy = _sjtsk(net, e)
+        s_u, s_v = RAMP.position(*xy[[0, -1]].T)
+        centre, sign = (s_u + s_v) / 2, np.sign(s_v - s_u)
+        hand = RAMP.grade(dtm, centre - 5 * sign, centre + 5 * sign)
+        got = net.edges.iloc[e]
+        assert got["incline_source"] == "dem" and got["incline_pct"] == pytest.approx(hand, abs=0.5)
+        assert hand > 8 and got["up_pct"] >= got["incline_pct"]
+
+
+def test_a_steep_stretch_inside_a_long_edge_is_found(terrain_ways_net: Network, dtm: HandDtm) -> None:
+    net = terrain_ways_net
+    (e,) = _way_edges(net, 2)
+    xy = _sjtsk(net, e)
+    net_grade, up, down = hand_grades(dtm, xy[:, 0], xy[:, 1])
+    got = net.edges.iloc[e]
+    assert got["length_m"] == pytest.approx(40, abs=0.1)
+    assert got["incline_pct"] == pytest.approx(net_grade, abs=0.1)
+    assert got["up_pct"] == pytest.approx(up, abs=0.5) and got["down_pct"] == pytest.approx(down, abs=0.5)
+    assert up > 3 * net_grade  # a 5 m stretch of ~20 % in a 40 m edge that rises 3 %
+    fwd, back = net.directed(e)
+    assert net.arrays.down_pct[back] == pytest.approx(got["up_pct"]) and net.arrays.up_pct[back] == pytest.approx(
+        got["down_pct"])
+    assert net.arrays.incline_pct[back] == pytest.approx(-net.arrays.incline_pct[fwd])
+
+
+def test_an_edge_bending_past_its_nodes_is_on_the_dem_window(terrain_ways_net: Network, dtm: HandDtm) -> None:
+    net = terrain_ways_net
+    (e,) = _way_edges(net, 3)
+    xy = _sjtsk(net, e)
+    node_y = net.nodes["lat"].to_numpy()
+    assert net.edges.geometry.iat[e].bounds[3] > node_y.max() + 4e-4  # it bends ~45 m north of every node
+    net_grade, up, down = hand_grades(dtm, xy[:, 0], xy[:, 1])
+    got = net.edges.iloc[e]
+    assert got["incline_known"] and got["incline_pct"] == pytest.approx(net_grade, abs=0.1)
+    assert got["up_pct"] == pytest.approx(up, abs=0.5) and got["down_pct"] == pytest.approx(down, abs=0.5)
+
+
+def test_a_sign_only_incline_against_the_terrain_is_disputed(terrain_ways_net: Network) -> None:
+    net = terrain_ways_net
+    (agrees,) = _way_edges(net, 4)  # incline=up, drawn uphill
+    (against,) = _way_edges(net, 5)  # incline=down, drawn uphill
+    assert net.edges["incline_source"].iat[agrees] == "dem" and net.edges["incline_pct"].iat[agrees] > 5
+    e = net.edges.iloc[against]
+    assert e["incline_disputed"] and e["incline_source"] == "disputed" and not e["incline_known"]
+    assert np.isnan([e["incline_pct"], e["up_pct"], e["down_pct"]]).all()
+    both = np.array(net.directed(against))
+    assert not net.arrays.incline_known[both].any() and np.isnan(net.arrays.up_pct[both]).all()
+    assert net.coverage()["incline_disputed"] == 1 and not net.edges["incline_disputed"].iat[agrees]
+
+
+def test_off_the_dem_and_off_the_ground_the_incline_is_unknown(terrain_ways_net: Network) -> None:
+    net = terrain_ways_net
+    for way in (6, 7):  # runs off the DEM's east edge; a bridge
+        (e,) = _way_edges(net, way)
+        got = net.edges.iloc[e]
+        assert not got["incline_known"] and np.isnan([got["incline_pct"], got["up_pct"], got["down_pct"]]).all()
+    (bridge,) = _way_edges(net, 7)
+    assert len(net.heights.of(bridge, net.edges["length_m"].iat[bridge])[1]) == 0
+    (off,) = _way_edges(net, 6)
+    _, z = net.heights.of(off, net.edges["length_m"].iat[off])
+    assert np.isnan(z).any() and np.isfinite(z).any()
+
+
+def test_heights_along_an_edge_are_the_terrain_every_metre(terrain_ways_net: Network, dtm: HandDtm) -> None:
+    net = terrain_ways_net
+    (e,) = _way_edges(net, 2)
+    length = net.edges["length_m"].iat[e]
+    s, z = net.heights.of(e, length)
+    assert np.diff(s) == pytest.approx(np.append(np.ones(len(s) - 2), s[-1] - s[-2]))
+    assert len(s) == 41 and s[-1] == pytest.approx(length)
+    xy = _sjtsk(net, e)
+    hand = dtm.z(*(xy[0] + np.outer(s / length, xy[-1] - xy[0])).T)
+    assert z == pytest.approx(hand, abs=0.01)

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+import shapely
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pyproj import Transformer
 
+from geo.errors import NoRouteError
 from geo.network import pipeline
 from geo.network.model import Network
-from geo.routing.itinerary import route_geojson
+from geo.routing.itinerary import describe, route_geojson
 from geo.routing.profiles import PROFILES
-from geo.routing.router import Router
+from geo.routing.router import Piece, Route, Router
 from tests.network.test_elevation import write_plane
+from tests.terrain_ways import RAMP, SJTSK, HandDtm, dtm_path
 
 
 def _osm_node(net: Network, osmid: int) -> tuple[float, float]:
@@ -130,3 +138,81 @@ def test_route_line_starts_and_ends_at_the_snapped_points_on_bent_edges(helsinki
             x1, y1 = net.to_metric.transform(*got)
             x2, y2 = net.to_metric.transform(snap.lon, snap.lat)
             assert np.hypot(x1 - x2, y1 - y2) < 0.5  # metres
+
+
+# ----------------------------------------------------------------------------- climb on real terrain
+
+
+def _ramp_ends() -> tuple[tuple[float, float], tuple[float, float]]:
+    """lon/lat 1 m and 51 m along the ramp way (flat, a 12 m ramp of ~8.5 % in 4 m edges, flat)."""
+    to_ll = Transformer.from_crs(SJTSK, "EPSG:4326", always_xy=True)
+    return to_ll.transform(*RAMP.at(1.0)), to_ll.transform(*RAMP.at(51.0))
+
+
+def _rise(z: list[float | None]) -> tuple[float, float]:
+    dz = np.diff(np.array([v for v in z if v is not None]))
+    return float(dz[dz > 0].sum()), float(-dz[dz < 0].sum())
+
+
+def test_a_6_pct_limit_does_not_pass_an_8_pct_short_edge(terrain_ways_net: Network) -> None:
+    router = Router(terrain_ways_net)
+    a, b = _ramp_ends()
+    with pytest.raises(NoRouteError) as err:
+        router.route(a, b, PROFILES["manual_wheelchair"].with_limits(max_uphill_pct=6))
+    (reason,) = err.value.details["reasons"]
+    assert reason["reason"] == "uphill" and reason["needed"] > 8
+    r = router.route(a, b, PROFILES["manual_wheelchair"].with_limits(max_uphill_pct=reason["needed"]))
+    assert describe(r, terrain_ways_net).metrics.max_incline_pct > 8
+
+
+def test_climb_and_profile_are_the_sampled_rise_of_the_terrain(terrain_ways_net: Network) -> None:
+    net = terrain_ways_net
+    r = Router(net).route(*_ramp_ends(), PROFILES["walking"])
+    p = route_geojson(r, net)["features"][0]["properties"]
+    to_sjtsk = Transformer.from_crs("EPSG:4326", SJTSK, always_xy=True)
+    s0, s1 = (float(RAMP.position(*to_sjtsk.transform(a.snap.lon, a.snap.lat))) for a in (r.origin, r.destination))
+    s = np.concatenate([[s0], np.arange(math.floor(s0) + 1, s1), [s1]])  # the terrain every metre, by hand
+    dz = np.diff(HandDtm(dtm_path()).z(*RAMP.at(s)))
+    assert p["climb_m"] == pytest.approx(dz[dz > 0].sum(), abs=0.05) and p["climb_m"] > 2
+    assert p["descent_m"] == pytest.approx(-dz[dz < 0].sum(), abs=0.05) and p["descent_m"] > 0.5
+    profile = p["elevation_profile"]
+    up, down = _rise([e[1] for e in profile])
+    assert up == pytest.approx(p["climb_m"], abs=0.05) and down == pytest.approx(p["descent_m"], abs=0.05)
+    assert p["max_incline_pct"] > 8 and p["max_decline_pct"] > 0
+    d = [e[0] for e in profile]
+    assert d[0] == 0 and d == sorted(d) and d[-1] == pytest.approx(p["length_m"], abs=0.1)
+    assert len(set(d)) == len(d) < len(s)  # thinned, never two points at one distance
+
+
+def _reversed(route: Route, net: Network) -> Route:
+    """The same route travelled the other way: the twin directed edges, in reverse, with turned fractions."""
+    a = net.arrays
+    pieces = []
+    for piece in reversed(route.pieces):
+        fwd, back = net.directed(int(a.edge_id[piece.edge]))
+        pieces.append(Piece(int(back if a.forward[piece.edge] else fwd), 1.0 - piece.t1, 1.0 - piece.t0, piece.cost_s))
+    return replace(route, origin=route.destination, destination=route.origin, pieces=pieces)
+
+
+@pytest.fixture(scope="module")
+def bubenec_router(bubenec_net: Network) -> Router:
+    return Router(bubenec_net)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 10**6), st.integers(0, 10**6), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_reversing_a_route_swaps_climb_and_descent_exactly(bubenec_net: Network, bubenec_router: Router, i: int,
+                                                           j: int, fa: float, fb: float) -> None:
+    net = bubenec_net
+    geoms = net.edges.geometry.to_numpy()
+    a, b = (shapely.get_coordinates(geoms[k % len(geoms)].interpolate(f, normalized=True))[0]
+            for k, f in ((i, fa), (j, fb)))
+    try:
+        route = bubenec_router.route(tuple(a), tuple(b), PROFILES["walking"])
+    except NoRouteError:
+        assume(False)
+    there, back = describe(route, net), describe(_reversed(route, net), net)
+    assert back.metrics.climb_m == there.metrics.descent_m and back.metrics.descent_m == there.metrics.climb_m
+    assert back.metrics.length_m == pytest.approx(there.metrics.length_m)
+    heights = [e[1] for e in there.elevation_profile if e[1] is not None]
+    assert _rise([e[1] for e in back.elevation_profile]) == pytest.approx(_rise(heights[::-1]), abs=1e-6)

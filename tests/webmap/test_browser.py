@@ -432,6 +432,67 @@ def test_the_czech_page_shows_no_english_message(browser: Any, live: dict[str, A
         w.close()
 
 
+# --------------------------------------------------------------------------- the programme tracker
+
+
+def _first_linked_service(base: str) -> tuple[str, str]:
+    """(commitment id, service id) of the first commitment that links a service record."""
+    with urllib.request.urlopen(f"{base}/api/programme") as resp:
+        body = json.load(resp)
+    return next((c["id"], r["id"]) for s in body["sections"] for c in s["commitments"] for r in c["records"]
+                if r["layer"] == "services")
+
+
+def test_programme_page_with_the_keyboard_and_axe(watched: Watched) -> None:
+    page = watched.page
+    for path in ("/programme?lang=en", "/programme?lang=cs"):
+        page.goto(watched.base + path)
+        page.wait_for_selector("#programme-list li.commitment")
+        assert axe_violations(page) == []
+    total = page.locator("li.commitment").count()
+    assert page.locator("#programme-status").inner_text() == f"Zobrazeno {total} závazků z {total}."
+    # the sample is not Liberec: the page says the records are listed, not drawn
+    assert page.locator("#programme-notice").is_visible() and "ne Liberec" in page.inner_text("#programme-notice")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "programme-list"
+    page.goto(watched.base + "/programme")
+    page.wait_for_selector("#programme-list li.commitment")
+    _tab_until(page, "status-filter")
+    assert _focus_is_visible(page)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # not started, then in progress
+    assert page.input_value("#status-filter") == "in_progress"
+    statuses = page.locator("li.commitment").evaluate_all("(items) => items.map((li) => li.dataset.status)")
+    assert statuses and set(statuses) == {"in_progress"} and len(statuses) < total
+    watched.shot("programme-cs")
+    watched.check_clean()
+
+
+def test_a_service_card_and_its_commitment_link_each_other(watched: Watched) -> None:
+    page = watched.page
+    commitment, service = _first_linked_service(watched.base)
+    page.goto(f"{watched.base}/?show=services:{service}")  # a link of the programme page
+    page.wait_for_function(f"() => document.activeElement && document.activeElement.dataset.service === '{service}'")
+    card = page.locator(f'[data-service="{service}"]')
+    assert "ověřeno" in card.inner_text() and "zdroj" in card.inner_text()  # the compact provenance line
+    card.locator("details.provenance summary").click()
+    assert card.locator("details.provenance a").count() >= 1
+    assert axe_violations(page) == []
+    link = card.locator(f'.commitment-links a[href="/programme#c-{commitment}"]')
+    link.click()
+    page.wait_for_function(f"() => document.activeElement && document.activeElement.id === 'c-{commitment}'")
+    back = page.locator(f"#c-{commitment} .record-list a[href*='{service}']")
+    assert "v seznamu služeb" in back.inner_text()  # not placed on the Helsinki sample: the list, not the map
+    back.click()
+    page.wait_for_function(f"() => document.activeElement && document.activeElement.dataset.service === '{service}'")
+    watched.check_clean()
+
+
+# --------------------------------------------------------------------------- help verify
+
+
 def test_help_verify_by_keyboard_and_on_a_phone(watched: Watched, browser: Any, live: dict[str, Any]) -> None:
     """The verify mode: questions as markers and a list, one question with big answer buttons answered with the
     keyboard alone, the thanks, and the routes that improved once a second person agreed."""

@@ -37,3 +37,11 @@ def test_moderation_page_and_language(client) -> None:
     html = client.get("/moderation?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in html and "Moderator sign-in" in html
     assert '<html lang="en">' in client.get("/moderation").get_data(as_text=True)  # remembered in a cookie
+
+
+def test_programme_page_and_the_header_link(client) -> None:
+    html = client.get("/programme?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html and "The city programme" in html
+    assert "/static/js/programme.js" in html and 'id="tpl-commitment"' in html
+    index = client.get("/?lang=cs").get_data(as_text=True)  # the language is remembered: ask for Czech
+    assert 'href="/programme"' in index and "Program města" in index

@@ -37,6 +37,9 @@ _STATIC_JS = re.compile(r"""filename=['"]js/([\w.-]+\.js)['"]""")
 _IMPORT = re.compile(r"""(?:^|;)\s*(?:import|export)\b[^;'"`]*?\bfrom\s*["'](\.[^"']+)["']"""
                      r"""|\bimport\s*\(\s*["'](\.[^"']+)["']\s*\)|^\s*import\s*["'](\.[^"']+)["']""", re.M)
 _COMMENT = re.compile(r"/\*.*?\*/|(?<![:\"'])//[^\n]*", re.S)
+#: Each page template and the entry module it loads.
+ENTRIES: tuple[tuple[str, str], ...] = (("main.js", "index.html"), ("moderation.js", "moderation.html"),
+                                        ("programme.js", "programme.html"))
 
 
 def _code(source: str) -> str:
@@ -85,8 +88,8 @@ def _page_of(page: str) -> str:
 
 
 def test_the_pages_load_our_script_only_as_modules() -> None:
-    assert _entries("index.html") == ["main.js"]
-    assert _entries("moderation.html") == ["moderation.js"]
+    for entry, page in ENTRIES:
+        assert _entries(page) == [entry]
     assert _entries("base.html") == []
     for page, text in PAGES.items():
         for attrs in _SCRIPT_TAG.findall(text):
@@ -96,7 +99,7 @@ def test_the_pages_load_our_script_only_as_modules() -> None:
 
 
 def test_every_script_file_is_a_module_reached_from_a_page() -> None:
-    reached = _graph("main.js") | _graph("moderation.js")
+    reached = set().union(*(_graph(entry) for entry, _ in ENTRIES))
     assert reached == set(SCRIPTS), f"not loaded by any page: {sorted(set(SCRIPTS) - reached)}"
     for name, source in SCRIPTS.items():
         code = _code(source)
@@ -105,7 +108,7 @@ def test_every_script_file_is_a_module_reached_from_a_page() -> None:
         assert '"use strict"' not in code, f"{name}: modules are strict already"
     # the entry points are not imported by other modules
     imported = set().union(*(_imports(n) for n in SCRIPTS))
-    assert "main.js" not in imported and "moderation.js" not in imported
+    assert not imported & {entry for entry, _ in ENTRIES}
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
@@ -173,7 +176,7 @@ def test_relaxations_and_categories_have_texts() -> None:
 
 
 def test_templates_and_ids_the_script_uses_exist_in_its_page() -> None:
-    for entry, page in (("main.js", "index.html"), ("moderation.js", "moderation.html")):
+    for entry, page in ENTRIES:
         html = _page_of(page)
         ids = set(re.findall(r"""\bid=["']([^"'{}]+)["']""", html))
         templates = set(re.findall(r"""<template\s+id=["']([^"']+)["']""", html))

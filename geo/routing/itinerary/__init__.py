@@ -17,7 +17,7 @@ import numpy as np
 
 from geo.network.model import Network
 from geo.routing.itinerary.directions import Direction, directions
-from geo.routing.itinerary.metrics import Metrics, elevation_profile, metrics
+from geo.routing.itinerary.metrics import Metrics, elevation_profile, height_line, metrics
 from geo.routing.itinerary.pieces import Pieces, pieces_of
 from geo.routing.itinerary.segments import segments
 from geo.routing.itinerary.text import direction_text, warning_text
@@ -114,10 +114,11 @@ def _direction_json(d: Direction, lang: str | None) -> dict[str, Any]:
 def describe(route: Route, net: Network, overlay: Overlay | None = None) -> Itinerary:
     """Everything about a route, as data (no text yet); attributes as the overlay has them."""
     p = pieces_of(route, net, overlay.arrays(net.arrays) if overlay is not None else None)
-    m = metrics(p)
+    line = height_line(p, net)
+    m = metrics(p, line)
     return Itinerary(
         route=route, pieces=p, metrics=m, warnings=route_warnings(p, m, net, route.profile, overlay),
-        directions=directions(p, net), segments=segments(p, net), elevation_profile=elevation_profile(p, net),
+        directions=directions(p, net), segments=segments(p, net), elevation_profile=elevation_profile(p, line),
         has_elevation=bool(np.isfinite(np.asarray(net.node_col("elevation_m"), dtype=float)).any()),
     )
 

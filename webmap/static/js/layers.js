@@ -5,7 +5,8 @@
 import { api, withQuery } from "./api.js";
 import { $, el, fill, fromTemplate, text } from "./dom.js";
 import { t } from "./i18n.js";
-import { groups, icon, map } from "./map.js";
+import { groups, icon, latLonOf, map } from "./map.js";
+import { commitmentLinks, provenanceDetails, provenanceLine, statusText } from "./provenance.js";
 
 const L = window.L;
 
@@ -103,23 +104,45 @@ export function refreshViewport() {
 const known = (x) => x !== null && x !== undefined;
 
 function flatPopup(p) {
-  return fill(fromTemplate("tpl-flat-popup"), {
+  const popup = fill(fromTemplate("tpl-flat-popup"), {
     title: p.address || p.name || "",
     units: known(p.units_total) ? t("ui.flats_units", { n: p.units_total }) : null,
     accessible: known(p.units_accessible) ? t("ui.flats_accessible", { n: p.units_accessible }) : null,
-    source: p.source || "",
+    status: p.status === "existing" && p.status_confirmed && p.status_confirmed.stale
+      ? statusText("operating", p.status_confirmed) : null,
+    provenance: provenanceLine(p.provenance_summary),
   });
+  const links = commitmentLinks(p.commitments);
+  popup.querySelector("[data-provenance]").after(
+    ...[provenanceDetails(p.provenance), links && el("p", {}, links)].filter(Boolean));
+  return popup;
 }
 
+const flatMarkers = {};
+let flatsLoaded = null;
+
 function loadFlats() {
-  api(withQuery("/api/layers/flats", { bbox: EVERYWHERE, limit: "10000" })).then((fc) => {
+  flatsLoaded = api(withQuery("/api/layers/flats", { bbox: EVERYWHERE, limit: "10000" })).then((fc) => {
     L.geoJSON(fc, {
       pointToLayer: (f, latlng) => L.marker(latlng, {
         icon: icon("flat", "fa-building-user"), title: f.properties.address || "", keyboard: true,
       }),
-      onEachFeature: (f, layer) => layer.bindPopup(() => flatPopup(f.properties)),
+      onEachFeature: (f, layer) => {
+        layer.bindPopup(() => flatPopup(f.properties));
+        flatMarkers[f.properties.id] = { layer, geometry: f.geometry };
+      },
     }).addTo(groups.flats);
   }).catch(() => {});
+  return flatsLoaded;
+}
+
+/** Open a placed flat's popup (as the programme page links to it); nothing when it has no position here. */
+export async function showFlat(id) {
+  await flatsLoaded;
+  const found = flatMarkers[id];
+  if (!found) return;
+  map.setView(latLonOf(found.geometry), Math.max(map.getZoom(), 17));
+  found.layer.openPopup();
 }
 
 function loadStops() {

@@ -2,11 +2,11 @@
  * wires the map, its layers, the panel's tabs, the route planner, services, the report form and "Help verify". */
 
 import { $ } from "./dom.js";
-import { initLayers, loadReports } from "./layers.js";
+import { initLayers, loadReports, showFlat } from "./layers.js";
 import { initMap, map } from "./map.js";
 import { initPlanner, planRoute, profileName, restoreFromUrl, setPointFromMap, state } from "./planner.js";
 import { initReport, setReportPoint } from "./report.js";
-import { initServices, loadServices } from "./services.js";
+import { initServices, loadServices, showService } from "./services.js";
 import { initTabs, onTabSelect } from "./tabs.js";
 import { initVerify, loadTasks } from "./verify.js";
 
@@ -39,3 +39,8 @@ map.on("click", (ev) => {
 });
 
 restoreFromUrl();
+
+// ?show=services:ID or ?show=flats:ID (the programme page links records this way): open that record
+const [showLayer, showId] = (new URLSearchParams(window.location.search).get("show") || "").split(/:(.*)/s);
+if (showLayer === "services" && showId) showService(showId);
+else if (showLayer === "flats" && showId) showFlat(showId);

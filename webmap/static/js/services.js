@@ -2,10 +2,11 @@
  * what can be reached within some minutes (isochrone) from the start point. */
 
 import { api, withQuery } from "./api.js";
-import { $, fill, fromTemplate } from "./dom.js";
+import { $, el, fill, fromTemplate } from "./dom.js";
 import { fold, formatDuration, lang, t } from "./i18n.js";
 import { groups, icon, latLonOf, map } from "./map.js";
 import { planRoute, profileName, setPoint, state } from "./planner.js";
+import { commitmentLinks, provenanceDetails, provenanceLine, statusText } from "./provenance.js";
 import { selectTab } from "./tabs.js";
 
 const L = window.L;
@@ -17,12 +18,12 @@ const SERVICE_ICONS = {
   respite_care: "fa-hand-holding-heart", foster_care: "fa-children", early_care: "fa-baby",
   mental_health: "fa-brain", employment: "fa-briefcase", furniture_bank: "fa-couch",
   low_threshold_club: "fa-people-group", social_ambulance: "fa-truck-medical", public_office: "fa-landmark",
-  social_facility: "fa-hand-holding-hand",
+  social_facility: "fa-hand-holding-hand", preschool_club: "fa-child-reaching",
 };
 const WHEELCHAIR = ["yes", "limited", "no", "unknown"];
 
 /** Every service (GeoJSON features; unplaced ones have no geometry) and the markers by service id. */
-const services = { features: [], markers: {} };
+const services = { features: [], markers: {}, notice: null };
 let loaded = null;
 
 /** The service's name in the page language (curated names come in Czech and English). */
@@ -32,32 +33,43 @@ const wheelchairOf = (p) => (WHEELCHAIR.includes(p.wheelchair) ? p.wheelchair : 
 const precisionText = (p) => t(`ui.precision_${p.position_precision || "unknown"}`);
 const categoryText = (p) => t(`service.category.${p.category}`);
 
+/** The compact provenance of a record ("checked 2026-11 · 2 sources"), the per-field sources on demand and the
+ * programme items it implements, appended after the element marked `data-provenance`. */
+function addProvenance(root, p) {
+  const links = commitmentLinks(p.commitments);
+  root.querySelector("[data-provenance]").after(
+    ...[provenanceDetails(p.provenance), links && el("div", { class: "meta" }, links)].filter(Boolean));
+  return root;
+}
+
 function servicePopup(p) {
   const w = wheelchairOf(p);
-  return fill(fromTemplate("tpl-service-popup"), {
+  return addProvenance(fill(fromTemplate("tpl-service-popup"), {
     name: serviceName(p),
     category: categoryText(p),
     address: p.address,
     wheelchair: t(`ui.wheelchair_${w}`) + (p.wheelchair_note ? ` – ${p.wheelchair_note}` : ""),
     operator: p.operator,
+    status: statusText(p.status, p.status_confirmed),
     precision: precisionText(p),
-    source: p.source || "",
-  });
+    provenance: provenanceLine(p.provenance_summary),
+  }), p);
 }
 
 /** A card of the services list; `extra` is a line such as "12 min away". */
 function serviceCard(f, extra = null) {
   const p = f.properties;
   const w = wheelchairOf(p);
-  const card = fill(fromTemplate("tpl-service-card"), {
+  const card = addProvenance(fill(fromTemplate("tpl-service-card"), {
     name: serviceName(p),
-    planned: p.status === "planned" ? ` (${t("ui.status_planned")})` : null,
+    status: `(${statusText(p.status, p.status_confirmed)})`,
     meta: [categoryText(p), p.address].filter(Boolean).join(" · "),
     wheelchair: t(`ui.wheelchair_${w}`),
     precision: precisionText(p),
     extra,
-    source: p.source || "",
-  });
+    provenance: provenanceLine(p.provenance_summary),
+  }), p);
+  card.dataset.service = p.id;
   card.querySelector('[data-slot="wheelchair"]').classList.add(`badge-${w}`);
   const actions = card.querySelector(".actions");
   if (f.geometry) {
@@ -77,6 +89,7 @@ export function loadServices() {
     loaded = api(withQuery("/api/layers/services", { bbox: "-180,-90,180,90", limit: "10000", unlocated: "1" }))
       .then((fc) => {
         services.features = fc.features;
+        services.notice = fc.notice || null;
         groups.services.clearLayers();
         for (const f of fc.features) {
           if (!f.geometry) continue;
@@ -110,6 +123,31 @@ function renderServiceList() {
   $("services-status").textContent = t("ui.services_count", { n: shown.length });
   const unplaced = shown.filter((f) => !f.geometry).length;
   $("services-unplaced").textContent = unplaced ? t("ui.services_unplaced", { n: unplaced }) : "";
+  $("services-notice").textContent = services.notice || "";
+  $("services-notice").hidden = !services.notice;
+}
+
+/** Show one service (as the programme page links to it): its marker's popup when it is placed, else its card in
+ * the services list (the filters cleared), focused. */
+export async function showService(id) {
+  await loadServices();
+  const f = serviceById(id);
+  if (!f) return;
+  const marker = services.markers[f.properties.id];
+  if (f.geometry && marker) {
+    map.setView(latLonOf(f.geometry), Math.max(map.getZoom(), 17));
+    marker.openPopup();
+    return;
+  }
+  selectTab($("tab-services"));
+  $("service-q").value = "";
+  $("service-category").value = "";
+  renderServiceList();
+  const card = $("services-list").querySelector(`[data-service="${CSS.escape(String(f.properties.id))}"]`);
+  if (card) {
+    card.scrollIntoView({ block: "center" });
+    card.focus();
+  }
 }
 
 /** "Show on map" and "Route here" buttons of the cards. */
