@@ -1,7 +1,11 @@
 """Liberec bez bariér — command line.
 
-``python app.py [serve] [--osm-file PATH] [--dem PATH] [--host H] [--port N]``
-    build the network (or load it from the cache) and serve the map on http://127.0.0.1:5000.
+``python app.py [serve] [--osm-file PATH] [--dem PATH] [--host H] [--port N] [--workers N] [--threads N] [--dev]``
+    build the network (or load it from the cache) and serve the map on http://127.0.0.1:5000 with
+    gunicorn (N worker processes sharing the loaded network, each with threads), or with Werkzeug's
+    development server (``--dev``).
+``python app.py build [--osm-file PATH | --place NAME | --sample] [--cache-dir DIR]``
+    build the network into the cache and print the folder to serve it from (``LBB_NETWORK_DIR``).
 ``python app.py info [--osm-file PATH]``
     print counts and attribute coverage.
 ``python app.py init-db [--database-url URL]``
@@ -81,6 +85,11 @@ def parser() -> argparse.ArgumentParser:
     _source_args(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: %(default)s)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
+    serve.add_argument("--dev", action="store_true", help="Werkzeug's development server instead of gunicorn")
+    build = sub.add_parser("build", help="build the network into the cache and print its folder (LBB_NETWORK_DIR)")
+    _source_args(build)
     info = sub.add_parser("info", help="print counts and attribute coverage")
     _source_args(info)
     info.add_argument("--json", action="store_true", help="machine-readable output")
@@ -135,8 +144,34 @@ def serve(args: argparse.Namespace) -> int:
     if s["source"] == "sample":
         log.warning("serving SAMPLE DATA: Helsinki (OpenStreetMap), not Liberec")
     app = create_app({"NETWORK": net, "CACHE_DIR": str(args.cache_dir or settings.default_cache_dir())})
-    log.info("%s: %d nodes, %d edges — open http://%s:%d", s["area"], s["nodes"], s["edges"], args.host, args.port)
-    app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+    if args.dev:
+        log.info("%s: %d nodes, %d edges — open http://%s:%d", s["area"], s["nodes"], s["edges"], args.host, args.port)
+        app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+        return 0
+    from webmap.server import Server
+
+    with app.app_context():  # loaded once here, shared by the forked workers
+        from webmap import resources
+
+        resources.router()
+        resources.layers()
+        resources.service_targets()
+    say("cli.serving", area=s["area"], nodes=s["nodes"], edges=s["edges"], host=args.host, port=args.port,
+        workers=args.workers, threads=args.threads)
+    Server(app, bind=f"{args.host}:{args.port}", workers=args.workers, threads=args.threads).run()
+    return 0
+
+
+@_command("build")
+def build(args: argparse.Namespace) -> int:
+    """Build (or load) the network into the cache and print the folder to serve it from."""
+    from geo.network.pipeline import cache_entry, load_or_build
+
+    cache_dir = args.cache_dir or settings.default_cache_dir()
+    net = load_or_build(_spec(args), dem=args.dem, cache_dir=cache_dir, rebuild=args.rebuild)
+    s = net.summary()
+    say("cli.built", path=str(cache_entry(_spec(args), dem=args.dem, cache_dir=cache_dir)), nodes=s["nodes"],
+        edges=s["edges"])
     return 0
 
 

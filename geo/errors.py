@@ -147,6 +147,12 @@ class UnsupportedMediaTypeError(GeoError):
     code = "unsupported_media_type"
 
 
+class IdempotencyMismatchError(GeoError):
+    """An ``Idempotency-Key`` that was already used for a submission with a different body."""
+
+    code = "idempotency_mismatch"
+
+
 class StorageError(GeoError):
     """The database is unavailable, locked for too long, or at an unknown schema version."""
 

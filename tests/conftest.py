@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -157,12 +160,60 @@ def liberec_client(liberec_app):
 # --------------------------------------------------------------------------- barrier reports
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The admin URL of a PostgreSQL server (``tests/postgres_cluster.py``: ``$LBB_TEST_POSTGRES_URL``, else
+    a throwaway cluster from the installed binaries); skips, saying why, only when there is none."""
+    import sqlalchemy as sa
+
+    from tests import postgres_cluster
+
+    url = os.environ.get(postgres_cluster.ENV, "").strip()
+    cluster = None
+    if url.lower() in ("off", "0", "no"):
+        pytest.skip(f"PostgreSQL turned off (${postgres_cluster.ENV}={url})")
+    if url:
+        why = postgres_cluster.reachable(url)
+        if why is not None:
+            pytest.fail(f"${postgres_cluster.ENV} names an unreachable server: {why}")
+    else:
+        cluster, url, why = postgres_cluster.start_throwaway()
+        if url is None:
+            pytest.skip(f"PostgreSQL variant skipped: {why}")
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    yield url, engine
+    engine.dispose()
+    if cluster is not None:
+        cluster.stop()
+        shutil.rmtree(cluster.folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh, empty reports database: a SQLite file, or a new schema on the PostgreSQL server (every
+    connection of the test is ended and the schema dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'reports.sqlite3'}"
+        return
+    import sqlalchemy as sa
+
+    admin_url, admin = request.getfixturevalue("postgres_server")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    yield f"{admin_url}?application_name={schema}&options={quote(f'-csearch_path={schema}')}"
+    with admin.connect() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :s"),
+                     {"s": schema})
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+
+
 @pytest.fixture
-def db(tmp_path: Path):
-    """A migrated reports database in a SQLite file."""
+def db(database_url: str):
+    """A migrated reports database (SQLite file or PostgreSQL schema)."""
     from geo.reports.database import Database
 
-    database = Database(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    database = Database(database_url)
     database.migrate()
     yield database
     database.close()
@@ -188,15 +239,14 @@ MODERATOR = ("moderator", "correct horse battery")
 
 
 @pytest.fixture
-def make_reports_app(helsinki_net: Network, tmp_path: Path):
-    """Factory of apps on the Helsinki sample with a reports database file; apps given the same
-    ``db`` share it, like worker processes of one server."""
+def make_reports_app(helsinki_net: Network, tmp_path: Path, database_url: str):
+    """Factory of apps on the Helsinki sample with the test's reports database (SQLite file or
+    PostgreSQL schema); every app of a test shares it, like worker processes of one server."""
     from webmap import create_app
 
-    def make(db: Path | None = None, **config):
-        db = db or tmp_path / "reports.sqlite3"
+    def make(**config):
         return create_app({"TESTING": True, "NETWORK": helsinki_net, "CACHE_DIR": str(tmp_path),
-                           "DATABASE_URL": f"sqlite:///{db}", "REPORTS_UPLOAD_DIR": str(db.parent / "uploads"),
+                           "DATABASE_URL": database_url, "REPORTS_UPLOAD_DIR": str(tmp_path / "uploads"),
                            "REPORTS_POLL_INTERVAL_S": 0.05, **config})
 
     return make

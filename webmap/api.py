@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import PurePath
 from typing import Any
 
 import shapely.geometry
@@ -24,21 +25,34 @@ from geo.routing.profiles import PROFILES
 from geo.routing.targets import Targets, nearest, reachable
 from webmap import resources
 from webmap.i18n import api_lang
+from webmap.openapi import AnyObject, FeatureCollection, IsochroneParams, NearestParams, RouteParams, doc, errors
 from webmap.params import IsochroneQuery, NearestQuery, parse_latlon, profile_from_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/info")
+@doc(tags=("network",), resp={"HTTP_200": AnyObject})
 def info() -> ResponseReturnValue:
     """Counts, provenance and attribute coverage of the loaded network (no server paths): ``coverage`` with the
     attribute values citizens verified, ``coverage_osm`` from OpenStreetMap alone."""
     net = resources.network()
-    return jsonify({**net.summary(), "coverage": net.coverage(resources.overlay().arrays(net.arrays)),
+    return jsonify({**public_summary(net.summary()), "coverage": net.coverage(resources.overlay().arrays(net.arrays)),
                     "coverage_osm": net.coverage(), "parse_report": net.meta.get("parse_report", {})})
 
 
+def public_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """A network summary without server paths: a file source and the DEM by file name only."""
+    out = dict(summary)
+    if out.get("source") in ("file", "sample") and out.get("location"):
+        out["location"] = PurePath(str(out["location"])).name
+    if out.get("dem"):
+        out["dem"] = PurePath(str(out["dem"]).split(":")[-1]).name
+    return out
+
+
 @bp.get("/profiles")
+@doc(tags=("routing",), resp={"HTTP_200": AnyObject})
 def profiles() -> ResponseReturnValue:
     """The routing profiles with their default limits and labels."""
     lang = api_lang()
@@ -46,6 +60,7 @@ def profiles() -> ResponseReturnValue:
 
 
 @bp.get("/route")
+@doc(tags=("routing",), query=RouteParams, resp={"HTTP_200": FeatureCollection, **errors(400, 404, 422)})
 def route() -> ResponseReturnValue:
     """Barrier-free route: ``from=LAT,LON&to=LAT,LON&profile=NAME[&limits…]``."""
     origin = parse_latlon(request.args.get("from"), "from")
@@ -79,6 +94,7 @@ def _origin(r: Any) -> dict[str, float]:
 
 
 @bp.get("/isochrone")
+@doc(tags=("routing",), query=IsochroneParams, resp={"HTTP_200": FeatureCollection, **errors(400, 422)})
 def isochrone() -> ResponseReturnValue:
     """Area reachable within ``minutes`` from ``at=LAT,LON``, and the services inside it."""
     at = parse_latlon(request.args.get("at"), "at")
@@ -95,6 +111,7 @@ def isochrone() -> ResponseReturnValue:
 
 
 @bp.get("/services/nearest")
+@doc(tags=("routing",), query=NearestParams, resp={"HTTP_200": FeatureCollection, **errors(400, 422)})
 def nearest_services() -> ResponseReturnValue:
     """The ``limit`` services nearest to ``at`` by barrier-free travel time (one search)."""
     at = parse_latlon(request.args.get("at"), "at")

@@ -21,7 +21,16 @@ from geo import i18n
 from geo.errors import BadRequestError, NotFoundError, OutsideAreaError
 from geo.reports.audit_export import geojson, osmchange, plan
 from geo.reports.audit_intake import answer, open_task
-from geo.reports.audit_model import ATTRIBUTES, STATUSES, AnswerResult, Decision, Item, option, options_json
+from geo.reports.audit_model import (
+    ATTRIBUTES,
+    STATUSES,
+    AnswerResult,
+    Decision,
+    Item,
+    NewAnswer,
+    option,
+    options_json,
+)
 from geo.reports.audit_tasks import AuditIndex
 from geo.reports.intake import Submission
 from geo.reports.limits import RateLimit
@@ -31,17 +40,24 @@ from geo.validation import one_of, validate
 from webmap import resources
 from webmap.auth import moderator_required, require_moderator
 from webmap.i18n import api_lang
+from webmap.openapi import (
+    AnyObject,
+    AuditAnswer,
+    AuditAnswerForm,
+    AuditProgressQuery,
+    AuditQueue,
+    AuditQueueQuery,
+    AuditTask,
+    AuditTasks,
+    AuditTasksQuery,
+    doc,
+    errors,
+)
 from webmap.params import Bbox, client_key, json_body, parse_bbox, parse_int, read_body
 
 bp = Blueprint("audits", __name__, url_prefix="/api/audits")
 _PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
 DEFAULT_PROFILE = "manual_wheelchair"
-
-
-@bp.after_request
-def _no_sniffing(resp: Response) -> Response:
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return resp
 
 
 def _profile() -> str:
@@ -89,6 +105,7 @@ def task_json(index: AuditIndex, row: int, lang: str, *, routes: int | None = No
 
 
 @bp.get("/meta")
+@doc(tags=("audits",), resp={"HTTP_200": AnyObject})
 def meta() -> ResponseReturnValue:
     """Attributes with their options, statuses, the agreement needed and the ranking measure (for forms)."""
     lang = api_lang()
@@ -104,6 +121,7 @@ def meta() -> ResponseReturnValue:
 
 
 @bp.get("/tasks")
+@doc(tags=("audits",), query=AuditTasksQuery, resp={"HTTP_200": AuditTasks, **errors(400, 422, 503)})
 def tasks() -> ResponseReturnValue:
     """Open questions in ``bbox`` for ``profile``, where answers could change most routes first."""
     bbox = _bbox_in_area(parse_bbox(request.args.get("bbox")))
@@ -121,6 +139,7 @@ def tasks() -> ResponseReturnValue:
 
 
 @bp.get("/tasks/<path:task_id>")
+@doc(tags=("audits",), resp={"HTTP_200": AuditTask, **errors(404, 503)})
 def task(task_id: str) -> ResponseReturnValue:
     """One question with its state: status, answers of the current round, the value verified (if any)."""
     index = resources.audit_index()
@@ -144,6 +163,8 @@ def _answer_message(result: AnswerResult, lang: str) -> str:
 
 
 @bp.post("/answers")
+@doc(tags=("audits",), json=NewAnswer, form=AuditAnswerForm,
+     resp={"HTTP_201": AuditAnswer, **errors(400, 404, 409, 413, 415, 422, 429, 503)})
 def post_answer() -> ResponseReturnValue:
     """An answer ``{task_id, value[, lat, lon]}`` (JSON, form or multipart with ``photo``) → 201 with the task's
     state after it."""
@@ -156,13 +177,16 @@ def post_answer() -> ResponseReturnValue:
                     needed=_needed())
     lang = api_lang()
     if result is None:  # honeypot: looks accepted, nothing stored
-        return jsonify({"task_id": data.get("task_id"), "status": "open", "stored": False}), 201
+        task_id = data.get("task_id")
+        return jsonify({"task_id": task_id if isinstance(task_id, str) else None, "status": "open",
+                        "stored": False}), 201
     return jsonify({"task_id": result.task.task_id, "status": result.status, "answers": result.answers,
                     "needed": result.needed, "verified": result.value is not None, "value": result.value,
                     "stored": True, "message": _answer_message(result, lang)}), 201
 
 
 @bp.get("/progress")
+@doc(tags=("audits",), query=AuditProgressQuery, resp={"HTTP_200": AnyObject, **errors(400, 422, 503)})
 def progress() -> ResponseReturnValue:
     """How complete the data of the sampled trips in ``bbox`` is now and from OpenStreetMap alone."""
     bbox = _bbox_in_area(parse_bbox(request.args.get("bbox")))
@@ -187,6 +211,8 @@ def _plan() -> tuple[list[Any], list[Any]]:
 
 
 @bp.get("/export.osc")
+@doc(tags=("audits",), resp={"HTTP_200": None}, content={200: "application/xml"},
+     headers={200: ("Content-Disposition", "X-Changes", "X-Left-Out")})
 def export_osc() -> ResponseReturnValue:
     """The verified tag changes as an osmChange 0.6 file (for a mapper to review and upload)."""
     changes, skipped = _plan()
@@ -196,6 +222,7 @@ def export_osc() -> ResponseReturnValue:
 
 
 @bp.get("/export.geojson")
+@doc(tags=("audits",), resp={"HTTP_200": AnyObject})
 def export_geojson() -> ResponseReturnValue:
     """The same changes as GeoJSON with their evidence, and what is left out of the osmChange and why."""
     changes, skipped = _plan()
@@ -249,6 +276,8 @@ class QueueQuery(BaseModel):
 
 
 @bp.get("/queue")
+@doc(tags=("moderation",), query=AuditQueueQuery, moderator=True,
+     resp={"HTTP_200": AuditQueue, **errors(400, 401, 503)})
 @moderator_required
 def queue() -> ResponseReturnValue:
     """Tasks with answers to moderate (default: disputed), least recently changed first."""
@@ -260,6 +289,8 @@ def queue() -> ResponseReturnValue:
 
 
 @bp.post("/decisions")
+@doc(tags=("moderation",), json=Decision, moderator=True,
+     resp={"HTTP_200": AuditTask, **errors(400, 401, 403, 404, 409, 415, 503)})
 @moderator_required
 def decide() -> ResponseReturnValue:
     """A moderator's decision ``{task_id, action: confirm | reopen | rollback, value, note}``."""
@@ -277,13 +308,13 @@ def decide() -> ResponseReturnValue:
 
 
 @bp.get("/photos/<name>")
+@doc(tags=("moderation",), moderator=True, resp={"HTTP_200": None, **errors(401, 404, 503)},
+     content={200: "image/jpeg|image/png"})
 @moderator_required
 def photo(name: str) -> ResponseReturnValue:
     """An answer photo (moderators only: nobody checked what it shows)."""
     store = resources.audits()
     if not _PHOTO_NAME.match(name) or store.find_photo(name) is None:
         raise NotFoundError("audit.photo_not_found")
-    resp = send_from_directory(store.photos.path, name, max_age=3600)
-    resp.headers["Content-Security-Policy"] = "default-src 'none'"
-    return resp
+    return send_from_directory(store.photos.path, name, max_age=3600)
 

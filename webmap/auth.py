@@ -1,6 +1,9 @@
 """Moderator sign-in (``/api/auth``), the moderator of a request, and CSRF, as in Flask's tutorial.
 
-Moderators log in with a session cookie (HttpOnly, SameSite=Lax). CSRF: every state-changing
+Moderators log in with a session cookie (HttpOnly, SameSite=Lax, Secure on HTTPS) holding a random
+session token; the session itself lives in the database (:class:`~geo.reports.accounts.ModeratorAccounts`),
+so logout, a new password or a disabled account end it on the server — a copied cookie then opens
+nothing. Sessions last ``MODERATOR_SESSION_HOURS`` (12). CSRF: every state-changing
 request of a logged-in moderator (status changes, logout) must carry the header ``X-CSRF-Token``
 with the token returned by ``POST /api/auth/login`` and ``GET /api/auth/me``; without it the answer
 is 403. A cross-site page can neither read that token nor set the header. Login itself accepts JSON
@@ -13,18 +16,20 @@ import functools
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, g, jsonify, request, session
 from flask.typing import ResponseReturnValue
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from geo.errors import AuthRequiredError, ForbiddenError
 from geo.reports.accounts import Moderator
 from geo.reports.limits import RateLimit
-from geo.reports.model import utcnow
+from geo.reports.model import no_nul, utcnow
 from geo.validation import validate
 from webmap import resources
+from webmap.openapi import LoginAnswer, doc, errors
 from webmap.params import client_key, json_body
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
@@ -33,15 +38,12 @@ CSRF_HEADER = "X-CSRF-Token"
 
 
 def current_moderator() -> Moderator | None:
-    """The logged-in moderator, if the session is still valid (account active, password unchanged)."""
+    """The logged-in moderator, if the session is still live on the server (not logged out, not
+    expired, account active, password unchanged)."""
     if "moderator" in g:
         return g.moderator
-    mod = None
-    mid = session.get("moderator_id")
-    if isinstance(mid, int):
-        found = resources.moderators().get(mid)
-        if found is not None and hmac.compare_digest(found.session_key, str(session.get("key", ""))):
-            mod = found
+    token = session.get("sid")
+    mod = resources.moderators().by_session(token, now=utcnow()) if isinstance(token, str) and token else None
     g.moderator = mod
     return mod
 
@@ -87,8 +89,11 @@ class Login(BaseModel):
     name: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=1024)
 
+    _no_nul = field_validator("name", "password")(no_nul)
+
 
 @bp.post("/login")
+@doc(tags=("moderation",), json=Login, resp={"HTTP_200": LoginAnswer, **errors(400, 401, 415, 429, 503)})
 def login() -> ResponseReturnValue:
     """Log in with ``{"name", "password"}`` (JSON) → the CSRF token for later requests."""
     creds = validate(Login, json_body())
@@ -98,21 +103,28 @@ def login() -> ResponseReturnValue:
         limit=RateLimit(int(cfg["REPORTS_LOGIN_LIMIT"]), float(cfg["REPORTS_LOGIN_WINDOW_S"])))
     if mod is None:
         raise AuthRequiredError("auth.wrong_login")
+    hours = float(cfg["MODERATOR_SESSION_HOURS"])
+    token = resources.moderators().start_session(mod, now=utcnow(), lifetime=timedelta(hours=hours))
     session.clear()
-    session["moderator_id"] = mod.id
-    session["key"] = mod.session_key
+    session["sid"] = token
+    g.moderator = mod
     return jsonify({"name": mod.name, "csrf_token": csrf_token()})
 
 
 @bp.post("/logout")
+@doc(tags=("moderation",), moderator=True, resp={"HTTP_204": None, **errors(401, 403, 503)})
 @moderator_required
 def logout() -> ResponseReturnValue:
-    """End the session."""
+    """End the session (on the server too: the cookie stops working everywhere)."""
+    token = session.get("sid")
+    if isinstance(token, str):
+        resources.moderators().end_session(token)
     session.clear()
     return "", 204
 
 
 @bp.get("/me")
+@doc(tags=("moderation",), moderator=True, resp={"HTTP_200": LoginAnswer, **errors(401, 503)})
 @moderator_required
 def me() -> ResponseReturnValue:
     """The logged-in moderator and the CSRF token."""

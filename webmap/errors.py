@@ -31,6 +31,7 @@ STATUS: dict[str, int] = {
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "outside_area": 422,
+    "idempotency_mismatch": 422,
     "rate_limited": 429,
     "cache_error": 500,
     "download_error": 503,
@@ -38,6 +39,15 @@ STATUS: dict[str, int] = {
 }
 #: Paths whose errors are JSON (pages keep Flask's HTML error pages).
 JSON_PREFIXES = ("/api/", "/open311/", "/healthz")
+
+
+#: Open311's own error format: ``[{"code": status, "description": text}]``.
+OPEN311_PREFIX = "/open311/"
+
+
+def open311_error(status: int, description: str, headers: dict[str, str] | None = None) -> Any:
+    """An error answer in Open311's format."""
+    return jsonify([{"code": status, "description": description}]), status, headers or {}
 
 
 def status_of(exc: GeoError) -> int:
@@ -73,6 +83,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
+        if request.path.startswith(OPEN311_PREFIX):  # also URLs no Open311 route matched
+            return open311_error(exc.code or 500, http_message(exc, api_lang()))
         if request.path.startswith(JSON_PREFIXES):
             return jsonify({"error": http_code(exc), "message": http_message(exc, api_lang()),
                             "details": {}}), exc.code

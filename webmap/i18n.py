@@ -12,6 +12,7 @@ from urllib.parse import quote
 from flask import Flask, Response, has_request_context, request
 
 from geo import i18n
+from webmap.security import cookie_secure
 
 COOKIE = "lang"
 
@@ -52,7 +53,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _remember_language(resp: Response) -> Response:
         if _asked() is not None and _asked() != _cookie():
-            resp.set_cookie(COOKIE, _asked() or i18n.DEFAULT_LANG, max_age=365 * 24 * 3600, samesite="Lax")
+            resp.set_cookie(COOKIE, _asked() or i18n.DEFAULT_LANG, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=cookie_secure())
         return resp
 
     @app.context_processor

@@ -1,8 +1,9 @@
 """JSON answers through ``orjson``: route answers are 50–100 kB, and the standard library's encoder
 spent more time on them than the route search itself. NumPy scalars and arrays serialise directly;
 NaN and infinity become ``null`` (valid JSON, never ``NaN``). What orjson refuses (integers beyond
-64 bits) falls back to the standard library; request bodies (small) are read by the standard library,
-which accepts any valid JSON."""
+64 bits) falls back to the standard library. Request bodies (small) are read by the standard library,
+which keeps integers exact, but only up to :data:`MAX_DEPTH` levels of nesting: a deeper body (say,
+a thousand brackets in 2 kB) is invalid JSON for us, a 400, never a recursion error."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from flask import Flask, Response
 from flask.json.provider import JSONProvider
 
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+#: Deepest nesting of arrays and objects accepted in a request body (ours need 3).
+MAX_DEPTH = 32
 
 
 def _fallback(value: Any) -> Any:
@@ -32,8 +35,13 @@ class OrjsonProvider(JSONProvider):
         return _dumps(obj).decode()
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        """Parse JSON text."""
-        return json.loads(s)
+        """Parse JSON text (a ``ValueError`` when it is invalid or nested deeper than :data:`MAX_DEPTH`)."""
+        try:
+            value = json.loads(s)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        _check_depth(value)
+        return value
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """A JSON response of ``jsonify``'s arguments."""
@@ -46,6 +54,17 @@ def _dumps(obj: Any) -> bytes:
         return orjson.dumps(obj, default=_fallback, option=_OPTIONS)
     except TypeError:  # e.g. an integer beyond 64 bits
         return json.dumps(obj, default=_fallback, ensure_ascii=False, allow_nan=False).encode()
+
+
+def _check_depth(value: Any) -> None:
+    """``ValueError`` when arrays and objects nest deeper than :data:`MAX_DEPTH` (walked without recursion)."""
+    level = [value]
+    for _ in range(MAX_DEPTH + 1):
+        level = [v for item in level if isinstance(item, (list, dict))
+                 for v in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return
+    raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels")
 
 
 def init_app(app: Flask) -> None:

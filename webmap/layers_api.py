@@ -19,6 +19,7 @@ from geo.layers.query import DEFAULT_LIMIT, LAYERS, MAX_LIMIT, feature_collectio
 from geo.routing.overlay import EMPTY_OVERLAY
 from webmap import resources
 from webmap.i18n import api_lang
+from webmap.openapi import LayerAnswer, LayerQuery, LayersIndex, SearchAnswer, SearchQuery, doc, errors
 from webmap.params import parse_bbox, parse_flag, parse_int
 
 bp = Blueprint("layers_api", __name__, url_prefix="/api")
@@ -28,12 +29,14 @@ MAX_SEARCH_RESULTS = 50
 
 
 @bp.get("/layers")
+@doc(tags=("layers",), resp={"HTTP_200": LayersIndex})
 def layers_index() -> ResponseReturnValue:
     """The layers with their feature counts."""
     return jsonify({"layers": resources.layers().summary()})
 
 
 @bp.get("/layers/<name>")
+@doc(tags=("layers",), query=LayerQuery, resp={"HTTP_200": LayerAnswer, **errors(400)})
 def layer(name: str) -> ResponseReturnValue:
     """GeoJSON of one layer in a bbox, capped at ``limit`` with a ``truncated`` flag."""
     if name not in LAYERS:
@@ -51,6 +54,7 @@ def layer(name: str) -> ResponseReturnValue:
 
 
 @bp.get("/search")
+@doc(tags=("layers",), query=SearchQuery, resp={"HTTP_200": SearchAnswer, **errors(400)})
 def search() -> ResponseReturnValue:
     """Diacritics- and case-insensitive prefix search, best matches first."""
     q = request.args.get("q", "").strip()

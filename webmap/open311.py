@@ -34,28 +34,34 @@ from geo.errors import BadRequestError, GeoError, NotFoundError
 from geo.reports.model import CATEGORIES, CLOSED_STATUSES, MAX_ID, SEVERITIES, Report, iso, parse_datetime, utcnow
 from webmap import resources
 from webmap.auth import current_moderator
-from webmap.errors import headers_of, http_message, status_of
+from webmap.errors import headers_of, http_message, open311_error, status_of
 from webmap.i18n import api_lang
+from webmap.openapi import (
+    AnyObject,
+    LangQuery,
+    Open311Form,
+    Open311Requests,
+    Open311RequestsQuery,
+    Open311Services,
+    doc,
+    errors,
+)
 from webmap.params import read_body
-from webmap.reports_api import submit_request
+from webmap.reports_api import replay_headers, submit_request
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
 
 
-def _error(status: int, description: str, headers: dict[str, str] | None = None) -> ResponseReturnValue:
-    return jsonify([{"code": status, "description": description}]), status, headers or {}
-
-
 @bp.errorhandler(GeoError)
 def _geo_error(exc: GeoError) -> ResponseReturnValue:
-    return _error(status_of(exc), exc.message(api_lang()), headers_of(exc))
+    return open311_error(status_of(exc), exc.message(api_lang()), headers_of(exc))
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    return _error(exc.code or 500, http_message(exc, api_lang()))
+    return open311_error(exc.code or 500, http_message(exc, api_lang()))
 
 
 # --------------------------------------------------------------------------- services
@@ -69,12 +75,14 @@ def _service(code: str) -> dict[str, Any]:
 
 
 @bp.get("/services.json")
+@doc(tags=("open311",), resp={"HTTP_200": Open311Services})
 def services() -> ResponseReturnValue:
     """Every report category as a service."""
     return jsonify([_service(code) for code in CATEGORIES])
 
 
 @bp.get("/services/<code>.json")
+@doc(tags=("open311",), resp={"HTTP_200": AnyObject, **errors(404, open311=True)})
 def service_definition(code: str) -> ResponseReturnValue:
     """The extra attributes a request of this service may carry."""
     if code not in CATEGORIES:
@@ -134,16 +142,22 @@ def _from_open311(form: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/requests.json")
+@doc(tags=("open311",), query=LangQuery, form=Open311Form,
+     resp={"HTTP_201": Open311Requests, **errors(400, 413, 415, 422, 429, 503, open311=True)},
+     headers={201: ("Idempotent-Replayed",)})
 def create_request() -> ResponseReturnValue:
     """Create a service request (a submitted report)."""
     form, media = read_body("media")
-    report = submit_request(_from_open311(form), media, "open311")
+    outcome = submit_request(_from_open311(form), media, "open311")
     notice = i18n.text("open311.notice", api_lang())
-    rid = str(report.id) if report is not None else None
-    return jsonify([{"service_request_id": rid, "service_notice": notice, "account_id": None}]), 201
+    rid = str(outcome.report.id) if outcome.report is not None else None
+    return (jsonify([{"service_request_id": rid, "service_notice": notice, "account_id": None}]), 201,
+            replay_headers(outcome))
 
 
 @bp.get("/requests.json")
+@doc(tags=("open311",), query=Open311RequestsQuery,
+     resp={"HTTP_200": Open311Requests, **errors(400, 503, open311=True)})
 def list_requests() -> ResponseReturnValue:
     """Service requests matching the standard filters."""
     args = request.args
@@ -178,6 +192,7 @@ def list_requests() -> ResponseReturnValue:
 
 
 @bp.get("/requests/<int:request_id>.json")
+@doc(tags=("open311",), resp={"HTTP_200": Open311Requests, **errors(404, 503, open311=True)})
 def get_request(request_id: int) -> ResponseReturnValue:
     """One service request (its description and media only once confirmed, or for moderators)."""
     report = resources.reports().get_report(request_id)

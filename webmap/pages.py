@@ -28,6 +28,7 @@ from geo.routing.profiles import LIMIT_RANGES, PROFILES
 from webmap import resources, vendor
 from webmap.auth import csrf_token, current_moderator
 from webmap.i18n import api_lang, lang, t
+from webmap.openapi import Health, doc
 
 #: Catalogue sections the map script needs (it renders them with the same template syntax).
 SCRIPT_TEXTS = ("ui.", "service.category.", "report.category.", "report.status.", "report.severity.", "profile.",
@@ -94,6 +95,7 @@ def _render_map(fmap: folium.Map, groups: dict[str, str], control: str) -> dict[
 
 
 @bp.get("/")
+@doc(tags=("pages",), resp={"HTTP_200": None}, content={200: "text/html"})
 def index() -> ResponseReturnValue:
     """The map page (its map and settings are assembled once per process and language)."""
     return render_template("index.html", **resources.once(f"page.{lang()}", _index_context))
@@ -128,6 +130,7 @@ def _index_context() -> dict[str, Any]:
 
 
 @bp.get("/moderation")
+@doc(tags=("pages",), resp={"HTTP_200": None}, content={200: "text/html"})
 def moderation() -> ResponseReturnValue:
     """The moderation queue (sign-in form until a moderator is signed in)."""
     # who is signed in is known here, so the page needs no failing request to find out
@@ -139,6 +142,7 @@ def moderation() -> ResponseReturnValue:
 
 
 @bp.get("/programme")
+@doc(tags=("pages",), resp={"HTTP_200": None}, content={200: "text/html"})
 def programme() -> ResponseReturnValue:
     """The programme tracker: every commitment, its records on the map, targets and status (filled by
     ``static/js/programme.js`` from ``/api/programme``)."""
@@ -148,6 +152,7 @@ def programme() -> ResponseReturnValue:
 
 
 @bp.get("/healthz")
+@doc(tags=("network",), resp={"HTTP_200": Health})
 def healthz() -> ResponseReturnValue:
     """Liveness plus what is loaded: area, source, data date and counts."""
     net = resources.network()

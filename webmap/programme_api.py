@@ -17,11 +17,13 @@ from geo.layers.programme import programme_view
 from geo.layers.query import placement_notice
 from webmap import resources
 from webmap.i18n import api_lang
+from webmap.openapi import AnyObject, doc
 
 bp = Blueprint("programme_api", __name__, url_prefix="/api")
 
 
 @bp.get("/programme")
+@doc(tags=("layers",), resp={"HTTP_200": AnyObject})
 def programme() -> ResponseReturnValue:
     """The programme tracker."""
     layers = resources.layers()

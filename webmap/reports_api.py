@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory, url_for
+from flask import Blueprint, current_app, jsonify, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from geo import i18n
 from geo.errors import AuthRequiredError, NotFoundError
-from geo.reports.intake import Submission, submit
+from geo.reports.intake import IDEMPOTENCY_HEADER, Outcome, Submission, submit
 from geo.reports.limits import RateLimit
 from geo.reports.model import (
     CATEGORIES,
@@ -27,6 +27,7 @@ from geo.reports.model import (
     SEVERITIES,
     STATUSES,
     TRANSITIONS,
+    NewReport,
     Report,
     StatusChange,
     utcnow,
@@ -35,16 +36,11 @@ from geo.validation import one_of, validate
 from webmap import resources
 from webmap.auth import current_moderator, moderator_required, require_moderator
 from webmap.i18n import api_lang
+from webmap.openapi import AnyObject, ReportAnswer, ReportCollection, ReportForm, ReportsQuery, doc, errors
 from webmap.params import Bbox, bbox_field, client_key, json_body, read_body
 
 bp = Blueprint("reports", __name__, url_prefix="/api")
 _PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
-
-
-@bp.after_request
-def _no_sniffing(resp: Response) -> Response:
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return resp
 
 
 def photo_url(name: str) -> str:
@@ -60,9 +56,15 @@ def submission(source: str) -> Submission:
                       honeypot_field=cfg["REPORTS_HONEYPOT_FIELD"])
 
 
-def submit_request(data: dict[str, Any], photo: bytes | None, source: str) -> Report | None:
-    """Submit a parsed request body (shared with Open311)."""
-    return submit(resources.reports(), resources.network(), data, photo, how=submission(source), now=utcnow())
+def submit_request(data: dict[str, Any], photo: bytes | None, source: str) -> Outcome:
+    """Submit a parsed request body (shared with Open311), honouring its ``Idempotency-Key`` header."""
+    return submit(resources.reports(), resources.network(), data, photo, how=submission(source), now=utcnow(),
+                  key=request.headers.get(IDEMPOTENCY_HEADER))
+
+
+def replay_headers(outcome: Outcome) -> dict[str, str]:
+    """``Idempotent-Replayed: true`` when the answer repeats an earlier submission with the same key."""
+    return {"Idempotent-Replayed": "true"} if outcome.replayed else {}
 
 
 def report_json(report: Report, **kwargs: Any) -> dict[str, Any]:
@@ -115,16 +117,22 @@ def _collection(query: ReportQuery, *, private: bool, oldest_first: bool = False
 
 
 @bp.post("/reports")
+@doc(tags=("reports",), json=NewReport, form=ReportForm,
+     resp={"HTTP_201": ReportAnswer, **errors(400, 413, 415, 422, 429, 503)},
+     headers={201: ("Location", "Idempotent-Replayed")})
 def create_report() -> ResponseReturnValue:
     """Submit a report (JSON, url-encoded or multipart with ``photo``) → 201 with its id and status."""
     data, photo = read_body("photo")
-    report = submit_request(data, photo, "web")
+    outcome = submit_request(data, photo, "web")
+    report = outcome.report
     if report is None:  # honeypot: looks accepted, nothing stored
         return jsonify({"id": None, "status": "submitted"}), 201
-    return jsonify(report_json(report, own=True)), 201, {"Location": url_for(".get_report", report_id=report.id)}
+    return jsonify(report_json(report, own=True)), 201, {"Location": url_for(".get_report", report_id=report.id),
+                                                          **replay_headers(outcome)}
 
 
 @bp.get("/reports")
+@doc(tags=("reports",), query=ReportsQuery, resp={"HTTP_200": ReportCollection, **errors(400, 401, 503)})
 def list_reports() -> ResponseReturnValue:
     """Reports as GeoJSON, filtered by ``bbox``, ``status`` and ``category``; newest first. The public
     gets only moderated reports (:data:`PUBLIC_STATUSES`, the default); other statuses need a login."""
@@ -141,6 +149,7 @@ def list_reports() -> ResponseReturnValue:
 
 
 @bp.get("/reports/<int:report_id>")
+@doc(tags=("reports",), resp={"HTTP_200": ReportAnswer, **errors(404, 503)})
 def get_report(report_id: int) -> ResponseReturnValue:
     """One report with its history (moderators also see the contact and who changed it); before
     confirmation the public sees its status, category and place but not its description or photo."""
@@ -148,6 +157,7 @@ def get_report(report_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/reports/meta")
+@doc(tags=("reports",), resp={"HTTP_200": AnyObject})
 def reports_meta() -> ResponseReturnValue:
     """Categories, severities, statuses, allowed transitions and routing effects (for forms and the UI)."""
     lang = api_lang()
@@ -164,22 +174,22 @@ def reports_meta() -> ResponseReturnValue:
 
 
 @bp.get("/reports/photos/<name>")
+@doc(tags=("reports",), resp={"HTTP_200": None, **errors(404, 503)}, content={200: "image/jpeg|image/png"})
 def photo(name: str) -> ResponseReturnValue:
     """A report photo: public once the report is confirmed (not rejected / duplicate), else moderators only."""
     store = resources.reports()
     report = store.find_photo(name) if _PHOTO_NAME.match(name) else None
     if report is None or not (report.photo_public() or current_moderator() is not None):
         raise NotFoundError("report.photo_not_found")
-    resp = send_from_directory(store.photos.path, name, max_age=86400)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Security-Policy"] = "default-src 'none'"
-    return resp
+    return send_from_directory(store.photos.path, name, max_age=86400)
 
 
 # --------------------------------------------------------------------------- moderation
 
 
 @bp.post("/reports/<int:report_id>/status")
+@doc(tags=("moderation",), json=StatusChange, moderator=True,
+     resp={"HTTP_200": ReportAnswer, **errors(400, 401, 403, 404, 409, 415, 503)})
 @moderator_required
 def change_status(report_id: int) -> ResponseReturnValue:
     """Move a report along the lifecycle: ``{"status": …, "note": …, "duplicate_of": ID}``."""
@@ -190,6 +200,8 @@ def change_status(report_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/moderation/queue")
+@doc(tags=("moderation",), query=ReportsQuery, moderator=True,
+     resp={"HTTP_200": ReportCollection, **errors(400, 401, 503)})
 @moderator_required
 def moderation_queue() -> ResponseReturnValue:
     """Reports to moderate, oldest first, with contact and full history (default: ``status=submitted``)."""

@@ -24,10 +24,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import geopandas as gpd
 from flask import Flask, current_app
@@ -38,6 +38,7 @@ from geo.layers.programme import ProgrammeFile, check_links, read_programme
 from geo.layers.query import MapLayers
 from geo.layers.schemas import FlatCollection, ServiceCollection, check_no_clash, read_flats, read_services
 from geo.layers.stops import empty_stops, fetch_gtfs, load_stops
+from geo.network import cache
 from geo.network.model import Network
 from geo.network.pipeline import SourceSpec, load_or_build
 from geo.reports.accounts import ModeratorAccounts
@@ -95,17 +96,26 @@ def once(key: str, build: Callable[[], T]) -> T:
 # --------------------------------------------------------------------------- network and routing
 
 
+def load_network(config: Mapping[str, Any]) -> Network:
+    """The network the config names, in this order: ``NETWORK_DIR`` (a cache entry, read as it is —
+    several machines may share one read-only copy), ``OSM_FILE``, ``SAMPLE``, else ``PLACE`` from the
+    cache — downloaded only with ``DOWNLOAD``, and the bundled sample when that is off or fails."""
+    if config.get("NETWORK_DIR"):
+        entry = Path(config["NETWORK_DIR"])
+        net = cache.load(entry)
+        if net is None:
+            raise DataError("network.no_cache_entry", path=entry.name, variable="LBB_NETWORK_DIR")
+        return net
+    osm_file = config.get("OSM_FILE")
+    spec = (SourceSpec.file(osm_file) if osm_file else SourceSpec.sample() if config.get("SAMPLE")
+            else SourceSpec.place(config["PLACE"]))
+    return load_or_build(spec, dem=config.get("DEM"), cache_dir=config["CACHE_DIR"],
+                         fallback_to_sample=spec.kind == "place", download=bool(config.get("DOWNLOAD", True)))
+
+
 def network() -> Network:
-    """The app's network, loaded from the cache (or built) on first use."""
-
-    def load() -> Network:
-        config = current_app.config
-        osm_file = config.get("OSM_FILE")
-        spec = SourceSpec.file(osm_file) if osm_file else SourceSpec.place(config["PLACE"])
-        return load_or_build(spec, dem=config.get("DEM"), cache_dir=config["CACHE_DIR"],
-                             fallback_to_sample=not osm_file)
-
-    return once("network", load)
+    """The app's network, loaded on first use (:func:`load_network`)."""
+    return once("network", lambda: load_network(current_app.config))
 
 
 def is_sample(net: Network) -> bool:
@@ -144,18 +154,19 @@ def load_files(app: Flask) -> LayerFiles:
     check_links(programme, services, flats, file=programme_path)
     stops_path = _stops_path(app)
     stops = load_stops(stops_path) if stops_path is not None else empty_stops()
-    return LayerFiles(services, flats, imported, stops, str(stops_path) if stops_path else None, programme)
+    return LayerFiles(services, flats, imported, stops, stops_path.name if stops_path else None,  # no server paths
+                      programme)
 
 
 def _online_stops(app: Flask, files: LayerFiles, source: str | None) -> LayerFiles:
     """Download the GTFS feed once when the city came from Overpass and no stops file was given."""
     url = app.config.get("GTFS_URL", settings.gtfs_url())
-    if files.stops_source is not None or source != "overpass" or not url:
+    if files.stops_source is not None or source != "overpass" or not url or not app.config.get("DOWNLOAD", True):
         return files
     dest = Path(app.config["CACHE_DIR"]) / "gtfs" / "dpmlj-gtfs.zip"
     try:
         fetch_gtfs(url, dest)
-        return replace(files, stops=load_stops(dest), stops_source=f"{url} ({dest})")
+        return replace(files, stops=load_stops(dest), stops_source=url)
     except (DownloadError, DataError) as exc:
         log.warning("stops layer left empty: %s", exc)
         return files

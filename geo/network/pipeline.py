@@ -91,6 +91,15 @@ def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None) -> 
         return Network.from_street_network(street, extract.buildings, extract.pois, meta, extract.elements)
 
 
+def _dem_text(dem: str | Path | None) -> str | None:
+    return str(Path(dem).expanduser()) if dem is not None and ":" not in str(dem) else (str(dem) if dem else None)
+
+
+def cache_entry(spec: SourceSpec, *, dem: str | Path | None = None, cache_dir: Path) -> Path:
+    """The cache directory of ``spec`` (and ``dem``) under ``cache_dir``: what ``LBB_NETWORK_DIR`` names."""
+    return Path(cache_dir) / cache.cache_key(spec.kind, spec.location, _dem_text(dem))
+
+
 def load_or_build(
     spec: SourceSpec,
     *,
@@ -98,16 +107,19 @@ def load_or_build(
     cache_dir: Path | None = None,
     rebuild: bool = False,
     fallback_to_sample: bool = False,
+    download: bool = True,
 ) -> Network:
     """The network of ``spec`` from the cache, or built and cached.
 
     With ``fallback_to_sample``, a failed download (no network, no cache) falls back to the
-    bundled Helsinki sample and says so in the log and in the network's provenance.
+    bundled Helsinki sample and says so in the log and in the network's provenance. Without
+    ``download`` a place that is not cached is never downloaded (no request leaves the machine):
+    that is a failed download at once.
     """
     cache_dir = Path(cache_dir) if cache_dir is not None else settings.default_cache_dir()
     cache.check_writable(cache_dir)
-    dem_str = str(Path(dem).expanduser()) if dem is not None and ":" not in str(dem) else (str(dem) if dem else None)
-    entry = cache_dir / cache.cache_key(spec.kind, spec.location, dem_str)
+    dem_str = _dem_text(dem)
+    entry = cache_entry(spec, dem=dem, cache_dir=cache_dir)
     if not rebuild:
         t0 = time.perf_counter()
         net = cache.load(entry)
@@ -117,6 +129,8 @@ def load_or_build(
     if spec.kind == "place":
         _configure_osmnx_cache(cache_dir)
     try:
+        if spec.kind == "place" and not download:
+            raise DownloadError("osm.download_off", place=spec.location)
         with stage(f"loading OpenStreetMap data ({spec.kind}: {spec.location})"):
             extract = load_extract(spec)
     except DownloadError as exc:

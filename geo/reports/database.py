@@ -1,13 +1,15 @@
 """The reports database: SQLAlchemy Core over SQLite (default, WAL) or PostgreSQL, with versioned migrations.
 
 Everything lives in the database — reports, their history, moderator accounts, rate-limit hits,
-citizens' answers to verification questions with their verdicts (version 2), and the
+citizens' answers to verification questions with their verdicts (version 3), and the
 ``overlay_state.version`` change counter that every worker polls to know when confirmed reports or
 verified attributes changed (it is incremented in the same transaction as each such change).
 
-Timestamps are stored as naive UTC. SQL is portable Core; SQLite gets ``PRAGMA foreign_keys=ON``,
-``journal_mode=WAL`` and real transactions (``BEGIN``, or ``BEGIN IMMEDIATE`` for writes, so two
-workers never deadlock on a lock upgrade); PostgreSQL uses ``SELECT … FOR UPDATE``.
+Timestamps are stored as naive UTC; ids are 64-bit integers on both databases. SQL is portable
+Core; SQLite gets ``PRAGMA foreign_keys=ON``, ``journal_mode=WAL`` and real transactions (``BEGIN``,
+or ``BEGIN IMMEDIATE`` for writes, so two workers never deadlock on a lock upgrade and writes are
+serialised); PostgreSQL uses ``SELECT … FOR UPDATE`` and transaction-scoped advisory locks
+(:func:`lock`) where two transactions must not interleave (rate limits, idempotency keys, migrations).
 
 Migrations are an ordered list of ``(version, description, function)``; the versions applied are
 rows of ``schema_version``. A migration, once released, never changes: a later schema change is a
@@ -36,11 +38,15 @@ Migration = tuple[int, str, Callable[[Connection], None]]
 # --------------------------------------------------------------------------- schema
 
 
-def _define_v1(md: sa.MetaData) -> dict[str, sa.Table]:
-    """The tables of schema version 1."""
+#: A 64-bit id column: BIGINT on PostgreSQL; on SQLite an INTEGER (the rowid alias, 64-bit already).
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def _define_v1(md: sa.MetaData, id_type: Any = sa.Integer) -> dict[str, sa.Table]:
+    """The tables of schema version 1 (``id_type``: ``Integer`` as released, :data:`BIG_ID` since version 2)."""
     reports = sa.Table(
         "reports", md,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id", id_type, primary_key=True, autoincrement=True),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.Column("lat", sa.Float, nullable=False),
@@ -52,7 +58,7 @@ def _define_v1(md: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("photo", sa.String(64), unique=True),
         sa.Column("valid_until", sa.DateTime),
         sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("duplicate_of", sa.Integer, sa.ForeignKey("reports.id")),
+        sa.Column("duplicate_of", id_type, sa.ForeignKey("reports.id")),
         sa.Column("source", sa.String(16), nullable=False),
         sa.CheckConstraint("severity BETWEEN 1 AND 3", name="ck_reports_severity"),
         sa.Index("ix_reports_status", "status"),
@@ -60,8 +66,8 @@ def _define_v1(md: sa.MetaData) -> dict[str, sa.Table]:
     )
     events = sa.Table(
         "report_events", md,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("report_id", sa.Integer, sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("id", id_type, primary_key=True, autoincrement=True),
+        sa.Column("report_id", id_type, sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False),
         sa.Column("at", sa.DateTime, nullable=False),
         sa.Column("actor", sa.String(80), nullable=False),
         sa.Column("from_status", sa.String(16)),
@@ -71,7 +77,7 @@ def _define_v1(md: sa.MetaData) -> dict[str, sa.Table]:
     )
     moderators = sa.Table(
         "moderators", md,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id", id_type, primary_key=True, autoincrement=True),
         sa.Column("name", sa.String(80), nullable=False, unique=True),
         sa.Column("password_hash", sa.String(256), nullable=False),
         sa.Column("active", sa.Boolean, nullable=False),
@@ -79,7 +85,7 @@ def _define_v1(md: sa.MetaData) -> dict[str, sa.Table]:
     )
     rate = sa.Table(
         "rate_events", md,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id", id_type, primary_key=True, autoincrement=True),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("client", sa.String(64), nullable=False),
         sa.Column("at", sa.DateTime, nullable=False),
@@ -101,7 +107,47 @@ def _migrate_v1(conn: Connection) -> None:
 
 
 def _define_v2(md: sa.MetaData) -> dict[str, sa.Table]:
-    """The tables schema version 2 adds: verification tasks with answers, and their verdicts."""
+    """The tables version 2 adds: server-side moderator sessions and idempotency keys of submissions."""
+    sessions = sa.Table(
+        "moderator_sessions", md,
+        sa.Column("id", sa.String(64), primary_key=True),  # SHA-256 of the session token (never the token)
+        sa.Column("moderator_id", BIG_ID, sa.ForeignKey("moderators.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("expires_at", sa.DateTime, nullable=False),
+        sa.Index("ix_moderator_sessions_moderator", "moderator_id"),
+    )
+    keys = sa.Table(
+        "idempotency_keys", md,
+        sa.Column("key", sa.String(64), primary_key=True),  # SHA-256 of the client's Idempotency-Key
+        sa.Column("body_sha256", sa.String(64), nullable=False),
+        sa.Column("report_id", BIG_ID, sa.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Index("ix_idempotency_keys_created", "created_at"),
+    )
+    return {t.name: t for t in (sessions, keys)}
+
+
+#: Columns that version 2 widens to 64 bits on PostgreSQL (SQLite integers are 64-bit already).
+_WIDENED = {"reports": ("id", "duplicate_of"), "report_events": ("id", "report_id"), "moderators": ("id",),
+            "rate_events": ("id",)}
+
+
+def _migrate_v2(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        for table, columns in _WIDENED.items():
+            conn.execute(sa.text(f"ALTER TABLE {table} "
+                                 + ", ".join(f"ALTER COLUMN {c} TYPE BIGINT" for c in columns)))
+            seq = conn.execute(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
+            if seq:
+                conn.execute(sa.text(f"ALTER SEQUENCE {seq} AS BIGINT"))
+    md = sa.MetaData()
+    _define_v1(md, BIG_ID)  # the tables the new foreign keys point to
+    new = _define_v2(md)
+    md.create_all(conn, tables=list(new.values()))
+
+
+def _define_v3(md: sa.MetaData) -> dict[str, sa.Table]:
+    """The tables schema version 3 adds: verification tasks with answers, and their verdicts."""
     items = sa.Table(
         "audit_items", md,
         sa.Column("task_id", sa.String(100), primary_key=True),
@@ -118,7 +164,7 @@ def _define_v2(md: sa.MetaData) -> dict[str, sa.Table]:
     )
     answers = sa.Table(
         "audit_answers", md,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
         sa.Column("task_id", sa.String(100), sa.ForeignKey("audit_items.task_id", ondelete="CASCADE"),
                   nullable=False),
         sa.Column("round", sa.Integer, nullable=False),
@@ -133,7 +179,7 @@ def _define_v2(md: sa.MetaData) -> dict[str, sa.Table]:
     )
     verdicts = sa.Table(
         "audit_verdicts", md,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
         sa.Column("task_id", sa.String(100), sa.ForeignKey("audit_items.task_id", ondelete="CASCADE"),
                   nullable=False),
         sa.Column("round", sa.Integer, nullable=False),
@@ -150,23 +196,24 @@ def _define_v2(md: sa.MetaData) -> dict[str, sa.Table]:
     return {t.name: t for t in (items, answers, verdicts)}
 
 
-def _migrate_v2(conn: Connection) -> None:
+def _migrate_v3(conn: Connection) -> None:
     md = sa.MetaData()
-    _define_v1(md)  # the foreign keys' targets
-    for table in _define_v2(md).values():
-        table.create(conn)
+    new = _define_v3(md)
+    md.create_all(conn, tables=list(new.values()))
 
 
 #: The released migrations, in order.
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "reports, report history, moderators, rate-limit hits, overlay change counter", _migrate_v1),
-    (2, "verification tasks with citizens' answers, and their verdicts", _migrate_v2),
+    (2, "64-bit ids on PostgreSQL, server-side moderator sessions, idempotency keys", _migrate_v2),
+    (3, "verification tasks with citizens' answers, and their verdicts", _migrate_v3),
 )
 
 metadata = sa.MetaData()
-_T = {**_define_v1(metadata), **_define_v2(metadata)}  # the current schema (= version 2)
-REPORTS, EVENTS, MODERATORS, RATE, OVERLAY_STATE = (
-    _T["reports"], _T["report_events"], _T["moderators"], _T["rate_events"], _T["overlay_state"])
+_T = {**_define_v1(metadata, BIG_ID), **_define_v2(metadata), **_define_v3(metadata)}  # the current schema (= 3)
+REPORTS, EVENTS, MODERATORS, RATE, OVERLAY_STATE, SESSIONS, IDEMPOTENCY = (
+    _T["reports"], _T["report_events"], _T["moderators"], _T["rate_events"], _T["overlay_state"],
+    _T["moderator_sessions"], _T["idempotency_keys"])
 AUDIT_ITEMS, AUDIT_ANSWERS, AUDIT_VERDICTS = _T["audit_items"], _T["audit_answers"], _T["audit_verdicts"]
 SCHEMA_VERSION = sa.Table(
     "schema_version", sa.MetaData(),
@@ -216,7 +263,12 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-# --------------------------------------------------------------------------- photos
+def lock(conn: Connection, name: str) -> None:
+    """Serialise transactions that use the same ``name`` until the current one ends: a
+    transaction-scoped advisory lock on PostgreSQL; nothing on SQLite, whose write transactions
+    (``BEGIN IMMEDIATE``) run one at a time anyway."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(name, 0))))
 
 
 class Database:
@@ -277,22 +329,26 @@ class Database:
         """Apply the pending migrations in order, each in its own transaction; returns the version."""
         latest = self.migrations[-1][0] if self.migrations else 0
         with self.write() as conn:
-            if conn.dialect.name == "postgresql":  # serialise concurrent starts of several workers
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(563889)"))
+            lock(conn, "lbb:migrations")  # serialise concurrent starts of several workers
             SCHEMA_VERSION.create(conn, checkfirst=True)
         current = self.schema_version()
         if current > latest:
             raise StorageError("db.schema_newer", url=self.display_url, version=current, latest=latest)
         for version, description, fn in self.migrations:
+            self._apply(version, description, fn)
+        return self.schema_version()
+
+    def _apply(self, version: int, description: str, fn: Callable[[Connection], None]) -> None:
+        try:
             with self.write() as conn:
-                if conn.dialect.name == "postgresql":
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(563889)"))
+                lock(conn, "lbb:migrations")
                 done = conn.execute(sa.select(SCHEMA_VERSION.c.version)
                                     .where(SCHEMA_VERSION.c.version == version)).first()
                 if done is not None:
-                    continue
+                    return
                 fn(conn)
                 conn.execute(SCHEMA_VERSION.insert().values(version=version, description=description,
                                                             applied_at=utcnow()))
                 log.info("database %s: applied migration %d (%s)", self.display_url, version, description)
-        return self.schema_version()
+        except sa.exc.DBAPIError as exc:  # a failed migration is rolled back whole (DDL is transactional)
+            raise self._unavailable(exc) from None

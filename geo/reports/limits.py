@@ -2,7 +2,8 @@
 
 Each event (a submission, a failed login …) is a row of ``rate_events``; :func:`hit` inserts one and
 counts the client's rows in the window inside the caller's write transaction, so parallel requests
-are counted one after another.
+are counted one after another: SQLite runs write transactions one at a time (``BEGIN IMMEDIATE``);
+on PostgreSQL the transaction first takes an advisory lock on the (kind, client) pair.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo.errors import RateLimitError
-from geo.reports.database import RATE
+from geo.reports.database import RATE, lock
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,10 @@ def hit(conn: Connection, kind: str, client: str, limit: RateLimit, now: datetim
     one after another); returns its row id. Over the limit, raise :class:`RateLimitError`, which
     rolls the event back."""
     start = now - timedelta(seconds=limit.window_s)
-    conn.execute(RATE.delete().where(RATE.c.kind == kind, RATE.c.at < start))  # keeps the table small
+    lock(conn, f"lbb:rate:{kind}:{client}")
+    # keep the table small: drop a batch of stale rows, skipping rows another transaction is deleting
+    stale = sa.select(RATE.c.id).where(RATE.c.kind == kind, RATE.c.at < start).limit(200)
+    conn.execute(RATE.delete().where(RATE.c.id.in_(stale.with_for_update(skip_locked=True).scalar_subquery())))
     row_id = conn.execute(RATE.insert().values(kind=kind, client=client, at=now)).inserted_primary_key[0]
     in_window = sa.and_(RATE.c.kind == kind, RATE.c.client == client, RATE.c.at >= start)
     count, oldest = conn.execute(sa.select(sa.func.count(), sa.func.min(RATE.c.at)).where(in_window)).one()

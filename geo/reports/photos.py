@@ -1,7 +1,9 @@
 """Report photos: checked by their content, re-encoded without metadata, stored under generated names.
 
 EXIF may hold the phone's location and owner, so every accepted photo is decoded and written anew
-(only its colour profile kept); a photo is a JPEG or PNG recognised by its bytes, never its name.
+(only its colour profile kept); a photo is a JPEG (also with the MPF extension of many phone
+cameras, which Pillow calls MPO: only its first frame is kept) or PNG recognised by its bytes, never
+its name.
 """
 
 from __future__ import annotations
@@ -50,7 +52,9 @@ def check_photo(data: bytes, *, max_bytes: int = MAX_PHOTO_BYTES) -> Photo:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
-                if probe.format != kind:
+                # phone cameras (Ultra HDR, depth) write JPEGs with an MPF extension: Pillow reads them as
+                # "MPO"; the first frame is the photo, the others are dropped by the re-encoding
+                if probe.format != kind and not (kind == "JPEG" and probe.format == "MPO"):
                     raise bad
                 w, h = probe.size
                 if w * h > MAX_PHOTO_PIXELS:

@@ -3,20 +3,26 @@
 Tables and transactions are those of :mod:`geo.reports.database`; submissions count against the
 client's rate limit (:mod:`geo.reports.limits`) in the same transaction that stores them. Photos
 are files in a folder next to the database, under generated names (:mod:`geo.reports.photos`).
+
+A submission may carry an idempotency key (:class:`IdempotencyKey`: hashes of the client's key and of
+the body): the report is stored together with the key in one transaction, and the same key again
+gives back that report instead of a second one (for :data:`IDEMPOTENCY_TTL`); the same key with
+another body is an :class:`~geo.errors.IdempotencyMismatchError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from geo.errors import BadRequestError, NotFoundError
-from geo.reports.database import EVENTS, OVERLAY_STATE, REPORTS, Database, bump_overlay
+from geo.errors import BadRequestError, IdempotencyMismatchError, NotFoundError
+from geo.reports.database import EVENTS, IDEMPOTENCY, OVERLAY_STATE, REPORTS, Database, bump_overlay, lock
 from geo.reports.limits import RateLimit, hit
 from geo.reports.model import (
     ACTIVE_STATUSES,
@@ -31,6 +37,17 @@ from geo.reports.model import (
 )
 from geo.reports.photos import Photo, PhotoFolder
 
+#: How long an idempotency key gives back its report.
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """A submission's idempotency key: SHA-256 of the client's key and of the submitted body."""
+
+    key_sha256: str
+    body_sha256: str
+
 
 class ReportStore:
     """Reports, their history and photos, and the overlay change counter, in one database."""
@@ -40,11 +57,22 @@ class ReportStore:
         self.photos = PhotoFolder(Path(photo_dir))
 
     def add_report(self, new: NewReport, *, source: str, client: str, now: datetime,
-                   limit: RateLimit | None = None, photo: Photo | None = None) -> Report:
-        """Store a submitted report (and its photo) after counting it against the client's rate limit."""
+                   limit: RateLimit | None = None, photo: Photo | None = None,
+                   key: IdempotencyKey | None = None) -> Report:
+        """Store a submitted report (and its photo) after counting it against the client's rate limit;
+        with an idempotency ``key`` already used, the report stored then (see :meth:`replay`)."""
         name = None
         try:
             with self.db.write() as conn:
+                if key is not None:
+                    lock(conn, f"lbb:idempotency:{key.key_sha256}")
+                    earlier = self._replay(conn, key, now)
+                    if earlier is not None:
+                        return self.get_report(earlier)
+                    old = sa.select(IDEMPOTENCY.c.key).where(IDEMPOTENCY.c.created_at <= now - IDEMPOTENCY_TTL)
+                    conn.execute(IDEMPOTENCY.delete().where(IDEMPOTENCY.c.key.in_(  # expired keys, this one too
+                        old.limit(200).with_for_update(skip_locked=True).scalar_subquery())))
+                    conn.execute(IDEMPOTENCY.delete().where(IDEMPOTENCY.c.key == key.key_sha256))
                 if limit is not None:
                     hit(conn, "submit", client, limit, now)
                 if photo is not None:
@@ -56,11 +84,30 @@ class ReportStore:
                 )).inserted_primary_key[0]
                 conn.execute(EVENTS.insert().values(report_id=rid, at=now, actor="public", from_status=None,
                                                     to_status="submitted", note=None))
+                if key is not None:
+                    conn.execute(IDEMPOTENCY.insert().values(key=key.key_sha256, body_sha256=key.body_sha256,
+                                                             report_id=rid, created_at=now))
         except BaseException:
             if name is not None:
                 self.photos.delete(name)
             raise
         return self.get_report(int(rid))
+
+    def replay(self, key: IdempotencyKey, *, now: datetime) -> Report | None:
+        """The report stored earlier under ``key`` (``None`` if the key is new or expired); the key with
+        another body raises :class:`~geo.errors.IdempotencyMismatchError`."""
+        with self.db.read() as conn:
+            rid = self._replay(conn, key, now)
+        return self.get_report(rid) if rid is not None else None
+
+    def _replay(self, conn: Connection, key: IdempotencyKey, now: datetime) -> int | None:
+        row = conn.execute(sa.select(IDEMPOTENCY.c.body_sha256, IDEMPOTENCY.c.report_id).where(
+            IDEMPOTENCY.c.key == key.key_sha256, IDEMPOTENCY.c.created_at > now - IDEMPOTENCY_TTL)).first()
+        if row is None:
+            return None
+        if row.body_sha256 != key.body_sha256:
+            raise IdempotencyMismatchError("idempotency.mismatch", field="Idempotency-Key")
+        return int(row.report_id)
 
     def count_submission(self, *, client: str, now: datetime, limit: RateLimit) -> None:
         """Count a submission that is not stored (a honeypot hit) against the rate limit."""

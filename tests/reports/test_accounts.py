@@ -1,4 +1,5 @@
-"""Moderator accounts: hashed passwords, activation, sessions ending on a new password, failed-login limit."""
+"""Moderator accounts: hashed passwords, activation, server-side sessions ending on logout, a new password or
+a disabled account, failed-login limit."""
 
 from __future__ import annotations
 
@@ -32,10 +33,37 @@ def test_moderator_accounts(accounts: ModeratorAccounts) -> None:
     with pytest.raises(BadRequestError):
         accounts.create("bad name", "long enough", now=T0)
     accounts.create("alice", "new password", now=T0, reset=True)
-    assert accounts.get(mod.id).session_key != mod.session_key  # old sessions end
     accounts.set_active("alice", False)
     assert accounts.get(mod.id) is None
     assert accounts.authenticate("alice", "new password", client="x", now=T0) is None
+
+
+def test_sessions_end_on_logout_expiry_new_password_and_deactivation(accounts: ModeratorAccounts) -> None:
+    accounts.create("alice", "correct horse", now=T0)
+    mod = accounts.authenticate("alice", "correct horse", client="x", now=T0)
+    hour = timedelta(hours=1)
+    one, two = (accounts.start_session(mod, now=T0, lifetime=hour) for _ in range(2))
+    assert one != two and accounts.by_session(one, now=T0) == mod == accounts.by_session(two, now=T0)
+    with accounts.db.read() as conn:  # only hashes are stored
+        stored = {r[0] for r in conn.execute(sa.text("SELECT id FROM moderator_sessions"))}
+    assert one not in stored and len(stored) == 2
+    accounts.end_session(one)
+    assert accounts.by_session(one, now=T0) is None and accounts.by_session(two, now=T0) == mod
+    assert accounts.by_session(two, now=T0 + hour) is None  # expired
+    assert accounts.by_session("made-up", now=T0) is None
+    three = accounts.start_session(mod, now=T0, lifetime=hour)
+    accounts.create("alice", "new password", now=T0, reset=True)
+    assert accounts.by_session(three, now=T0) is None
+    four = accounts.start_session(mod, now=T0, lifetime=hour)
+    accounts.set_active("alice", False)
+    accounts.set_active("alice", True)
+    assert accounts.by_session(four, now=T0) is None
+
+
+def test_names_with_nul_or_control_characters_are_just_wrong_logins(accounts: ModeratorAccounts) -> None:
+    accounts.create("alice", "correct horse", now=T0)
+    for name in ("ali\x00ce", "\x00", "alice\n", "x" * 500):
+        assert accounts.authenticate(name, "correct horse", client="x", now=T0) is None
 
 def test_failed_logins_are_rate_limited(accounts: ModeratorAccounts) -> None:
     accounts.create("alice", "correct horse", now=T0)

@@ -1,4 +1,4 @@
-"""The reports database on a real SQLite file: migrations, WAL and foreign keys, refused URLs, PostgreSQL DDL."""
+"""The reports database on SQLite and PostgreSQL: migrations, 64-bit ids, WAL and foreign keys, refused URLs."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from geo.errors import DataError, StorageError
-from geo.reports.database import EVENTS, MIGRATIONS, REPORTS, Database, metadata
+from geo.reports.database import AUDIT_ANSWERS, AUDIT_ITEMS, EVENTS, MIGRATIONS, REPORTS, Database, metadata
 from tests.reports.test_store import T0
 
 
-def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+def test_migrations_are_recorded_and_idempotent(database_url: str) -> None:
+    url = database_url
     s = Database(url)
     assert s.schema_version() == 0
     assert s.migrate() == MIGRATIONS[-1][0]
@@ -24,16 +24,16 @@ def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
         assert [r[0] for r in rows] == [m[0] for m in MIGRATIONS]
         assert conn.execute(sa.text("SELECT version FROM overlay_state WHERE id = 1")).scalar() == 0
 
-def test_a_later_migration_is_applied_once_in_order(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+def test_a_later_migration_is_applied_once_in_order(database_url: str) -> None:
+    url = database_url
     Database(url).migrate()
+    nxt = MIGRATIONS[-1][0] + 1
     calls = []
 
     def add_column(conn: sa.Connection) -> None:
         calls.append(1)
         conn.execute(sa.text("ALTER TABLE reports ADD COLUMN district VARCHAR(40)"))
 
-    nxt = MIGRATIONS[-1][0] + 1
     newer = Database(url, migrations=(*MIGRATIONS, (nxt, "district", add_column)))
     assert newer.migrate() == nxt
     assert newer.migrate() == nxt
@@ -44,8 +44,8 @@ def test_a_later_migration_is_applied_once_in_order(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="newer than this code"):
         Database(url).migrate()
 
-def test_a_failing_migration_leaves_no_trace(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+def test_a_failing_migration_leaves_no_trace(database_url: str) -> None:
+    url = database_url
     Database(url).migrate()
 
     def broken(conn: sa.Connection) -> None:
@@ -53,27 +53,69 @@ def test_a_failing_migration_leaves_no_trace(tmp_path: Path) -> None:
         conn.execute(sa.text("SELECT no_such_function()"))
 
     s = Database(url, migrations=(*MIGRATIONS, (MIGRATIONS[-1][0] + 1, "broken", broken)))
-    with pytest.raises(StorageError, match="no such function"):
+    with pytest.raises(StorageError, match=r"no such function|does not exist"):
         s.migrate()
     assert s.schema_version() == MIGRATIONS[-1][0]
     with s.engine.connect() as conn:
         assert not sa.inspect(conn).has_table("half_done")  # DDL is transactional on SQLite too
 
-def test_a_version_1_database_is_upgraded_with_its_reports_kept(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    old = Database(url, migrations=MIGRATIONS[:1])
-    assert old.migrate() == 1
-    with old.write() as conn:
-        conn.execute(REPORTS.insert().values(created_at=T0, updated_at=T0, lat=50.77, lon=15.05, category="steps",
-                                             severity=3, description="", status="submitted", source="web"))
-    s = Database(url)
-    assert s.migrate() == 2
-    with s.read() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(REPORTS)).scalar() == 1
+def test_version_1_data_survives_the_upgrade_and_ids_become_64_bit(database_url: str) -> None:
+    v1 = Database(database_url, migrations=MIGRATIONS[:1])
+    v1.migrate()
+    with v1.write() as conn:
+        conn.execute(REPORTS.insert().values(id=7, created_at=T0, updated_at=T0, lat=60.17, lon=24.94,
+                                             category="steps", severity=3, description="old", status="submitted",
+                                             source="web"))
+    v1.close()
+    db = Database(database_url)
+    assert db.migrate() == MIGRATIONS[-1][0]
+    big = 2**31 + 12345  # beyond a 32-bit integer column
+    with db.write() as conn:
+        if conn.dialect.name == "postgresql":
+            seq = conn.execute(sa.text("SELECT pg_get_serial_sequence('reports', 'id')")).scalar()
+            conn.execute(sa.text(f"ALTER SEQUENCE {seq} RESTART WITH {big}"))
+        else:
+            conn.execute(REPORTS.insert().values(id=big - 1, created_at=T0, updated_at=T0, lat=0, lon=0,
+                                                 category="steps", severity=1, description="", status="submitted",
+                                                 source="web"))
+        rid = conn.execute(REPORTS.insert().values(created_at=T0, updated_at=T0, lat=60.17, lon=24.94,
+                                                   category="steps", severity=3, description="new",
+                                                   status="submitted", source="web", duplicate_of=7)
+                           ).inserted_primary_key[0]
+        conn.execute(EVENTS.insert().values(report_id=rid, at=T0, actor="x", to_status="submitted"))
+    assert rid == big
+    with db.read() as conn:
+        assert conn.execute(sa.select(REPORTS.c.description).where(REPORTS.c.id == 7)).scalar() == "old"
+        assert conn.execute(sa.select(EVENTS.c.report_id).where(EVENTS.c.report_id == big)).scalar() == big
+        assert conn.execute(sa.select(REPORTS.c.id).where(REPORTS.c.id == 2**63 - 1)).first() is None
         assert {"audit_items", "audit_answers", "audit_verdicts"} <= set(sa.inspect(conn).get_table_names())
+    db.close()
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(db: Database) -> None:
+def test_a_version_2_database_gets_the_verification_tables_of_version_3(database_url: str) -> None:
+    assert [m[0] for m in MIGRATIONS] == [1, 2, 3]  # sessions stay version 2, "Help verify" is version 3
+    v2 = Database(database_url, migrations=MIGRATIONS[:2])
+    assert v2.migrate() == 2
+    with v2.read() as conn:
+        assert "audit_items" not in set(sa.inspect(conn).get_table_names())
+    v2.close()
+    db = Database(database_url)
+    assert db.migrate() == 3
+    with db.write() as conn:
+        conn.execute(AUDIT_ITEMS.insert().values(task_id="node/15/kerb", element_type="node", element_id=2**40,
+                                                 attribute="kerb", status="open", round=1, lon=15.05, lat=50.77,
+                                                 created_at=T0, updated_at=T0))
+        aid = conn.execute(AUDIT_ANSWERS.insert().values(task_id="node/15/kerb", round=1, client="c", value="flush",
+                                                         created_at=T0)).inserted_primary_key[0]
+    with db.read() as conn:
+        assert conn.execute(sa.select(AUDIT_ANSWERS.c.value).where(AUDIT_ANSWERS.c.id == aid)).scalar() == "flush"
+        assert {"moderator_sessions", "idempotency_keys"} <= set(sa.inspect(conn).get_table_names())
+    db.close()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    db.migrate()
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -60,3 +60,19 @@ def test_exif_is_removed_but_orientation_applied() -> None:
     assert b"Jane Citizen" not in clean.data
     img = Image.open(io.BytesIO(clean.data))
     assert img.size == (20, 40) and not img.getexif().get(0x0112)
+
+
+def test_phone_jpegs_with_the_mpf_extension_are_accepted_as_their_first_frame() -> None:
+    first, depth = Image.new("RGB", (40, 30), (200, 30, 30)), Image.new("RGB", (20, 15), (0, 0, 0))
+    exif = Image.Exif()
+    exif[0x0110] = "Phone with Ultra HDR"  # camera model: metadata the re-encoding must drop
+    buf = io.BytesIO()
+    first.save(buf, "MPO", save_all=True, append_images=[depth], exif=exif)
+    data = buf.getvalue()
+    with Image.open(io.BytesIO(data)) as probe:
+        assert probe.format == "MPO" and probe.n_frames == 2  # what phones send, as Pillow reads it
+    photo = check_photo(data)
+    assert photo.ext == "jpg"
+    with Image.open(io.BytesIO(photo.data)) as out:
+        assert out.format == "JPEG" and out.size == (40, 30) and getattr(out, "n_frames", 1) == 1
+        assert not out.getexif() and out.getpixel((20, 15))[0] > 150

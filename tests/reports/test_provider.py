@@ -98,10 +98,8 @@ def test_routing_keeps_the_last_reports_while_the_database_is_away(tag_rules_net
     assert len(provider.view().reports) == 1  # and the temporary one still expires on time
 
 
-def test_verified_answers_reach_every_worker_with_the_counter(tag_rules_net: Network, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    db = Database(url)
-    db.migrate()
+def test_verified_answers_reach_every_worker_with_the_counter(tag_rules_net: Network, db: Database,
+                                                             tmp_path: Path) -> None:
     store = ReportStore(db, photo_dir=tmp_path)
     audits = AuditStore(db, photo_dir=tmp_path)
     c = Clocks()
@@ -119,4 +117,3 @@ def test_verified_answers_reach_every_worker_with_the_counter(tag_rules_net: Net
     audits.decide(task, "rollback", actor="m", now=T0, where=(15.0525, 50.771))
     c.mono += 0.6
     assert worker.view().verdicts == () and worker.current().arrays(tag_rules_net.arrays) is tag_rules_net.arrays
-    db.close()

@@ -169,6 +169,31 @@ def test_rate_limit_counts_per_client_and_window(store: ReportStore) -> None:
     store.add_report(new(), source="web", client="a", now=T0 + timedelta(minutes=61), limit=limit)
 
 
+def test_parallel_submissions_from_several_workers_never_pass_the_limit(store: ReportStore, tmp_path: Path) -> None:
+    limit = RateLimit(limit=10, window_s=3600)
+    workers = [ReportStore(Database(store.db.url), photo_dir=tmp_path / "photos") for _ in range(8)]
+    results: list[str] = []
+    barrier = threading.Barrier(40)
+
+    def submit(s: ReportStore) -> None:
+        barrier.wait()
+        try:
+            s.add_report(new(), source="web", client="a", now=T0, limit=limit)
+            results.append("ok")
+        except RateLimitError:
+            results.append("limited")
+
+    threads = [threading.Thread(target=submit, args=(workers[i % len(workers)],)) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for w in workers:
+        w.db.close()
+    assert results.count("ok") == 10 and results.count("limited") == 30
+    assert store.list_reports()[1] == 10
+
+
 def test_a_refused_report_leaves_no_photo_behind(store: ReportStore) -> None:
     limit = RateLimit(limit=1, window_s=60)
     photo = Photo("png", b"\x89PNG fake but already checked")

@@ -157,6 +157,38 @@ def test_bad_answers_are_refused_and_nothing_is_half_stored(make_reports_app: An
     assert stored_answers(app) == 1 and uploads(app) == files  # the refused answer left no photo behind
 
 
+def test_hostile_answers_and_decisions_are_refused_with_4xx(make_reports_app: Any, login: Any) -> None:
+    """On both databases: NUL characters, text beyond the columns, ids beyond 64 bits, wrong JSON types."""
+    app = make_reports_app(AUDITS_RATE_LIMIT=100)
+    client = app.test_client()
+    headers = login(app, client)
+    tid = first_of(tasks(client), "kerb")["task_id"]
+    answers = [{"task_id": tid, "value": "flush\x00"}, {"task_id": tid + "\x00", "value": "flush"},
+               {"task_id": "node/99999999999999999999/kerb", "value": "flush"}, {"task_id": "x" * 5000, "value": "a"},
+               {"task_id": tid, "value": "v" * 5000}, {"task_id": 15, "value": "flush"},
+               {"task_id": tid, "value": ["flush"]}, {"task_id": tid, "value": "flush", "lat": "1e400", "lon": 24.9},
+               {"task_id": tid, "value": "flush", "lat": True, "lon": False}]
+
+    def refused(r: Any) -> bool:
+        return 400 <= r.status_code < 500 and set(r.get_json()) == {"error", "message", "details"}
+
+    for body in answers:
+        r = client.post("/api/audits/answers", json=body, environ_base=IP1)
+        assert refused(r), (body, r.status_code)
+    decisions = [{"task_id": tid, "action": "confirm", "value": "flush", "note": "a\x00b"},
+                 {"task_id": tid, "action": "confirm", "value": "flush", "note": "n" * 100_000},
+                 {"task_id": tid, "action": "confirm", "value": "flush\x00"}, {"task_id": tid, "action": None},
+                 {"task_id": tid, "action": "rollback"},
+                 {"task_id": "way/9223372036854775808/width", "action": "reopen"}]
+    for body in decisions:
+        r = client.post("/api/audits/decisions", json=body, headers=headers)
+        assert refused(r), (body, r.status_code)
+    for query, status in (("offset=9223372036854775807", 200), ("offset=9223372036854775808", 400),
+                          ("status=open,%00", 400), ("limit=501", 400)):
+        assert client.get(f"/api/audits/queue?{query}").status_code == status, query
+    assert stored_answers(app) == 0
+
+
 def _file(data: bytes) -> Any:
     import io
 
@@ -230,9 +262,8 @@ def _wait_for(get: Any, changed: Any, seconds: float = 5.0) -> Any:
 
 
 def test_a_verified_kerb_changes_routes_in_every_worker_and_a_rollback_restores_them(
-        make_reports_app: Any, login: Any, tmp_path: Path) -> None:
-    db = tmp_path / "shared.sqlite3"
-    worker1, worker2 = make_reports_app(db), make_reports_app(db)
+        make_reports_app: Any, login: Any) -> None:
+    worker1, worker2 = make_reports_app(), make_reports_app()  # two workers of one database
     c1, c2 = worker1.test_client(), worker2.test_client()
     query, task = _kerb_trip(worker1)
     base = c2.get(query).get_json()

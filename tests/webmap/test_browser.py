@@ -490,6 +490,13 @@ def test_a_service_card_and_its_commitment_link_each_other(watched: Watched) -> 
     watched.check_clean()
 
 
+def test_the_api_docs_page_shows_the_contract_from_local_files(watched: Watched, live: dict[str, Any]) -> None:
+    watched.page.goto(live["base"] + "/api/docs")
+    watched.page.wait_for_selector(".opblock", timeout=30_000)
+    assert watched.page.locator(".opblock").count() >= 20  # every operation of the document
+    watched.check_clean()  # no CSP violation, no request to another host
+
+
 # --------------------------------------------------------------------------- help verify
 
 

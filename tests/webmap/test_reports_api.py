@@ -207,9 +207,8 @@ def test_submissions_with_refused_photos_count_against_the_rate_limit(make_repor
 
 
 def test_submissions_are_rate_limited_per_client_across_workers(make_reports_app: Any, tmp_path: Path) -> None:
-    db = tmp_path / "shared.sqlite3"
-    one = make_reports_app(db, REPORTS_RATE_LIMIT=3).test_client()
-    two = make_reports_app(db, REPORTS_RATE_LIMIT=3).test_client()
+    one = make_reports_app(REPORTS_RATE_LIMIT=3).test_client()
+    two = make_reports_app(REPORTS_RATE_LIMIT=3).test_client()
     assert submit(one, 24.945, 60.17).status_code == 201
     assert submit(two, 24.945, 60.17).status_code == 201
     assert submit(one, 24.945, 60.17).status_code == 201
@@ -296,6 +295,18 @@ def test_ids_and_offsets_beyond_64_bits_are_not_errors(make_reports_app: Any, lo
     r = move(client, headers, rid, "duplicate", duplicate_of=huge)
     assert r.status_code == 400 and r.get_json()["details"]["field"] == "duplicate_of"
     assert client.get(f"/api/reports/{rid}").get_json()["status"] == "submitted"
+
+
+def test_ids_beyond_32_bits_are_404_on_every_database(make_reports_app: Any) -> None:
+    client = make_reports_app().test_client()
+    submit(client, 24.945, 60.17)
+    for rid in (2**31, 2**31 + 1, 2**32 + 7, 2**63 - 1):
+        r = client.get(f"/api/reports/{rid}")
+        assert r.status_code == 404 and r.get_json()["error"] == "not_found", rid
+        r = client.get(f"/open311/v2/requests/{rid}.json")
+        assert r.status_code == 404 and r.get_json()[0]["code"] == 404, rid
+        r = client.get(f"/open311/v2/requests.json?service_request_id={rid}")
+        assert r.status_code == 200 and r.get_json() == [], rid
 
 
 @pytest.mark.parametrize("valid_until", ["9999-12-31", "0001-01-01T00:00", "9999-12-31T23:59:59-05:00"])
@@ -467,9 +478,8 @@ def test_a_confirmed_barrier_reroutes_wheelchairs_until_it_is_fixed(make_reports
 def test_a_confirmation_reaches_another_worker_within_a_second(make_reports_app: Any, login: Any,
                                                                tmp_path: Path,
                                                                on_route: tuple[float, float]) -> None:
-    db = tmp_path / "shared.sqlite3"
-    moderation_app = make_reports_app(db, REPORTS_POLL_INTERVAL_S=0.5)
-    serving_app = make_reports_app(db, REPORTS_POLL_INTERVAL_S=0.5)
+    moderation_app = make_reports_app(REPORTS_POLL_INTERVAL_S=0.5)
+    serving_app = make_reports_app(REPORTS_POLL_INTERVAL_S=0.5)
     mod, user = moderation_app.test_client(), serving_app.test_client()
     before = line_of(user.get(ROUTE))  # the serving worker has polled and built its (empty) overlay
     rid = submit(user, *on_route).get_json()["id"]
