@@ -12,6 +12,12 @@
     create or upgrade the reports database (``$LBB_DATABASE_URL``, default SQLite in ./instance).
 ``python app.py create-moderator NAME [--password-stdin] [--reset-password] [--database-url URL]``
     create a moderator account (the password is asked for twice, or read from standard input).
+``python app.py create-api-key NAME [--limit N] [--window-s S] [--database-url URL]``
+    issue an API key for an Open311 client with its own quota (printed once, stored hashed);
+    ``revoke-api-key NAME`` refuses it from then on; ``list-api-keys`` lists every key.
+``python app.py rank-barriers [--profile P] [--minutes T] [--origins buildings|flats|both]
+[--destinations services|stops|both] [--top N] [--package K] [--out FILE.csv|FILE.geojson]``
+    rank every barrier by how many homes its removal connects to services (progress on standard error).
 ``python app.py check-data [--services F] [--flats F] [--programme F] [--store F]``
     validate the curated files (schemas, provenance, programme links, dates) and summarise each.
 
@@ -31,8 +37,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from geo import i18n, settings
 from geo.errors import GeoError
@@ -107,6 +115,26 @@ def parser() -> argparse.ArgumentParser:
     moderator.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     moderator.add_argument("--reset-password", action="store_true", help="set a new password for an existing name")
     moderator.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    key = sub.add_parser("create-api-key", help="issue an API key for an Open311 client (shown once, stored hashed)")
+    key.add_argument("name", help="who the key is for (1–80 characters, no spaces)")
+    key.add_argument("--limit", type=int, default=1000, help="submissions per window (default: %(default)s)")
+    key.add_argument("--window-s", type=float, default=3600.0, help="window in seconds (default: %(default)s)")
+    key.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    revoke = sub.add_parser("revoke-api-key", help="revoke an API key: it is refused from now on")
+    revoke.add_argument("name")
+    revoke.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    keys = sub.add_parser("list-api-keys", help="list the API keys (never the keys themselves)")
+    keys.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    rank = sub.add_parser("rank-barriers", help="rank barriers by the homes their removal connects to services")
+    _source_args(rank)
+    rank.add_argument("--profile", default="manual_wheelchair", help="routing profile (default: %(default)s)")
+    rank.add_argument("--minutes", default="15", help="time budget in minutes, 5–60 (default: %(default)s)")
+    rank.add_argument("--origins", default="both", help="buildings, flats or both (default: %(default)s)")
+    rank.add_argument("--destinations", default="services", help="services, stops or both (default: %(default)s)")
+    rank.add_argument("--top", type=int, default=20, help="barriers to print (default: %(default)s)")
+    rank.add_argument("--package", type=int, default=None, metavar="K", help="also the greedy package of K fixes")
+    rank.add_argument("--out", type=Path, default=None, help="write the whole ranking to FILE.csv or FILE.geojson")
+    rank.add_argument("--database-url", help="reports database for confirmed reports (default: as init-db)")
     check = sub.add_parser("check-data", help="validate the curated files (schemas, provenance, programme links)")
     check.add_argument("--services", type=Path, default=settings.SERVICES_FILE, help="services layer file")
     check.add_argument("--flats", type=Path, default=settings.FLATS_FILE, help="city flats layer file")
@@ -243,9 +271,10 @@ def check_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _database(args: argparse.Namespace):
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[Any]:
     """The reports database of ``--database-url`` (else the app's ``DATABASE_URL``), migrated to the
-    latest schema — what the app does on start with ``DATABASE_AUTO_MIGRATE``."""
+    latest schema — what the app does on start with ``DATABASE_AUTO_MIGRATE`` —, closed afterwards."""
     from geo.reports.database import Database
 
     url = args.database_url
@@ -254,18 +283,18 @@ def _database(args: argparse.Namespace):
 
         url = create_app().config["DATABASE_URL"]
     db = Database(url)
-    db.migrate()
-    return db
+    try:
+        db.migrate()
+        yield db
+    finally:
+        db.close()
 
 
 @_command("init-db")
 def init_db(args: argparse.Namespace) -> int:
     """Create or upgrade the reports database."""
-    db = _database(args)
-    try:
+    with _database(args) as db:
         say("cli.db_ready", url=db.display_url, version=db.schema_version())
-    finally:
-        db.close()
     return 0
 
 
@@ -292,14 +321,157 @@ def create_moderator(args: argparse.Namespace) -> int:
     from geo.reports.model import utcnow
 
     password = _read_password(args)
-    db = _database(args)
-    try:
+    with _database(args) as db:
         ModeratorAccounts(db).create(args.name, password, now=utcnow(), reset=args.reset_password)
         say("cli.moderator_updated" if args.reset_password else "cli.moderator_created", name=args.name.strip(),
             url=db.display_url)
-    finally:
-        db.close()
     return 0
+
+
+def _seconds(value: float) -> int | float:
+    """Whole seconds as an integer (printed without grouping, like ids)."""
+    return int(value) if float(value).is_integer() else value
+
+
+@_command("create-api-key")
+def create_api_key(args: argparse.Namespace) -> int:
+    """Issue an API key; print it once."""
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.model import utcnow
+
+    with _database(args) as db:
+        key, secret = ApiKeys(db).create(args.name, now=utcnow(), limit=args.limit, window_s=args.window_s)
+        say("cli.api_key_created", name=key.name, url=db.display_url, limit=key.limit, window_s=_seconds(key.window_s))
+        print(secret)
+    return 0
+
+
+@_command("revoke-api-key")
+def revoke_api_key(args: argparse.Namespace) -> int:
+    """Revoke an API key."""
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.model import iso, utcnow
+
+    with _database(args) as db:
+        key = ApiKeys(db).revoke(args.name, now=utcnow())
+        say("cli.api_key_revoked", name=key.name, at=iso(key.revoked_at))
+    return 0
+
+
+@_command("list-api-keys")
+def list_api_keys(args: argparse.Namespace) -> int:
+    """One line per API key: id, name, quota, when issued, live or revoked."""
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.model import iso
+
+    lang = cli_lang()
+    with _database(args) as db:
+        keys = ApiKeys(db).all()
+        for k in keys:
+            state = (i18n.text("cli.api_key_live", lang) if k.revoked_at is None
+                     else i18n.text("cli.api_key_dead", lang, at=iso(k.revoked_at)))
+            say("cli.api_key_line", id=k.id, name=k.name, limit=k.limit, window_s=_seconds(k.window_s),
+                created=iso(k.created_at), state=state)
+        if not keys:
+            say("cli.api_keys_none")
+    return 0
+
+
+class ProgressBar:
+    """A one-line progress bar per stage on standard error (``stage, done, total`` callbacks)."""
+
+    WIDTH = 30
+
+    def __init__(self, lang: str, stream=None) -> None:
+        self.lang = lang
+        self.stream = stream or sys.stderr
+        self.stage: str | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.finish()
+            self.stage = stage
+        filled = self.WIDTH * done // max(total, 1)
+        label = i18n.maybe(f"cli.rank.stage.{stage}", self.lang, stage)
+        pct = 100 * done // max(total, 1)
+        self.stream.write(f"\r{label:<26} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {pct:3d} %")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """End the current stage's line."""
+        if self.stage is not None:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.stage = None
+
+
+@_command("rank-barriers")
+def rank_barriers(args: argparse.Namespace) -> int:
+    """Rank every barrier by its gain; optionally the greedy package and a CSV/GeoJSON file."""
+    from geo.analysis import export
+    from geo.analysis.planner import PlannerInputs, PlannerRequest, analyse
+    from geo.errors import BadRequestError
+    from geo.validation import validate
+    from webmap import create_app, resources
+
+    request = validate(PlannerRequest, {"profile": args.profile, "minutes": args.minutes, "origins": args.origins,
+                                        "destinations": args.destinations})
+    if args.out is not None and args.out.suffix.lower() not in (".csv", ".geojson"):
+        raise BadRequestError("planner.out_format", field="out", file=str(args.out))
+    if args.package is not None and not 1 <= args.package <= 50:
+        raise BadRequestError("request.out_of_range", field="package", min=1, max=50, value=str(args.package))
+    lang = cli_lang()
+    net = _network(args)
+    config = {"NETWORK": net, "CACHE_DIR": str(args.cache_dir or settings.default_cache_dir())}
+    if args.database_url:
+        config["DATABASE_URL"] = args.database_url
+    app = create_app(config)
+    bar = ProgressBar(lang)
+    with app.app_context():
+        inputs = PlannerInputs.from_layers(resources.router(), resources.layers())
+        result = analyse(inputs, request, resources.reports_view(), bar)
+        bar.finish()
+        if result.reason:
+            say(f"planner.reason.{result.reason}")
+            return 0
+        ranking = result.ranking()
+        records = export.records(ranking, lang)
+        say("cli.rank.summary", barriers=len(ranking), origins=result.counts["origins_placed"],
+            destinations=result.counts["destinations_placed"], profile=i18n.text(f"profile.{request.profile}", lang),
+            minutes=request.minutes)
+        _print_ranking(records[: max(args.top, 0)], lang)
+        if args.package:
+            package = result.package(args.package, bar)
+            bar.finish()
+            _print_package(package, lang)
+    if args.out is not None:
+        if args.out.suffix.lower() == ".csv":
+            text = export.to_csv(records)
+        else:
+            geoms = [result.candidates.geometry[int(r)] for r in ranking["row"]]
+            text = json.dumps(export.to_geojson(records, geoms), ensure_ascii=False)
+        args.out.write_text(text, encoding="utf-8")
+        say("cli.rank.written", n=len(records), file=str(args.out))
+    return 0
+
+
+def _print_ranking(records: list[dict], lang: str) -> None:
+    header = i18n.text("cli.rank.columns", lang).split(";")
+    rows = [[str(r["rank"]), r["barrier_id"], r["category_label"], str(r["severity"]),
+             i18n.format_number(r["gain"], lang), str(r["pairs_opened"]), str(r["origins_helped"]),
+             str(r["destinations_opened"]), i18n.format_number(round(r["time_saved_s"]), lang)] for r in records]
+    widths = [max(len(c) for c in col) for col in zip(header, *rows, strict=True)]
+    for row in [header, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _print_package(package: dict, lang: str) -> None:
+    say("cli.rank.package_heading", k=package["k"])
+    for step in package["steps"]:
+        say("cli.rank.package_step", step=step["step"], barrier=step["barrier_id"], gain=step["gain"],
+            alone=step["alone_gain"], total=step["cumulative_gain"])
+    if package["stopped"]:
+        say("cli.rank.package_stopped")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

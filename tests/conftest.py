@@ -157,6 +157,29 @@ def liberec_client(liberec_app):
     return liberec_app.test_client()
 
 
+@pytest.fixture(scope="session")
+def planner_osm() -> Path:
+    """Hand-made planner fixture: steps between two streets, two flights in a row, two city parts."""
+    return FIXTURES / "planner_city.osm"
+
+
+@pytest.fixture(scope="session")
+def planner_net(planner_osm: Path, cache_root: Path) -> Network:
+    """The planner fixture built into a network."""
+    return pipeline.load_or_build(pipeline.SourceSpec.file(planner_osm), cache_dir=cache_root)
+
+
+@pytest.fixture
+def planner_app(planner_net: Network, tmp_path: Path):
+    """The app serving the planner fixture (its two services are OSM POIs) with its own reports database."""
+    from webmap import create_app
+
+    return create_app({"TESTING": True, "NETWORK": planner_net, "CACHE_DIR": str(tmp_path),
+                       "FLATS_STORE": str(tmp_path / "flats_store.geojson"),
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'lbb.sqlite3'}",
+                       "REPORTS_UPLOAD_DIR": str(tmp_path / "uploads"), "REPORTS_POLL_INTERVAL_S": 0.0})
+
+
 # --------------------------------------------------------------------------- barrier reports
 
 

@@ -157,6 +157,30 @@ def test_init_db_and_create_moderator(tmp_path: Path) -> None:
     db.close()
 
 
+def test_api_keys_are_issued_listed_and_revoked_from_the_command_line(tmp_path: Path) -> None:
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.database import Database
+
+    url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
+    proc = run("create-api-key", "partner-app", "--limit", "500", "--window-s", "600", "--database-url", url)
+    assert proc.returncode == 0, proc.stderr
+    head, secret = proc.stdout.strip().splitlines()
+    assert "key partner-app issued" in head and "at most 500 requests per 600 s" in head
+    db = Database(url)
+    keys = ApiKeys(db)
+    assert keys.verify(secret).limit == 500
+    listed = run("list-api-keys", "--database-url", url, lang="cs")
+    assert listed.returncode == 0 and "partner-app  500 hlášení / 600 s" in listed.stdout and "platný" in listed.stdout
+    assert secret not in listed.stdout + listed.stderr  # the key is shown once, when issued
+    assert_one_line_error(run("create-api-key", "partner-app", "--database-url", url), "already exists")
+    proc = run("revoke-api-key", "partner-app", "--database-url", url)
+    assert proc.returncode == 0 and "key partner-app revoked since" in proc.stdout
+    assert keys.verify(secret) is None and "revoked" in run("list-api-keys", "--database-url", url).stdout
+    assert_one_line_error(run("revoke-api-key", "nobody", "--database-url", url), "no key named nobody")
+    assert_one_line_error(run("create-api-key", "x", "--limit", "0", "--database-url", url), "must be positive")
+    db.close()
+
+
 def test_create_moderator_errors_are_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
     assert_one_line_error(run_with_input("short\n", "create-moderator", "bob", "--password-stdin",
@@ -172,6 +196,36 @@ def _now():
     from geo.reports.model import utcnow
 
     return utcnow()
+
+
+def test_rank_barriers_prints_the_ranking_the_package_and_writes_files(planner_osm: Path, tmp_path: Path) -> None:
+    base = ("rank-barriers", "--osm-file", str(planner_osm), "--cache-dir", str(tmp_path), "--database-url",
+            f"sqlite:///{tmp_path / 'db.sqlite3'}", "--minutes", "5", "--origins", "buildings")
+    proc = run(*base, "--package", "2", "--out", str(tmp_path / "ranking.csv"), lang="cs")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.splitlines()
+    assert out[0] == "3 bariéry seřazeny pro 4 domovy a 2 cíle (Mechanický vozík, 5 min)."
+    assert out[1].split() == ["pořadí", "bariéra", "kategorie", "závažnost", "zisk", "dvojic", "domovů", "cílů",
+                              "ušetřeno", "(s)"]
+    assert out[2].split()[:5] == ["1", "edge-1-steps", "Schody", "3", "6"]
+    assert "Balíček 2 oprav" in proc.stdout and "Žádná další oprava už nic neotevře." in proc.stdout
+    assert "cesty z domovů" in proc.stderr and "100 %" in proc.stderr  # the progress bar
+    rows = (tmp_path / "ranking.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("rank,barrier_id,category") and rows[1].startswith("1,edge-1-steps,steps,Schody,3,osm")
+    geo = run(*base, "--top", "1", "--out", str(tmp_path / "ranking.geojson"))
+    assert geo.returncode == 0, geo.stderr
+    assert len(geo.stdout.splitlines()) == 4  # summary, header, one row, written
+    fc = json.loads((tmp_path / "ranking.geojson").read_text(encoding="utf-8"))
+    assert [f["properties"]["rank"] for f in fc["features"]] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--minutes", "99"], "minutes: must be at most 60"),
+    (["--out", "ranking.xlsx"], "ranking.xlsx: the ranking can only be written to a .csv or .geojson file"),
+])
+def test_rank_barriers_bad_input_is_one_line(planner_osm: Path, tmp_path: Path, args: list[str], needle: str) -> None:
+    proc = run("rank-barriers", "--osm-file", str(planner_osm), "--cache-dir", str(tmp_path), *args)
+    assert_one_line_error(proc, needle)
 
 
 # --------------------------------------------------------------------------- check-data (runs in CI with the suite)

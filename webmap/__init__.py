@@ -31,6 +31,7 @@ from webmap import (
     open311,
     openapi,
     pages,
+    planner_api,
     programme_api,
     reports_api,
     resources,
@@ -64,6 +65,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "AUDITS_AGREEMENT": ("LBB_AUDITS_AGREEMENT", int),
     "AUDITS_RATE_LIMIT": ("LBB_AUDITS_RATE_LIMIT", int),
     "AUDITS_RATE_WINDOW_S": ("LBB_AUDITS_RATE_WINDOW_S", float),
+    "OPEN311_JURISDICTION": ("LBB_OPEN311_JURISDICTION", str),
 }
 
 
@@ -125,6 +127,8 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "AUDITS_AGREEMENT": 2,
         "AUDITS_RATE_LIMIT": 60,
         "AUDITS_RATE_WINDOW_S": 3600.0,
+        # Open311 jurisdiction_id (the city's web domain, as the standard suggests); others are answered 404
+        "OPEN311_JURISDICTION": "liberec.cz",
         # number of trusted reverse proxies whose X-Forwarded-For / -Proto give the client IP and scheme
         "PROXY_FIX_X_FOR": 0,
     }
@@ -151,7 +155,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     Compress(app)
-    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_api.bp, auth.bp, reports_api.bp,
-               audits_api.bp, open311.bp, openapi.bp):
+    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_api.bp, planner_api.bp, auth.bp,
+               reports_api.bp, audits_api.bp, open311.bp, openapi.bp):
         app.register_blueprint(bp)
     return app

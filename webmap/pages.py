@@ -1,4 +1,4 @@
-"""HTML pages (the map, moderation) and the health check.
+"""HTML pages (the map, the planner, moderation) and the health check.
 
 The map is a folium ``Map`` with one (empty) ``FeatureGroup`` per layer and a ``LayerControl``;
 the map script (``static/js/main.js`` and its modules) fills the groups from ``/api`` per viewport.
@@ -18,6 +18,11 @@ from flask import Blueprint, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
 from geo import i18n
+from geo.analysis.export import category_label
+from geo.analysis.norms import LAW
+from geo.analysis.norms import LIMITS as NORM_LIMITS
+from geo.analysis.origins import DESTINATION_CHOICES, ORIGIN_CHOICES
+from geo.analysis.planner import DEFAULT_MINUTES, MAX_MINUTES, MAX_PACKAGE, MAX_WHATIF, MIN_MINUTES
 from geo.layers.programme import STATUSES as COMMITMENT_STATUSES
 from geo.layers.schemas import SERVICE_CATEGORIES
 from geo.network.model import Network
@@ -29,10 +34,11 @@ from webmap import resources, vendor
 from webmap.auth import csrf_token, current_moderator
 from webmap.i18n import api_lang, lang, t
 from webmap.openapi import Health, doc
+from webmap.planner_api import CATEGORIES as PLANNER_CATEGORIES
 
 #: Catalogue sections the map script needs (it renders them with the same template syntax).
 SCRIPT_TEXTS = ("ui.", "service.category.", "report.category.", "report.status.", "report.severity.", "profile.",
-                "route.relax.", "access.", "unit.", "programme.", "provenance.")
+                "route.relax.", "access.", "unit.", "programme.", "provenance.", "planner.")
 
 bp = Blueprint("pages", __name__)
 
@@ -41,6 +47,9 @@ MAP_GROUPS: tuple[tuple[str, bool], ...] = (
     ("network", True), ("coverage", False), ("buildings", True), ("services", True), ("flats", True),
     ("stops", True), ("barriers", False), ("reports", True), ("audits", True), ("isochrone", True), ("route", True),
 )
+#: Map layers of the planner page (labels ``planner.layer_<key>``).
+PLANNER_GROUPS: tuple[tuple[str, bool], ...] = (("coverage", False), ("norms", False), ("ranking", True),
+                                                ("selected", True))
 
 
 def config_json(config: dict[str, Any]) -> str:
@@ -58,15 +67,16 @@ def source_banner(summary: dict[str, Any], sample: bool) -> dict[str, Any]:
     }
 
 
-def build_map(centre: tuple[float, float]) -> tuple[folium.Map, dict[str, str], str]:
-    """The folium map at street level around ``centre`` (lat, lon), its layer groups (key → JS name)
-    and its layer control. Street level, because the network and buildings load per viewport."""
+def build_map(centre: tuple[float, float], groups_shown: tuple[tuple[str, bool], ...] = MAP_GROUPS,
+              label: str = "ui.layer_") -> tuple[folium.Map, dict[str, str], str]:
+    """The folium map at street level around ``centre`` (lat, lon), its layer groups (key → JS name; names
+    ``label`` + key) and its layer control. Street level, because the network and buildings load per viewport."""
     fmap = folium.Map(location=list(centre), zoom_start=16, tiles=None, control_scale=True, min_zoom=10, max_zoom=19)
     fmap.default_js = [("leaflet", vendor.LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", vendor.LEAFLET_CSS)]
     groups: dict[str, str] = {}
-    for key, show in MAP_GROUPS:
-        group = folium.FeatureGroup(name=t(f"ui.layer_{key}"), show=show, control=key not in ("route", "isochrone"))
+    for key, show in groups_shown:
+        group = folium.FeatureGroup(name=t(f"{label}{key}"), show=show, control=key not in ("route", "isochrone"))
         group.add_to(fmap)
         groups[key] = group.get_name()
     control = folium.LayerControl(collapsed=True, position="topright")
@@ -126,6 +136,30 @@ def _index_context() -> dict[str, Any]:
         "profiles": profiles,
         "service_categories": SERVICE_CATEGORIES,
         "report_categories": CATEGORIES,
+    }
+
+
+@bp.get("/planner")
+@doc(tags=("pages",), resp={"HTTP_200": None}, content={200: "text/html"})
+def planner() -> ResponseReturnValue:
+    """The planner's page: ranked barriers, what-if, packages, norm compliance and coverage (public)."""
+    return render_template("planner.html", **resources.once(f"planner_page.{lang()}", _planner_context))
+
+
+def _planner_context() -> dict[str, Any]:
+    net = resources.network()
+    fmap, groups, control = build_map(network_centre(net), PLANNER_GROUPS, "planner.layer_")
+    limits = {"min_minutes": int(MIN_MINUTES), "max_minutes": int(MAX_MINUTES), "default_minutes": int(DEFAULT_MINUTES),
+              "max_package": MAX_PACKAGE, "max_whatif": MAX_WHATIF}
+    categories = [(c, category_label(c, lang())) for c in PLANNER_CATEGORIES]
+    config = {"lang": lang(), "texts": i18n.table(lang(), SCRIPT_TEXTS), "tileUrl": current_app.config.get("TILE_URL")
+              or "", "ruleLimits": NORM_LIMITS, "categoryLabels": dict(categories)}
+    return {
+        "banner": source_banner(net.summary(), resources.is_sample(net)),
+        "folium_map": _render_map(fmap, groups, control),
+        "config_json": config_json(config),
+        "profiles": list(PROFILES), "limits": limits, "categories": categories, "law": LAW,
+        "origin_choices": ORIGIN_CHOICES, "destination_choices": DESTINATION_CHOICES,
     }
 
 

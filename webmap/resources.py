@@ -5,10 +5,13 @@
 * :func:`layers` — the map layers (the curated files are validated when the app is created, so a
   broken file stops the app at start);
 * :func:`service_targets` — placed services as routing destinations;
-* :func:`database`, :func:`reports`, :func:`moderators`, :func:`audits` — the reports database and its stores;
+* :func:`database`, :func:`reports`, :func:`moderators`, :func:`api_keys`, :func:`audits` — the reports
+  database and its stores;
 * :func:`audit_index` — the network's open verification questions and, per profile, their ranking;
 * :func:`overlay_provider` / :func:`reports_view` — confirmed reports and verified answers as a routing
-  overlay, kept fresh.
+  overlay, kept fresh;
+* :func:`analysis` — the planner's ranking of one request (cached per request and overlay version),
+  :func:`norms` and :func:`coverage` — norm compliance and data coverage of the network.
 
 Config keys (with environment variables): ``SERVICES_FILE`` (``$LBB_SERVICES_FILE``), ``FLATS_FILE``
 (``$LBB_FLATS_FILE``), ``PROGRAMME_FILE`` (``$LBB_PROGRAMME_FILE``, the programme tracker; its links to
@@ -30,9 +33,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import geopandas as gpd
+import pandas as pd
 from flask import Flask, current_app
 
 from geo import settings
+from geo.analysis.coverage import city_parts, coverage_zones, load_districts
+from geo.analysis.norms import judge
+from geo.analysis.planner import Analysis, AnalysisCache, PlannerInputs, PlannerRequest
 from geo.errors import DataError, DownloadError
 from geo.layers.programme import ProgrammeFile, check_links, read_programme
 from geo.layers.query import MapLayers
@@ -42,6 +49,7 @@ from geo.network import cache
 from geo.network.model import Network
 from geo.network.pipeline import SourceSpec, load_or_build
 from geo.reports.accounts import ModeratorAccounts
+from geo.reports.apikeys import ApiKeys
 from geo.reports.audit_store import AuditStore
 from geo.reports.audit_tasks import AuditIndex
 from geo.reports.database import Database
@@ -220,6 +228,11 @@ def moderators() -> ModeratorAccounts:
     return once("moderators", lambda: ModeratorAccounts(database()))
 
 
+def api_keys() -> ApiKeys:
+    """The API keys of Open311 clients."""
+    return once("api_keys", lambda: ApiKeys(database()))
+
+
 def audits() -> AuditStore:
     """The verification answers and verdicts (answer photos live next to the report photos)."""
     return once("audits", lambda: AuditStore(database(), photo_dir=current_app.config["REPORTS_UPLOAD_DIR"]))
@@ -246,3 +259,31 @@ def reports_view() -> ReportsView:
 def overlay() -> Overlay:
     """Cost changes from confirmed barrier reports and the attribute values citizens verified."""
     return reports_view().overlay
+
+
+# --------------------------------------------------------------------------- planner
+
+
+def planner_cache() -> AnalysisCache:
+    """The planner's analyses of this city (homes, destinations and OSM barriers read once)."""
+    return once("planner", lambda: AnalysisCache(PlannerInputs.from_layers(router(), layers())))
+
+
+def analysis(request: PlannerRequest) -> Analysis:
+    """The ranking of ``request`` with the current confirmed reports (computed once per overlay version)."""
+    return planner_cache().get(request, reports_view())
+
+
+def norms() -> pd.DataFrame:
+    """Every network edge judged against the barrier-free rules (:func:`geo.analysis.norms.judge`)."""
+    return once("norms", lambda: judge(network()))
+
+
+def coverage() -> gpd.GeoDataFrame:
+    """Data coverage per city part (OSM boundaries of the network's source) or 500 m square."""
+
+    def build() -> gpd.GeoDataFrame:
+        net = network()
+        return coverage_zones(net, city_parts(net, load_districts(net.meta.get("provenance", {}))))
+
+    return once("coverage", build)

@@ -490,8 +490,6 @@ class Network:
         e = self.edges
         fwd = np.flatnonzero(a.forward)
         fwd = fwd[np.argsort(a.edge_id[fwd], kind="stable")]  # the forward directed edge of every edge, by id
-        back = np.flatnonzero(~a.forward)
-        back = back[np.argsort(a.edge_id[back], kind="stable")]
         length = a.length_m[fwd]
         total = float(length.sum())
 
@@ -501,17 +499,14 @@ class Network:
             return round(100.0 * num / denom, 1) if denom > 0 else 0.0
 
         crossing = e["is_crossing"].to_numpy(bool)
-        kerb_known_edge = a.kerb_known[fwd] & a.kerb_known[back]
+        known = self.known_flags(a)
         classes = pd.Series(length).groupby(np.asarray(SURFACE_CLASSES, dtype=object)[a.surface_class[fwd]]).sum()
         return {
             "length_km": round(total / 1000, 2),
             "known_pct": {
-                "surface": pct(a.surface_known[fwd]),
-                "incline": pct(a.incline_known[fwd]),
-                "kerb": pct(kerb_known_edge),
-                "width": pct(a.width_known[fwd]),
+                **{name: pct(flag) for name, flag in known.items()},
                 "smoothness": pct(a.smoothness[fwd] >= 0),
-                "kerb_at_crossings": pct(kerb_known_edge, crossing),
+                "kerb_at_crossings": pct(known["kerb"], crossing),
             },
             "surface_km": {c: round(float(classes.get(c, 0.0)) / 1000, 2) for c in SURFACE_CLASSES},
             "incline_from_terrain": int((e["incline_source"] == "dem").sum()),
@@ -521,6 +516,21 @@ class Network:
             "elevators": int(e["is_elevator"].sum() + self.nodes["is_elevator_node"].sum()),
             "kerb_nodes": int(self.nodes["kerb_known"].sum()),
         }
+
+    def known_flags(self, arrays: EdgeArrays | None = None) -> dict[str, np.ndarray]:
+        """Per undirected edge: whether its surface, incline, kerb (in both directions) and width are known (in
+        ``arrays`` when given: the directed arrays with verified attributes laid over them)."""
+        a = self.arrays if arrays is None else arrays
+        fwd = a.forward
+        out: dict[str, np.ndarray] = {}
+        for name, flags in (("surface", a.surface_known), ("incline", a.incline_known), ("kerb", a.kerb_known),
+                            ("width", a.width_known)):
+            known = np.zeros(len(self.edges), bool)
+            known[a.edge_id[fwd]] = flags[fwd]
+            if name == "kerb":
+                known[a.edge_id[~fwd]] &= flags[~fwd]
+            out[name] = known
+        return out
 
     def summary(self) -> dict[str, Any]:
         """Counts and provenance for ``/healthz`` and ``info``."""

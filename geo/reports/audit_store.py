@@ -1,4 +1,4 @@
-"""Verification answers, task states and verdicts in the reports database (tables of schema version 3).
+"""Verification answers, task states and verdicts in the reports database (tables of schema version 4).
 
 An answer is stored with its task's new state in one write transaction: the task row is locked, a second
 answer of the same client in the same round is refused, the round's answers are checked for consensus

@@ -1,9 +1,9 @@
 """The reports database: SQLAlchemy Core over SQLite (default, WAL) or PostgreSQL, with versioned migrations.
 
-Everything lives in the database — reports, their history, moderator accounts, rate-limit hits,
-citizens' answers to verification questions with their verdicts (version 3), and the
-``overlay_state.version`` change counter that every worker polls to know when confirmed reports or
-verified attributes changed (it is incremented in the same transaction as each such change).
+Everything lives in the database — reports, their history, moderator accounts, API keys of Open311
+clients, rate-limit hits, citizens' answers to verification questions with their verdicts (version 4),
+and the ``overlay_state.version`` change counter that every worker polls to know when confirmed reports
+or verified attributes changed (it is incremented in the same transaction as each such change).
 
 Timestamps are stored as naive UTC; ids are 64-bit integers on both databases. SQL is portable
 Core; SQLite gets ``PRAGMA foreign_keys=ON``, ``journal_mode=WAL`` and real transactions (``BEGIN``,
@@ -147,7 +147,41 @@ def _migrate_v2(conn: Connection) -> None:
 
 
 def _define_v3(md: sa.MetaData) -> dict[str, sa.Table]:
-    """The tables schema version 3 adds: verification tasks with answers, and their verdicts."""
+    """The table version 3 adds: API keys of Open311 clients, each with its own submission quota."""
+    keys = sa.Table(
+        "api_keys", md,
+        sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.String(80), nullable=False, unique=True),
+        sa.Column("key_sha256", sa.String(64), nullable=False, unique=True),  # never the key itself
+        sa.Column("rate_limit", sa.Integer, nullable=False),
+        sa.Column("window_s", sa.Float, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("revoked_at", sa.DateTime),
+        sa.CheckConstraint("rate_limit > 0 AND window_s > 0", name="ck_api_keys_quota"),
+    )
+    return {t.name: t for t in (keys,)}
+
+
+def _report_columns_v3() -> list[sa.Column]:
+    """The columns version 3 adds to ``reports``: a link to media elsewhere (never fetched) and the API key
+    the report was submitted with."""
+    return [sa.Column("media_url", sa.String(2048)),  # model.MAX_MEDIA_URL as released
+            sa.Column("api_key_id", BIG_ID, sa.ForeignKey("api_keys.id"))]
+
+
+def _migrate_v3(conn: Connection) -> None:
+    md = sa.MetaData()
+    md.create_all(conn, tables=list(_define_v3(md).values()))
+    for column in _report_columns_v3():
+        ddl = f"ALTER TABLE reports ADD COLUMN {column.name} {column.type.compile(dialect=conn.dialect)}"
+        if column.foreign_keys:
+            target = next(iter(column.foreign_keys)).target_fullname.split(".")
+            ddl += f" REFERENCES {target[0]} ({target[1]})"
+        conn.execute(sa.text(ddl))
+
+
+def _define_v4(md: sa.MetaData) -> dict[str, sa.Table]:
+    """The tables schema version 4 adds: verification tasks with answers, and their verdicts."""
     items = sa.Table(
         "audit_items", md,
         sa.Column("task_id", sa.String(100), primary_key=True),
@@ -196,24 +230,27 @@ def _define_v3(md: sa.MetaData) -> dict[str, sa.Table]:
     return {t.name: t for t in (items, answers, verdicts)}
 
 
-def _migrate_v3(conn: Connection) -> None:
+def _migrate_v4(conn: Connection) -> None:
     md = sa.MetaData()
-    new = _define_v3(md)
-    md.create_all(conn, tables=list(new.values()))
+    md.create_all(conn, tables=list(_define_v4(md).values()))
 
 
 #: The released migrations, in order.
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "reports, report history, moderators, rate-limit hits, overlay change counter", _migrate_v1),
     (2, "64-bit ids on PostgreSQL, server-side moderator sessions, idempotency keys", _migrate_v2),
-    (3, "verification tasks with citizens' answers, and their verdicts", _migrate_v3),
+    (3, "API keys of Open311 clients; media links and API keys of reports", _migrate_v3),
+    (4, "verification tasks with citizens' answers, and their verdicts", _migrate_v4),
 )
 
 metadata = sa.MetaData()
-_T = {**_define_v1(metadata, BIG_ID), **_define_v2(metadata), **_define_v3(metadata)}  # the current schema (= 3)
-REPORTS, EVENTS, MODERATORS, RATE, OVERLAY_STATE, SESSIONS, IDEMPOTENCY = (
+_T = {**_define_v1(metadata, BIG_ID), **_define_v2(metadata), **_define_v3(metadata),
+      **_define_v4(metadata)}  # the current schema (= 4)
+for _column in _report_columns_v3():
+    _T["reports"].append_column(_column)
+REPORTS, EVENTS, MODERATORS, RATE, OVERLAY_STATE, SESSIONS, IDEMPOTENCY, API_KEYS = (
     _T["reports"], _T["report_events"], _T["moderators"], _T["rate_events"], _T["overlay_state"],
-    _T["moderator_sessions"], _T["idempotency_keys"])
+    _T["moderator_sessions"], _T["idempotency_keys"], _T["api_keys"])
 AUDIT_ITEMS, AUDIT_ANSWERS, AUDIT_VERDICTS = _T["audit_items"], _T["audit_answers"], _T["audit_verdicts"]
 SCHEMA_VERSION = sa.Table(
     "schema_version", sa.MetaData(),

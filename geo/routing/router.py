@@ -226,13 +226,7 @@ class Router:
         inside; ``within``: between two inner points; ``whole``: all of it. Node-bound kerbs and
         barriers are kept only where that node is actually passed.
         """
-        a = self.arrays(overlay).take(edges)
-        m = np.broadcast_to(np.asarray(modes, dtype=object), (len(edges),))
-        kerb = np.select([m == "leave", m == "arrive", m == "within"],
-                         [a.kerb_head_cm, a.kerb_tail_cm, np.fmin(a.kerb_head_cm, a.kerb_tail_cm)], a.kerb_cm)
-        barrier = np.where((m == "arrive") | (m == "within"), 0, a.barrier_class).astype(np.int8)
-        a = replace(a, kerb_cm=kerb.astype(np.float32), barrier_class=barrier)
-        return overlay.apply_at(edges, edge_cost_s(a, profile), profile)
+        return partial_edge_costs(self.arrays(overlay).take(edges), edges, modes, profile, overlay)
 
     def direct(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay = EMPTY_OVERLAY) -> float:
         """Cost of going straight along the edge when both points are on the same edge."""
@@ -349,6 +343,18 @@ class Router:
             chosen = near[np.argsort(dists)[:k]]
             out.append([self._anchor_of(net.snap_to_edge(int(e), pt)) for e in chosen])
         return out
+
+
+def partial_edge_costs(a: EdgeArrays, edges: np.ndarray, modes: str | list[str] | np.ndarray, profile: Profile,
+                       overlay: Overlay = EMPTY_OVERLAY) -> np.ndarray:
+    """:meth:`Router.partial_costs` on given arrays: ``a`` holds the attributes of the directed ``edges``
+    (possibly changed, e.g. a barrier the planner removes), ``modes`` say which part is travelled."""
+    m = np.broadcast_to(np.asarray(modes, dtype=object), (len(edges),))
+    kerb = np.select([m == "leave", m == "arrive", m == "within"],
+                     [a.kerb_head_cm, a.kerb_tail_cm, np.fmin(a.kerb_head_cm, a.kerb_tail_cm)], a.kerb_cm)
+    barrier = np.where((m == "arrive") | (m == "within"), 0, a.barrier_class).astype(np.int8)
+    a = replace(a, kerb_cm=kerb.astype(np.float32), barrier_class=barrier)
+    return overlay.apply_at(edges, edge_cost_s(a, profile), profile)
 
 
 def part(fraction: float, cost: float) -> float:

@@ -92,15 +92,15 @@ def test_version_1_data_survives_the_upgrade_and_ids_become_64_bit(database_url:
     db.close()
 
 
-def test_a_version_2_database_gets_the_verification_tables_of_version_3(database_url: str) -> None:
-    assert [m[0] for m in MIGRATIONS] == [1, 2, 3]  # sessions stay version 2, "Help verify" is version 3
-    v2 = Database(database_url, migrations=MIGRATIONS[:2])
-    assert v2.migrate() == 2
-    with v2.read() as conn:
+def test_a_version_3_database_gets_the_verification_tables_of_version_4(database_url: str) -> None:
+    assert [m[0] for m in MIGRATIONS] == [1, 2, 3, 4]  # sessions 2, Open311 API keys 3, "Help verify" 4
+    v3 = Database(database_url, migrations=MIGRATIONS[:3])
+    assert v3.migrate() == 3
+    with v3.read() as conn:
         assert "audit_items" not in set(sa.inspect(conn).get_table_names())
-    v2.close()
+    v3.close()
     db = Database(database_url)
-    assert db.migrate() == 3
+    assert db.migrate() == 4
     with db.write() as conn:
         conn.execute(AUDIT_ITEMS.insert().values(task_id="node/15/kerb", element_type="node", element_id=2**40,
                                                  attribute="kerb", status="open", round=1, lon=15.05, lat=50.77,
@@ -109,7 +109,7 @@ def test_a_version_2_database_gets_the_verification_tables_of_version_3(database
                                                          created_at=T0)).inserted_primary_key[0]
     with db.read() as conn:
         assert conn.execute(sa.select(AUDIT_ANSWERS.c.value).where(AUDIT_ANSWERS.c.id == aid)).scalar() == "flush"
-        assert {"moderator_sessions", "idempotency_keys"} <= set(sa.inspect(conn).get_table_names())
+        assert {"moderator_sessions", "idempotency_keys", "api_keys"} <= set(sa.inspect(conn).get_table_names())
     db.close()
 
 
@@ -137,3 +137,33 @@ def test_schema_and_queries_compile_for_postgresql() -> None:
         assert "AUTOINCREMENT" not in ddl.upper()
     q = sa.select(REPORTS.c.status).where(REPORTS.c.id == 1).with_for_update()
     assert "FOR UPDATE" in str(q.compile(dialect=dialect))
+
+
+def test_the_migrated_schema_is_the_declared_one(database_url: str) -> None:
+    db = Database(database_url)
+    db.migrate()
+    with db.engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        for table in metadata.sorted_tables:
+            assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.columns.keys()), table.name
+        keys = inspector.get_foreign_keys("reports")
+        assert (["api_key_id"], "api_keys") in [(fk["constrained_columns"], fk["referred_table"]) for fk in keys]
+    db.close()
+
+
+def test_version_2_data_survives_version_3(database_url: str) -> None:
+    v2 = Database(database_url, migrations=MIGRATIONS[:2])
+    v2.migrate()
+    with v2.write() as conn:
+        conn.execute(sa.text("INSERT INTO reports (created_at, updated_at, lat, lon, category, severity, description, "
+                             "status, source) VALUES (:t, :t, 60.17, 24.94, 'steps', 3, 'before', 'confirmed', 'web')"),
+                     {"t": T0})
+    v2.close()
+    db = Database(database_url)
+    assert db.migrate() == MIGRATIONS[-1][0]
+    with db.read() as conn:
+        row = conn.execute(sa.select(REPORTS)).mappings().one()
+    assert (row["description"], row["media_url"], row["api_key_id"]) == ("before", None, None)
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:  # the key must exist
+        conn.execute(REPORTS.update().values(api_key_id=99))
+    db.close()

@@ -39,7 +39,8 @@ _IMPORT = re.compile(r"""(?:^|;)\s*(?:import|export)\b[^;'"`]*?\bfrom\s*["'](\.[
 _COMMENT = re.compile(r"/\*.*?\*/|(?<![:\"'])//[^\n]*", re.S)
 #: Each page template and the entry module it loads.
 ENTRIES: tuple[tuple[str, str], ...] = (("main.js", "index.html"), ("moderation.js", "moderation.html"),
-                                        ("programme.js", "programme.html"), ("api-docs.js", "api_docs.html"))
+                                        ("programme.js", "programme.html"), ("api-docs.js", "api_docs.html"),
+                                        ("planner-page.js", "planner.html"))
 
 
 def _code(source: str) -> str:
