@@ -35,9 +35,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/info")
 @doc(tags=("network",), resp={"HTTP_200": AnyObject})
 def info() -> ResponseReturnValue:
-    """Counts, provenance and attribute coverage of the loaded network (no server paths)."""
+    """Counts, provenance and attribute coverage of the loaded network (no server paths): ``coverage`` with the
+    attribute values citizens verified, ``coverage_osm`` from OpenStreetMap alone."""
     net = resources.network()
-    return jsonify({**public_summary(net.summary()), "coverage": net.coverage(), "connectivity": net.connectivity(),
+    return jsonify({**public_summary(net.summary()), "coverage": net.coverage(resources.overlay().arrays(net.arrays)),
+                    "coverage_osm": net.coverage(), "connectivity": net.connectivity(),
                     "parse_report": net.meta.get("parse_report", {})})
 
 

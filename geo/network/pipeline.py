@@ -103,7 +103,8 @@ def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None,
     with stage("drawing the base map"):
         base = basemap_features(extract.basemap, extract.roads, extract.areas)
     with stage("building the directed graph arrays"):
-        return Network.from_street_network(street, extract.buildings, extract.pois, meta, base)
+        return Network.from_street_network(street, extract.buildings, extract.pois, meta, extract.elements,
+                                           basemap=base)
 
 
 def _terrain_for(spec: SourceSpec, dem: str | Path | None) -> str | Path | None:

@@ -1,5 +1,5 @@
 /* Liberec bez bariér — entry point of the map page (loaded as a module, so after the page's folium script):
- * wires the map, its layers, the panel's tabs, the route planner, services and the report form. */
+ * wires the map, its layers, the panel's tabs, the route planner, services, the report form and "Help verify". */
 
 import { $ } from "./dom.js";
 import { initLayers, loadReports, showFlat } from "./layers.js";
@@ -8,6 +8,7 @@ import { initPlanner, planRoute, profileName, restoreFromUrl, setPointFromMap, s
 import { initReport, setReportPoint } from "./report.js";
 import { initServices, loadServices, showService } from "./services.js";
 import { initTabs, onTabSelect, selectTab } from "./tabs.js";
+import { initVerify, loadTasks } from "./verify.js";
 import { t } from "./i18n.js";
 
 /**
@@ -26,10 +27,12 @@ onTabSelect((tab) => {
   if (tab.id === "tab-report") $("click-report").checked = true;
   else if ($("click-report").checked) $("click-from").checked = true;
   if (tab.id === "tab-services") loadServices();
+  if (tab.id === "tab-verify") loadTasks();
 });
 initPlanner();
 initServices();
 initReport();
+initVerify({ profile: profileName });
 initLayers({ profile: profileName, drawn: () => { app.layersDrawn += 1; } });
 
 // on a phone the panel under the map can be folded away, giving the map the screen

@@ -1,7 +1,8 @@
 /* Liberec bez bariér — entry point of the moderation page: sign in, list reports with their history, change
- * their status. */
+ * their status; and the answers of "Help verify" (audits_moderation.js). */
 
 import { api, withQuery } from "./api.js";
+import { initAudits, loadAudits } from "./audits_moderation.js";
 import { $, el, fill, fromTemplate } from "./dom.js";
 import { config, lang, t } from "./i18n.js";
 
@@ -28,6 +29,7 @@ function signedIn(me) {
   $("login-section").hidden = true;
   $("queue-section").hidden = false;
   loadQueue();
+  loadAudits();
 }
 
 /** A UTC timestamp of the API in the moderator's local time and language. */
@@ -184,6 +186,8 @@ async function start() {
   $("logout").addEventListener("click", logOut);
   $("status-filter").addEventListener("change", loadQueue);
   $("queue").addEventListener("submit", changeStatus);
+  initAudits({ token: () => csrf || "", message: say,
+    failed: (err) => (err.status === 401 ? showLogin() : say(t("ui.error_generic", { message: err.message }), true)) });
   try {
     transitions = (await api("/api/reports/meta")).transitions || {};
   } catch {
