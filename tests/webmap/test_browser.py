@@ -529,17 +529,23 @@ def _watch_route_status(page: Any) -> None:
             if "/api/route?" in r.url else None)
 
 
-def test_search_picks_and_limits_plan_and_a_new_start_keeps_the_destination(watched: Watched) -> None:
-    page = watched.page
-    page.goto(watched.base + "/?lang=en")
+def _pick_both_ends(page: Any, base: str, *, tap: bool) -> None:
+    """Open the English page, watch the route answers, pick both ends from the search suggestions (a tap on a
+    phone) and wait for the route they plan."""
+    page.goto(base + "/?lang=en")
     page.wait_for_function("() => window.LBB && window.LBB.app")
     _watch_route_status(page)
     for which, query in (("from", "Mannerheimintie 6"), ("to", "Kaisaniemenkatu")):
         page.fill(f"#{which}-input", query)
         page.wait_for_selector(f"#{which}-list:not([hidden]) #{which}-opt-0")
         page.wait_for_timeout(300)
-        page.click(f"#{which}-opt-0")
-    wait_route(page)  # picking both ends planned the route: no Plan button pressed
+        (page.tap if tap else page.click)(f"#{which}-opt-0")
+    wait_route(page)
+
+
+def test_search_picks_and_limits_plan_and_a_new_start_keeps_the_destination(watched: Watched) -> None:
+    page = watched.page
+    _pick_both_ends(page, watched.base, tap=False)  # picking both ends planned the route: no Plan button pressed
     assert page.is_checked("#click-to")  # the next click sets the destination
     planned = page.evaluate("() => window.__routes.length")
     page.locator("#advanced summary").click()
@@ -720,15 +726,7 @@ def test_the_flows_on_a_phone(browser: Any, live: dict[str, Any]) -> None:
     w = Watched(browser, live["base"], viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     try:
         page = w.page
-        page.goto(live["base"] + "/?lang=en")
-        page.wait_for_function("() => window.LBB && window.LBB.app")
-        _watch_route_status(page)
-        for which, query in (("from", "Mannerheimintie 6"), ("to", "Kaisaniemenkatu")):
-            page.fill(f"#{which}-input", query)
-            page.wait_for_selector(f"#{which}-list:not([hidden]) #{which}-opt-0")
-            page.wait_for_timeout(300)
-            page.tap(f"#{which}-opt-0")
-        wait_route(page)
+        _pick_both_ends(page, live["base"], tap=True)
         planned = page.evaluate("() => window.__routes.length")
         page.locator("#advanced summary").tap()
         page.focus("#max_kerb_cm")
