@@ -24,6 +24,7 @@ from webmap import (
     api,
     auth,
     errors,
+    housing_api,
     i18n,
     json_provider,
     layers_api,
@@ -144,7 +145,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     Compress(app)
-    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_api.bp, planner_api.bp, auth.bp,
-               reports_api.bp, open311.bp, openapi.bp):
+    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_api.bp, planner_api.bp, housing_api.bp,
+               auth.bp, reports_api.bp, open311.bp, openapi.bp):
         app.register_blueprint(bp)
     return app

@@ -14,7 +14,18 @@ from typing import Any
 
 from babel.lists import format_list as _format_list
 
-from geo.i18n.catalogue import common, network, planner, production, reports, routing, services, terrain, ui
+from geo.i18n.catalogue import (
+    common,
+    housing,
+    network,
+    planner,
+    production,
+    reports,
+    routing,
+    services,
+    terrain,
+    ui,
+)
 from geo.i18n.catalogue import places as places_catalogue
 from geo.i18n.catalogue import programme as programme_catalogue
 from geo.i18n.format import format_number, plural_category, render
@@ -41,6 +52,7 @@ def _merge(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
     common.MESSAGES, network.MESSAGES, routing.MESSAGES, places_catalogue.MESSAGES, services.MESSAGES, reports.MESSAGES,
     ui.MESSAGES, programme_catalogue.MESSAGES, terrain.MESSAGES, production.MESSAGES, planner.MESSAGES,
+    housing.MESSAGES,
 )
 
 
