@@ -292,7 +292,7 @@ class Housing:
         f = self.field(profile, overlay)
         placed = self.inputs.flat_places
         seconds, which = f.home_times()
-        rows = home_rows(f, placed, seconds, which, self._flat_entrances(), lang)
+        rows = home_rows(f, placed, seconds, which, self.entrances(placed), lang)
         by_id = {r["id"]: r for r in rows}
         out = []
         for rec in self.inputs.flats.itertuples(index=False):
@@ -304,17 +304,27 @@ class Housing:
         out.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), str(r["name"] or r["id"])))
         return out
 
-    def _flat_entrances(self) -> np.ndarray:
-        """The entrance status of every placed flat (its record, else its buildings' OSM entrances)."""
+    def entrances(self, homes: Places) -> np.ndarray:
+        """The entrance status of each home: a flat's record, else its buildings' OSM entrances; a building's own."""
         b = self.inputs.buildings
-        flats = self.inputs.flats.set_index(self.inputs.flats["id"].astype(str))
+        of_building = dict(zip(b.ids, b.statuses(), strict=True))
+        flats = {str(rec["id"]): rec for _, rec in self.inputs.flats.iterrows()}
         out = []
-        for fid in self.inputs.flat_places.ids:
-            rec = flats.loc[str(fid)]
-            rec = rec.iloc[0] if isinstance(rec, pd.DataFrame) else rec
-            recorded = flat_entrance(rec["entrance_step_cm"])
-            out.append(recorded or b.status(b.rows_of(str(rec["osm_ref"] or "").split(";")))["status"])
+        for hid, kind in zip(homes.ids, homes.kinds, strict=True):
+            if kind == "flat" and str(hid) in flats:
+                rec = flats[str(hid)]
+                recorded = flat_entrance(rec["entrance_step_cm"])
+                out.append(recorded or b.status(b.rows_of(str(rec["osm_ref"] or "").split(";")))["status"])
+            else:
+                out.append(of_building.get(str(hid), "unknown"))
         return np.array(out, dtype=object)
+
+    def home_cards(self, homes: Places, profile: Profile, overlay: Overlay = EMPTY_OVERLAY, lang: str | None = None,
+                   progress: Progress = no_progress) -> list[dict[str, Any]]:
+        """The card figures of many homes (e.g. every residential building) from one search per category."""
+        f = build_field(self.inputs.router, self.inputs.destinations, profile, overlay, homes, progress)
+        seconds, which = f.home_times()
+        return home_rows(f, homes, seconds, which, self.entrances(homes), lang, progress)
 
 
 def _num(value: Any) -> Any:
