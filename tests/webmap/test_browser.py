@@ -8,6 +8,7 @@ main states go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import urllib.request
@@ -495,3 +496,36 @@ def test_the_api_docs_page_shows_the_contract_from_local_files(watched: Watched,
     watched.page.wait_for_selector(".opblock", timeout=30_000)
     assert watched.page.locator(".opblock").count() >= 20  # every operation of the document
     watched.check_clean()  # no CSP violation, no request to another host
+
+
+# --------------------------------------------------------------------------- helpers for other pages' browser tests
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """``app`` on 127.0.0.1 in a thread: its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (fails the test when it is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (.ci/run does it)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM),
+                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield b
+        finally:
+            b.close()

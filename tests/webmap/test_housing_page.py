@@ -4,7 +4,6 @@ a 360 px phone."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,13 +13,13 @@ import pytest
 from geo import i18n
 from geo.network.model import Network
 from tests.webmap.test_browser import (
-    ARTIFACTS,
-    CHROMIUM,
     Watched,
     _focus_is_visible,
     _tab_until,
     axe_violations,
+    chromium_browser,
     click_latlng,
+    serving,
 )
 
 pytestmark = pytest.mark.browser
@@ -31,35 +30,21 @@ UPPER = (50.7803597, 15.0736)  # on Nad Sokolovnou, between the flats and the su
 @pytest.fixture(scope="module")
 def housing_live(housing_net: Network, housing_stops: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on the housing city on 127.0.0.1."""
-    from werkzeug.serving import make_server
-
     from webmap import create_app
 
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (.ci/run does it)")
     tmp = tmp_path_factory.mktemp("housing-browser")
     app = create_app({"NETWORK": housing_net, "TILE_URL": "", "CACHE_DIR": str(tmp / "cache"),
                       "STOPS_FILE": str(housing_stops), "FLATS_STORE": str(tmp / "flats.geojson"),
                       "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "REPORTS_UPLOAD_DIR": str(tmp / "uploads"),
                       "SECRET_KEY": "housing-browser"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def chromium(housing_live: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM),
-                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    with chromium_browser() as b:
         yield b
-        b.close()
 
 
 def _open(chromium: Any, base: str, query: str = "", **context: Any) -> Watched:
