@@ -12,6 +12,9 @@
     create or upgrade the reports database (``$LBB_DATABASE_URL``, default SQLite in ./instance).
 ``python app.py create-moderator NAME [--password-stdin] [--reset-password] [--database-url URL]``
     create a moderator account (the password is asked for twice, or read from standard input).
+``python app.py create-api-key NAME [--limit N] [--window-s S] [--database-url URL]``
+    issue an API key for an Open311 client with its own quota (printed once, stored hashed);
+    ``revoke-api-key NAME`` refuses it from then on; ``list-api-keys`` lists every key.
 ``python app.py rank-barriers [--profile P] [--minutes T] [--origins buildings|flats|both]
 [--destinations services|stops|both] [--top N] [--package K] [--out FILE.csv|FILE.geojson]``
     rank every barrier by how many homes its removal connects to services (progress on standard error).
@@ -36,8 +39,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from geo import i18n, settings
 from geo.errors import GeoError
@@ -112,6 +117,16 @@ def parser() -> argparse.ArgumentParser:
     moderator.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     moderator.add_argument("--reset-password", action="store_true", help="set a new password for an existing name")
     moderator.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    key = sub.add_parser("create-api-key", help="issue an API key for an Open311 client (shown once, stored hashed)")
+    key.add_argument("name", help="who the key is for (1–80 characters, no spaces)")
+    key.add_argument("--limit", type=int, default=1000, help="submissions per window (default: %(default)s)")
+    key.add_argument("--window-s", type=float, default=3600.0, help="window in seconds (default: %(default)s)")
+    key.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    revoke = sub.add_parser("revoke-api-key", help="revoke an API key: it is refused from now on")
+    revoke.add_argument("name")
+    revoke.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
+    keys = sub.add_parser("list-api-keys", help="list the API keys (never the keys themselves)")
+    keys.add_argument("--database-url", help="SQLAlchemy URL (default: as init-db)")
     rank = sub.add_parser("rank-barriers", help="rank barriers by the homes their removal connects to services")
     _source_args(rank)
     rank.add_argument("--profile", default="manual_wheelchair", help="routing profile (default: %(default)s)")
@@ -264,9 +279,10 @@ def check_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _database(args: argparse.Namespace):
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[Any]:
     """The reports database of ``--database-url`` (else the app's ``DATABASE_URL``), migrated to the
-    latest schema — what the app does on start with ``DATABASE_AUTO_MIGRATE``."""
+    latest schema — what the app does on start with ``DATABASE_AUTO_MIGRATE`` —, closed afterwards."""
     from geo.reports.database import Database
 
     url = args.database_url
@@ -275,18 +291,18 @@ def _database(args: argparse.Namespace):
 
         url = create_app().config["DATABASE_URL"]
     db = Database(url)
-    db.migrate()
-    return db
+    try:
+        db.migrate()
+        yield db
+    finally:
+        db.close()
 
 
 @_command("init-db")
 def init_db(args: argparse.Namespace) -> int:
     """Create or upgrade the reports database."""
-    db = _database(args)
-    try:
+    with _database(args) as db:
         say("cli.db_ready", url=db.display_url, version=db.schema_version())
-    finally:
-        db.close()
     return 0
 
 
@@ -313,13 +329,59 @@ def create_moderator(args: argparse.Namespace) -> int:
     from geo.reports.model import utcnow
 
     password = _read_password(args)
-    db = _database(args)
-    try:
+    with _database(args) as db:
         ModeratorAccounts(db).create(args.name, password, now=utcnow(), reset=args.reset_password)
         say("cli.moderator_updated" if args.reset_password else "cli.moderator_created", name=args.name.strip(),
             url=db.display_url)
-    finally:
-        db.close()
+    return 0
+
+
+def _seconds(value: float) -> int | float:
+    """Whole seconds as an integer (printed without grouping, like ids)."""
+    return int(value) if float(value).is_integer() else value
+
+
+@_command("create-api-key")
+def create_api_key(args: argparse.Namespace) -> int:
+    """Issue an API key; print it once."""
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.model import utcnow
+
+    with _database(args) as db:
+        key, secret = ApiKeys(db).create(args.name, now=utcnow(), limit=args.limit, window_s=args.window_s)
+        say("cli.api_key_created", name=key.name, url=db.display_url, limit=key.limit, window_s=_seconds(key.window_s))
+        print(secret)
+    return 0
+
+
+@_command("revoke-api-key")
+def revoke_api_key(args: argparse.Namespace) -> int:
+    """Revoke an API key."""
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.model import iso, utcnow
+
+    with _database(args) as db:
+        key = ApiKeys(db).revoke(args.name, now=utcnow())
+        say("cli.api_key_revoked", name=key.name, at=iso(key.revoked_at))
+    return 0
+
+
+@_command("list-api-keys")
+def list_api_keys(args: argparse.Namespace) -> int:
+    """One line per API key: id, name, quota, when issued, live or revoked."""
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.model import iso
+
+    lang = cli_lang()
+    with _database(args) as db:
+        keys = ApiKeys(db).all()
+        for k in keys:
+            state = (i18n.text("cli.api_key_live", lang) if k.revoked_at is None
+                     else i18n.text("cli.api_key_dead", lang, at=iso(k.revoked_at)))
+            say("cli.api_key_line", id=k.id, name=k.name, limit=k.limit, window_s=_seconds(k.window_s),
+                created=iso(k.created_at), state=state)
+        if not keys:
+            say("cli.api_keys_none")
     return 0
 
 

@@ -158,6 +158,30 @@ def test_init_db_and_create_moderator(tmp_path: Path) -> None:
     db.close()
 
 
+def test_api_keys_are_issued_listed_and_revoked_from_the_command_line(tmp_path: Path) -> None:
+    from geo.reports.apikeys import ApiKeys
+    from geo.reports.database import Database
+
+    url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
+    proc = run("create-api-key", "partner-app", "--limit", "500", "--window-s", "600", "--database-url", url)
+    assert proc.returncode == 0, proc.stderr
+    head, secret = proc.stdout.strip().splitlines()
+    assert "key partner-app issued" in head and "at most 500 requests per 600 s" in head
+    db = Database(url)
+    keys = ApiKeys(db)
+    assert keys.verify(secret).limit == 500
+    listed = run("list-api-keys", "--database-url", url, lang="cs")
+    assert listed.returncode == 0 and "partner-app  500 hlášení / 600 s" in listed.stdout and "platný" in listed.stdout
+    assert secret not in listed.stdout + listed.stderr  # the key is shown once, when issued
+    assert_one_line_error(run("create-api-key", "partner-app", "--database-url", url), "already exists")
+    proc = run("revoke-api-key", "partner-app", "--database-url", url)
+    assert proc.returncode == 0 and "key partner-app revoked since" in proc.stdout
+    assert keys.verify(secret) is None and "revoked" in run("list-api-keys", "--database-url", url).stdout
+    assert_one_line_error(run("revoke-api-key", "nobody", "--database-url", url), "no key named nobody")
+    assert_one_line_error(run("create-api-key", "x", "--limit", "0", "--database-url", url), "must be positive")
+    db.close()
+
+
 def test_create_moderator_errors_are_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
     assert_one_line_error(run_with_input("short\n", "create-moderator", "bob", "--password-stdin",

@@ -62,6 +62,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "REPORTS_LOGIN_WINDOW_S": ("LBB_LOGIN_WINDOW_S", float),
     "REPORTS_POLL_INTERVAL_S": ("LBB_REPORTS_POLL_INTERVAL_S", float),
     "MODERATOR_SESSION_HOURS": ("LBB_MODERATOR_SESSION_HOURS", float),
+    "OPEN311_JURISDICTION": ("LBB_OPEN311_JURISDICTION", str),
 }
 
 
@@ -119,6 +120,8 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "REPORTS_NEARBY_M": 25.0,
         "REPORTS_HONEYPOT_FIELD": "website",
         "OPEN311_AGENCY": "Statutární město Liberec",
+        # Open311 jurisdiction_id (the city's web domain, as the standard suggests); others are answered 404
+        "OPEN311_JURISDICTION": "liberec.cz",
         # number of trusted reverse proxies whose X-Forwarded-For / -Proto give the client IP and scheme
         "PROXY_FIX_X_FOR": 0,
     }

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from geo import i18n
 from geo.errors import GeoError, RateLimitError
 from webmap.i18n import api_lang
+from webmap.open311_xml import MIMETYPE, to_xml
 
 #: HTTP status of each error code.
 STATUS: dict[str, int] = {
@@ -40,13 +41,16 @@ STATUS: dict[str, int] = {
 JSON_PREFIXES = ("/api/", "/open311/", "/healthz")
 
 
-#: Open311's own error format: ``[{"code": status, "description": text}]``.
+#: Open311's own error format: ``[{"code": status, "description": text}]`` (``<errors><error>…`` in XML).
 OPEN311_PREFIX = "/open311/"
 
 
 def open311_error(status: int, description: str, headers: dict[str, str] | None = None) -> Any:
-    """An error answer in Open311's format."""
-    return jsonify([{"code": status, "description": description}]), status, headers or {}
+    """An error answer in Open311's format: XML for a URL ending in ``.xml``, else JSON."""
+    body = [{"code": status, "description": description}]
+    if request.path.endswith(".xml"):
+        return Response(to_xml("errors", body), status, headers or {}, mimetype=MIMETYPE)
+    return jsonify(body), status, headers or {}
 
 
 def status_of(exc: GeoError) -> int:
@@ -68,6 +72,11 @@ def http_message(exc: HTTPException, lang: str | None) -> str:
     return i18n.text(key, lang, max_mb=max_mb) if i18n.has(key) else i18n.text("http.other", lang, status=exc.code)
 
 
+def http_headers(exc: HTTPException) -> dict[str, str]:
+    """The headers an HTTP error must keep in any format (``Allow`` of a 405)."""
+    return {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
+
+
 def http_code(exc: HTTPException) -> str:
     """``not_found``, ``method_not_allowed`` … from the HTTP error's name."""
     return (exc.name or "error").lower().replace(" ", "_")
@@ -83,8 +92,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         if request.path.startswith(OPEN311_PREFIX):  # also URLs no Open311 route matched
-            return open311_error(exc.code or 500, http_message(exc, api_lang()))
+            return open311_error(exc.code or 500, http_message(exc, api_lang()), http_headers(exc))
         if request.path.startswith(JSON_PREFIXES):
             return jsonify({"error": http_code(exc), "message": http_message(exc, api_lang()),
-                            "details": {}}), exc.code
+                            "details": {}}), exc.code, http_headers(exc)
         return exc

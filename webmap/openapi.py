@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 import threading
 from collections.abc import Callable
 from typing import Any, Literal
@@ -154,12 +155,105 @@ class LoginAnswer(BaseModel):
     csrf_token: str
 
 
-class Open311Services(RootModel[list[dict[str, Any]]]):
+class Open311Service(BaseModel):
+    """A GeoReport v2 service (a report category)."""
+
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: Literal["realtime", "batch", "blackbox"]
+    keywords: str
+    group: str
+
+
+class Open311Services(RootModel[list[Open311Service]]):
     """Open311 services."""
 
 
-class Open311Requests(RootModel[list[dict[str, Any]]]):
+class Open311Value(BaseModel):
+    """A choice of a list attribute."""
+
+    key: str
+    name: str
+
+
+class Open311Attribute(BaseModel):
+    """An attribute of a service definition."""
+
+    variable: bool
+    code: str
+    datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+    required: bool
+    datatype_description: str | None
+    order: int
+    description: str
+    values: list[Open311Value] | None = None
+
+
+class Open311Definition(BaseModel):
+    """A GeoReport v2 service definition."""
+
+    service_code: str
+    attributes: list[Open311Attribute]
+
+
+class Open311Request(BaseModel):
+    """A GeoReport v2 service request (``extended_attributes`` only with ``extensions=true``)."""
+
+    service_request_id: str
+    status: Literal["open", "closed"]
+    status_notes: str | None
+    service_name: str
+    service_code: str
+    description: str | None
+    agency_responsible: str | None
+    service_notice: str | None
+    requested_datetime: str
+    updated_datetime: str
+    expected_datetime: str | None
+    address: str | None
+    address_id: str | None
+    zipcode: str | None
+    lat: float
+    long: float
+    media_url: str | None
+    extended_attributes: dict[str, Any] | None = None
+
+
+class Open311Requests(RootModel[list[Open311Request]]):
     """Open311 service requests."""
+
+
+class Open311Created(BaseModel):
+    """The answer to a new request (``service_request_id`` is null for an answer the honeypot gave)."""
+
+    service_request_id: str | None
+    service_notice: str | None
+    account_id: str | None
+
+
+class Open311CreatedList(RootModel[list[Open311Created]]):
+    """Open311's answer to a new request: a list of one."""
+
+
+class Open311Endpoint(BaseModel):
+    """An endpoint of the service discovery."""
+
+    specification: str
+    url: str
+    changeset: str
+    type: Literal["production", "test"]
+    formats: list[str]
+
+
+class Open311Discovery(BaseModel):
+    """Open311 service discovery."""
+
+    changeset: str
+    contact: str
+    key_service: str
+    endpoints: list[Open311Endpoint]
 
 
 class AnyObject(RootModel[dict[str, Any]]):
@@ -221,10 +315,28 @@ class ReportsQuery(LangQuery):
     offset: int | None = Field(default=None, ge=0)
 
 
-class Open311RequestsQuery(LangQuery):
+class Open311Query(LangQuery):
+    """``jurisdiction_id``: optional (one jurisdiction is served); another one is a 404."""
+
+    jurisdiction_id: str | None = Field(default=None, description="the city's id, e.g. liberec.cz")
+
+
+class Open311RequestQuery(Open311Query):
+    """``extensions=true`` adds ``extended_attributes`` (detailed status, severity, expiry, duplicate)."""
+
+    extensions: Flag | None = None
+
+
+class Open311PostQuery(Open311Query):
+    """``api_key`` (also accepted as a form field): its own quota instead of the per-address limit."""
+
+    api_key: str | None = None
+
+
+class Open311RequestsQuery(Open311RequestQuery):
     """The GeoReport v2 filters."""
 
-    service_request_id: str | None = Field(default=None, description="comma-separated ids")
+    service_request_id: str | None = Field(default=None, description="comma-separated ids (overrides the others)")
     service_code: str | None = Field(default=None, description="comma-separated categories")
     status: str | None = Field(default=None, description="open, closed or both")
     start_date: str | None = Field(default=None, description="ISO date or date-time")
@@ -252,7 +364,9 @@ Open311Form = create_model("Open311Form", **{
     "description": (str | None, Field(default=None, max_length=MAX_DESCRIPTION)),
     "attribute[severity]": (_literal(("1", "2", "3")) | None, None),
     "attribute[valid_until]": (str | None, None), "email": (str | None, None), "phone": (str | None, None),
-    "first_name": (str | None, None), "last_name": (str | None, None), "media": (bytes | None, None)})
+    "first_name": (str | None, None), "last_name": (str | None, None), "media": (bytes | None, None),
+    "media_url": (str | None, Field(default=None, description="http(s) link, never fetched")),
+    "api_key": (str | None, None), "jurisdiction_id": (str | None, None)})
 
 
 # --------------------------------------------------------------------------- decorator
@@ -309,7 +423,8 @@ def document() -> dict[str, Any]:
 
 def _finish(d: dict[str, Any]) -> dict[str, Any]:
     """spectree's document plus what it does not know: texts, security schemes, form encodings,
-    media types and headers of non-JSON answers, and no spectree-internal schemas."""
+    media types and headers of non-JSON answers (Open311's ``.xml`` twins answer ``text/xml``), and no
+    spectree-internal schemas."""
     d["info"] = {"title": i18n.text("openapi.title", "en"), "version": "1",
                  "description": i18n.text("openapi.description", "en")}
     d.pop("security", None)
@@ -335,7 +450,7 @@ def _finish(d: dict[str, Any]) -> dict[str, Any]:
                                                                     for k in binary}}
                 if binary:  # photos only in multipart
                     body["application/x-www-form-urlencoded"] = {"schema": _without(d, ref, binary)}
-            if method == "post" and path in ("/api/reports", "/open311/v2/requests.json"):
+            if method == "post" and path in ("/api/reports", "/open311/v2/requests.json", "/open311/v2/requests.xml"):
                 op.setdefault("parameters", []).append(
                     {"name": "Idempotency-Key", "in": "header", "required": False,
                      "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
@@ -347,7 +462,9 @@ def _finish(d: dict[str, Any]) -> dict[str, Any]:
                                        **{k: v for k, v in param["schema"].items() if k not in ("anyOf", "default")}}
             for status, answer in op["responses"].items():
                 media = extra["content"].get(int(status))
-                if media:  # JSON media types keep the answer's model, the others (files, CSV, HTML) are text
+                if path.startswith("/open311/") and path.endswith(".xml"):  # the same data as the .json twin
+                    media = "text/xml"
+                if media:  # JSON media types keep the answer's model, the others (files, CSV, HTML, XML) are text
                     model = answer.get("content", {}).get("application/json", {}).get("schema")
                     answer["content"] = {m: {"schema": model if model and m.endswith("json") else {"type": "string"}}
                                          for m in media.split("|")}
@@ -372,8 +489,7 @@ def _without(d: dict[str, Any], ref: str, fields: list[str]) -> dict[str, Any]:
 
 def _endpoint(path: str, method: str) -> str:
     adapter = current_app.url_map.bind("localhost")
-    probe = path.replace("{report_id}", "1").replace("{request_id}", "1").replace("{name}", "x").replace(
-        "{code}", "x")
+    probe = re.sub(r"\{\w+\}", "1", path)  # every path parameter of ours takes "1" (ids, names, codes)
     return str(adapter.match(probe, method=method.upper())[0])
 
 

@@ -56,9 +56,9 @@ def submission(source: str) -> Submission:
                       honeypot_field=cfg["REPORTS_HONEYPOT_FIELD"])
 
 
-def submit_request(data: dict[str, Any], photo: bytes | None, source: str) -> Outcome:
+def submit_request(data: dict[str, Any], photo: bytes | None, how: Submission) -> Outcome:
     """Submit a parsed request body (shared with Open311), honouring its ``Idempotency-Key`` header."""
-    return submit(resources.reports(), resources.network(), data, photo, how=submission(source), now=utcnow(),
+    return submit(resources.reports(), resources.network(), data, photo, how=how, now=utcnow(),
                   key=request.headers.get(IDEMPOTENCY_HEADER))
 
 
@@ -123,7 +123,7 @@ def _collection(query: ReportQuery, *, private: bool, oldest_first: bool = False
 def create_report() -> ResponseReturnValue:
     """Submit a report (JSON, url-encoded or multipart with ``photo``) → 201 with its id and status."""
     data, photo = read_body("photo")
-    outcome = submit_request(data, photo, "web")
+    outcome = submit_request(data, photo, submission("web"))
     report = outcome.report
     if report is None:  # honeypot: looks accepted, nothing stored
         return jsonify({"id": None, "status": "submitted"}), 201

@@ -5,7 +5,8 @@
 * :func:`layers` — the map layers (the curated files are validated when the app is created, so a
   broken file stops the app at start);
 * :func:`service_targets` — placed services as routing destinations;
-* :func:`database`, :func:`reports`, :func:`moderators` — the reports database and its stores;
+* :func:`database`, :func:`reports`, :func:`moderators`, :func:`api_keys` — the reports database and its
+  stores;
 * :func:`overlay_provider` / :func:`reports_view` — confirmed reports as a routing overlay, kept fresh;
 * :func:`analysis` — the planner's ranking of one request (cached per request and overlay version),
   :func:`norms` and :func:`coverage` — norm compliance and data coverage of the network;
@@ -48,6 +49,7 @@ from geo.network import cache
 from geo.network.model import Network
 from geo.network.pipeline import SourceSpec, load_or_build
 from geo.reports.accounts import ModeratorAccounts
+from geo.reports.apikeys import ApiKeys
 from geo.reports.database import Database
 from geo.reports.placement import ReportsView
 from geo.reports.provider import OverlayProvider
@@ -222,6 +224,11 @@ def reports() -> ReportStore:
 def moderators() -> ModeratorAccounts:
     """The moderator accounts."""
     return once("moderators", lambda: ModeratorAccounts(database()))
+
+
+def api_keys() -> ApiKeys:
+    """The API keys of Open311 clients."""
+    return once("api_keys", lambda: ApiKeys(database()))
 
 
 def overlay_provider() -> OverlayProvider:

@@ -18,6 +18,7 @@ from geo.i18n.catalogue import (
     common,
     housing,
     network,
+    open311,
     planner,
     production,
     reports,
@@ -52,7 +53,7 @@ def _merge(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
     common.MESSAGES, network.MESSAGES, routing.MESSAGES, places_catalogue.MESSAGES, services.MESSAGES, reports.MESSAGES,
     ui.MESSAGES, programme_catalogue.MESSAGES, terrain.MESSAGES, production.MESSAGES, planner.MESSAGES,
-    housing.MESSAGES,
+    open311.MESSAGES, housing.MESSAGES,
 )
 
 

@@ -1,7 +1,7 @@
 """The reports database: SQLAlchemy Core over SQLite (default, WAL) or PostgreSQL, with versioned migrations.
 
-Everything lives in the database — reports, their history, moderator accounts, rate-limit hits and
-the ``overlay_state.version`` change counter that every worker polls to know when confirmed
+Everything lives in the database — reports, their history, moderator accounts, API keys of Open311
+clients, rate-limit hits and the ``overlay_state.version`` change counter that every worker polls to know when confirmed
 reports changed (it is incremented in the same transaction as each status change).
 
 Timestamps are stored as naive UTC; ids are 64-bit integers on both databases. SQL is portable
@@ -145,17 +145,54 @@ def _migrate_v2(conn: Connection) -> None:
     md.create_all(conn, tables=list(new.values()))
 
 
+def _define_v3(md: sa.MetaData) -> dict[str, sa.Table]:
+    """The table version 3 adds: API keys of Open311 clients, each with its own submission quota."""
+    keys = sa.Table(
+        "api_keys", md,
+        sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.String(80), nullable=False, unique=True),
+        sa.Column("key_sha256", sa.String(64), nullable=False, unique=True),  # never the key itself
+        sa.Column("rate_limit", sa.Integer, nullable=False),
+        sa.Column("window_s", sa.Float, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("revoked_at", sa.DateTime),
+        sa.CheckConstraint("rate_limit > 0 AND window_s > 0", name="ck_api_keys_quota"),
+    )
+    return {t.name: t for t in (keys,)}
+
+
+def _report_columns_v3() -> list[sa.Column]:
+    """The columns version 3 adds to ``reports``: a link to media elsewhere (never fetched) and the API key
+    the report was submitted with."""
+    return [sa.Column("media_url", sa.String(2048)),  # model.MAX_MEDIA_URL as released
+            sa.Column("api_key_id", BIG_ID, sa.ForeignKey("api_keys.id"))]
+
+
+def _migrate_v3(conn: Connection) -> None:
+    md = sa.MetaData()
+    md.create_all(conn, tables=list(_define_v3(md).values()))
+    for column in _report_columns_v3():
+        ddl = f"ALTER TABLE reports ADD COLUMN {column.name} {column.type.compile(dialect=conn.dialect)}"
+        if column.foreign_keys:
+            target = next(iter(column.foreign_keys)).target_fullname.split(".")
+            ddl += f" REFERENCES {target[0]} ({target[1]})"
+        conn.execute(sa.text(ddl))
+
+
 #: The released migrations, in order.
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "reports, report history, moderators, rate-limit hits, overlay change counter", _migrate_v1),
     (2, "64-bit ids on PostgreSQL, server-side moderator sessions, idempotency keys", _migrate_v2),
+    (3, "API keys of Open311 clients; media links and API keys of reports", _migrate_v3),
 )
 
 metadata = sa.MetaData()
-_T = {**_define_v1(metadata, BIG_ID), **_define_v2(metadata)}  # the current schema (= version 2)
-REPORTS, EVENTS, MODERATORS, RATE, OVERLAY_STATE, SESSIONS, IDEMPOTENCY = (
+_T = {**_define_v1(metadata, BIG_ID), **_define_v2(metadata), **_define_v3(metadata)}  # the current schema (= 3)
+for _column in _report_columns_v3():
+    _T["reports"].append_column(_column)
+REPORTS, EVENTS, MODERATORS, RATE, OVERLAY_STATE, SESSIONS, IDEMPOTENCY, API_KEYS = (
     _T["reports"], _T["report_events"], _T["moderators"], _T["rate_events"], _T["overlay_state"],
-    _T["moderator_sessions"], _T["idempotency_keys"])
+    _T["moderator_sessions"], _T["idempotency_keys"], _T["api_keys"])
 SCHEMA_VERSION = sa.Table(
     "schema_version", sa.MetaData(),
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),

@@ -35,12 +35,13 @@ AREA_MARGIN_M = 1000.0
 
 @dataclass(frozen=True)
 class Submission:
-    """Who submits, through which channel, under which limit."""
+    """Who submits, through which channel, under which limit (``api_key_id``: the API key it came with)."""
 
     client: str
     source: str
     limit: RateLimit
     honeypot_field: str = "website"
+    api_key_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -101,5 +102,6 @@ def submit(store: ReportStore, net: Network, data: dict[str, Any], photo_bytes: 
         raise OutsideAreaError("report.outside_area", field="lat", point=f"{new.lat:.6f}, {new.lon:.6f}")
     store.count_submission(client=how.client, now=now, limit=how.limit)
     photo: Photo | None = check_photo(photo_bytes) if photo_bytes is not None else None
-    report = store.add_report(new, source=how.source, client=how.client, now=now, photo=photo, key=hashed)
+    report = store.add_report(new, source=how.source, client=how.client, now=now, photo=photo, key=hashed,
+                              api_key_id=how.api_key_id)
     return Outcome(report, replayed=report.created_at != now)

@@ -42,13 +42,14 @@ An inaccessible entrance is a destination problem, not a barrier on the way: it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, field_validator
 
 from geo import i18n
 from geo.errors import BadRequestError, InvalidTransitionError
@@ -111,6 +112,8 @@ PENALTY_S: dict[int, float] = {1: 30.0, 2: 120.0, 3: 300.0}
 MAX_DESCRIPTION = 2000
 MAX_CONTACT = 200
 MAX_NOTE = 2000
+#: Longest ``media_url`` (a link to media elsewhere, never fetched).
+MAX_MEDIA_URL = 2048
 #: Largest id (and offset) the database can hold: a signed 64-bit integer.
 MAX_ID = 2**63 - 1
 
@@ -164,10 +167,20 @@ def iso(dt: datetime | None) -> str | None:
     return dt.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
+#: A date-time whose UTC offset lost its ``+`` to URL decoding (an unencoded ``+`` in a query string is a
+#: space): a time, one space, and an offset ``HH:MM`` / ``HHMM`` / ``HH`` at the end.
+_PLUS_AS_SPACE = re.compile(r"(.*\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?) (\d{2}(?::?\d{2})?)")
+
+
 def parse_datetime(text: str, name: str, *, end_of_day: bool = False) -> datetime:
     """ISO 8601 date or date/time → naive UTC. Naive values are local (Europe/Prague) time; a bare
-    date means the start of that day, or its end (midnight after it) with ``end_of_day``."""
+    date means the start of that day, or its end (midnight after it) with ``end_of_day``. A space
+    between a time and an offset is read as the ``+`` a client forgot to encode in a URL
+    (``2025-06-30T18:00:00 02:00``): nothing else can be meant there."""
     raw = str(text).strip()
+    plus = _PLUS_AS_SPACE.fullmatch(raw)
+    if plus:
+        raw = f"{plus[1]}+{plus[2]}"
     try:
         if len(raw) == 10:
             d = date.fromisoformat(raw)
@@ -229,10 +242,23 @@ class Report:
     created_at: datetime
     updated_at: datetime
     history: tuple[Event, ...] = field(default=())
+    media_url: str | None = None
+    api_key_id: int | None = None
 
     def expired(self, now: datetime) -> bool:
         """True once ``valid_until`` has passed."""
         return self.valid_until is not None and self.valid_until <= now
+
+    def last_change(self, now: datetime) -> datetime:
+        """When the report last changed: its last status change, or its ``valid_until`` if it expired later."""
+        if self.valid_until is not None and self.expired(now):
+            return max(self.updated_at, self.valid_until)
+        return self.updated_at
+
+    def status_note(self) -> str | None:
+        """The note of the change that gave the report its current status (``None`` if it had none)."""
+        last = self.history[-1] if self.history else None
+        return last.note if last is not None and last.to_status == self.status else None
 
     def affects_routing(self, now: datetime) -> bool:
         """Confirmed (or planned / in progress) and not expired."""
@@ -249,10 +275,10 @@ class Report:
     def to_dict(self, *, now: datetime, private: bool = False, own: bool = False,
                 photo_url: Callable[[str], str] | None = None, history: bool = True,
                 lang: str | None = None) -> dict[str, Any]:
-        """JSON of the report; ``contact`` only when ``private`` (moderators); ``description`` and
-        ``photo_url`` are ``None`` for the public until the report is confirmed (``own``: the
-        submitter's copy in the answer to the submission shows them). Text is returned as stored:
-        escaping is the job of whatever renders it as HTML. Labels are in ``lang``."""
+        """JSON of the report; ``contact`` and ``api_key_id`` only when ``private`` (moderators);
+        ``description``, ``media_url`` and ``photo_url`` are ``None`` for the public until the report is
+        confirmed (``own``: the submitter's copy in the answer to the submission shows them). Text is
+        returned as stored: escaping is the job of whatever renders it as HTML. Labels are in ``lang``."""
         show_text = private or own or self.content_public()
         show_photo = self.photo is not None and show_text
         out: dict[str, Any] = {
@@ -270,12 +296,14 @@ class Report:
             "affects_routing": self.affects_routing(now),
             "effects": effects_summary(self.category, self.severity),
             "photo_url": photo_url(self.photo) if show_photo and photo_url and self.photo else None,
+            "media_url": self.media_url if show_text else None,
             "source": self.source,
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at),
         }
         if private:
             out["contact"] = self.contact
+            out["api_key_id"] = self.api_key_id
         if history:
             out["history"] = [e.to_dict(private=private) for e in self.history]
         return out
@@ -308,6 +336,8 @@ class NewReport(BaseModel):
     description: str = Field(default="", max_length=MAX_DESCRIPTION)
     contact: str | None = Field(default=None, max_length=MAX_CONTACT)
     valid_until: datetime | None = None
+    #: A link to a photo or video elsewhere (http or https): stored, shown after moderation, never fetched.
+    media_url: Annotated[HttpUrl, UrlConstraints(max_length=MAX_MEDIA_URL)] | None = None
 
     @field_validator("category")
     @classmethod

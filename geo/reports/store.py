@@ -58,9 +58,10 @@ class ReportStore:
 
     def add_report(self, new: NewReport, *, source: str, client: str, now: datetime,
                    limit: RateLimit | None = None, photo: Photo | None = None,
-                   key: IdempotencyKey | None = None) -> Report:
+                   key: IdempotencyKey | None = None, api_key_id: int | None = None) -> Report:
         """Store a submitted report (and its photo) after counting it against the client's rate limit;
-        with an idempotency ``key`` already used, the report stored then (see :meth:`replay`)."""
+        with an idempotency ``key`` already used, the report stored then (see :meth:`replay`).
+        ``api_key_id``: the API key of the client that submitted it, if any."""
         name = None
         try:
             with self.db.write() as conn:
@@ -81,6 +82,7 @@ class ReportStore:
                     created_at=now, updated_at=now, lat=new.lat, lon=new.lon, category=new.category,
                     severity=new.severity, description=new.description, contact=new.contact, photo=name,
                     valid_until=new.valid_until, status="submitted", duplicate_of=None, source=source,
+                    media_url=str(new.media_url) if new.media_url is not None else None, api_key_id=api_key_id,
                 )).inserted_primary_key[0]
                 conn.execute(EVENTS.insert().values(report_id=rid, at=now, actor="public", from_status=None,
                                                     to_status="submitted", note=None))
@@ -233,4 +235,5 @@ def _report(row: Any, history: tuple[Event, ...] = ()) -> Report:
         severity=int(row["severity"]), description=row["description"], contact=row["contact"], photo=row["photo"],
         valid_until=row["valid_until"], status=row["status"], duplicate_of=row["duplicate_of"],
         source=row["source"], created_at=row["created_at"], updated_at=row["updated_at"], history=history,
+        media_url=row["media_url"], api_key_id=row["api_key_id"],
     )

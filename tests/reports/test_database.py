@@ -115,3 +115,33 @@ def test_schema_and_queries_compile_for_postgresql() -> None:
         assert "AUTOINCREMENT" not in ddl.upper()
     q = sa.select(REPORTS.c.status).where(REPORTS.c.id == 1).with_for_update()
     assert "FOR UPDATE" in str(q.compile(dialect=dialect))
+
+
+def test_the_migrated_schema_is_the_declared_one(database_url: str) -> None:
+    db = Database(database_url)
+    db.migrate()
+    with db.engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        for table in metadata.sorted_tables:
+            assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.columns.keys()), table.name
+        keys = inspector.get_foreign_keys("reports")
+        assert (["api_key_id"], "api_keys") in [(fk["constrained_columns"], fk["referred_table"]) for fk in keys]
+    db.close()
+
+
+def test_version_2_data_survives_version_3(database_url: str) -> None:
+    v2 = Database(database_url, migrations=MIGRATIONS[:2])
+    v2.migrate()
+    with v2.write() as conn:
+        conn.execute(sa.text("INSERT INTO reports (created_at, updated_at, lat, lon, category, severity, description, "
+                             "status, source) VALUES (:t, :t, 60.17, 24.94, 'steps', 3, 'before', 'confirmed', 'web')"),
+                     {"t": T0})
+    v2.close()
+    db = Database(database_url)
+    assert db.migrate() == 3
+    with db.read() as conn:
+        row = conn.execute(sa.select(REPORTS)).mappings().one()
+    assert (row["description"], row["media_url"], row["api_key_id"]) == ("before", None, None)
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:  # the key must exist
+        conn.execute(REPORTS.update().values(api_key_id=99))
+    db.close()

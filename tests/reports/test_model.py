@@ -17,6 +17,7 @@ from geo.reports.model import (
     STATUSES,
     TRANSITIONS,
     Effect,
+    Event,
     NewReport,
     Report,
     StatusChange,
@@ -156,6 +157,16 @@ def test_valid_until_dates_are_local_and_inclusive() -> None:
     assert parse_datetime("2025-06-30T18:00:00+01:00", "x") == datetime(2025, 6, 30, 17, 0)
 
 
+@pytest.mark.parametrize(("text", "utc"), [
+    ("2025-06-30T18:00:00 01:00", datetime(2025, 6, 30, 17, 0)),  # "+01:00" sent unencoded in a query string
+    ("2025-06-30T18:00 0100", datetime(2025, 6, 30, 17, 0)),
+    ("2025-06-30 18:00:00.5 02", datetime(2025, 6, 30, 16, 0, 0, 500000)),
+    ("2025-06-30 18:00", datetime(2025, 6, 30, 16, 0)),  # a space between date and time stays one (local time)
+])
+def test_an_offset_whose_plus_became_a_space_is_read_as_plus(text: str, utc: datetime) -> None:
+    assert parse_datetime(text, "start_date") == utc
+
+
 @pytest.mark.parametrize(("text", "end_of_day"), [
     ("0001-01-01", False), ("0001-01-01T00:00", False), ("9999-12-31T23:59:59-05:00", False),
     ("9999-12-31", True),
@@ -201,6 +212,36 @@ def test_report_expiry_and_routing_activity() -> None:
     assert r.to_dict(now=NOW, private=True)["contact"] == "a@b"
 
 
+def test_the_last_change_of_an_expired_report_is_its_end() -> None:
+    r = Report(id=1, lat=0, lon=0, category="construction", severity=3, description="", contact=None, photo=None,
+               valid_until=NOW + timedelta(hours=5), status="confirmed", duplicate_of=None, source="web",
+               created_at=NOW - timedelta(hours=1), updated_at=NOW)
+    assert r.last_change(NOW + timedelta(hours=4)) == NOW  # still running
+    assert r.last_change(NOW + timedelta(hours=9)) == NOW + timedelta(hours=5)  # closed by its end
+    later = Report(**{**r.__dict__, "updated_at": NOW + timedelta(hours=7)})  # a change after the end
+    assert later.last_change(NOW + timedelta(hours=9)) == NOW + timedelta(hours=7)
+
+
+def test_the_status_note_is_the_note_of_the_change_to_the_current_status() -> None:
+    history = (Event(NOW, "public", None, "submitted"), Event(NOW, "m", "submitted", "confirmed", "Ověřeno"))
+    r = Report(id=1, lat=0, lon=0, category="steps", severity=3, description="", contact=None, photo=None,
+               valid_until=None, status="confirmed", duplicate_of=None, source="web", created_at=NOW,
+               updated_at=NOW, history=history)
+    assert r.status_note() == "Ověřeno"
+    moved = Report(**{**r.__dict__, "status": "in_progress",
+                      "history": (*history, Event(NOW, "m", "confirmed", "in_progress"))})
+    assert moved.status_note() is None
+
+
+def test_media_url_is_an_http_link() -> None:
+    assert str(parse_report({**OK, "media_url": "https://example.org/a.jpg"}, now=NOW).media_url) == (
+        "https://example.org/a.jpg")
+    for bad in ("ftp://example.org/a.jpg", "javascript:alert(1)", "a.jpg", "https://example.org/" + "a" * 2048):
+        with pytest.raises(BadRequestError) as err:
+            parse_report({**OK, "media_url": bad}, now=NOW)
+        assert err.value.details["field"] == "media_url", bad
+
+
 @pytest.mark.parametrize(("status", "public"), [
     ("submitted", False), ("confirmed", True), ("planned", True), ("in_progress", True), ("fixed", True),
     ("rejected", False), ("duplicate", False),
@@ -215,6 +256,9 @@ def test_text_and_photo_are_public_only_after_confirmation(status: str, public: 
     assert (shown["description"], shown["photo_url"]) == (("schody", "/p/p.png") if public else (None, None))
     mod = r.to_dict(now=NOW, private=True, photo_url=lambda n: f"/p/{n}")
     assert (mod["description"], mod["photo_url"]) == ("schody", "/p/p.png")
+    linked = Report(**{**r.__dict__, "photo": None, "media_url": "https://example.org/a.jpg", "api_key_id": 4})
+    assert linked.to_dict(now=NOW)["media_url"] == ("https://example.org/a.jpg" if public else None)
+    assert "api_key_id" not in linked.to_dict(now=NOW) and linked.to_dict(now=NOW, private=True)["api_key_id"] == 4
 
 
 # --------------------------------------------------------------------------- photos

@@ -283,6 +283,10 @@ def test_report_confirmed_by_a_moderator_changes_the_route(watched: Watched, bro
 
     with live["app"].app_context():
         resources.moderators().create("moderator", "s3cret-pass", now=datetime.now(UTC))
+    link = "https://example.org/kerb.jpg?a=<b>"  # an Open311 client's link to its photo: text, never loaded
+    linked = live["app"].test_client().post("/open311/v2/requests.json", data={
+        "service_code": "steps", "lat": f"{lat:.6f}", "long": f"{lon:.6f}", "media_url": link})
+    linked_id = linked.get_json()[0]["service_request_id"]
     mod = Watched(browser, base, viewport={"width": 1280, "height": 900})
     try:
         mp = mod.page
@@ -295,6 +299,9 @@ def test_report_confirmed_by_a_moderator_changes_the_route(watched: Watched, bro
         item = mp.locator(f"#report-{report_id}")
         item.wait_for()
         assert "<script>alert('x')</script> Lešení" in item.inner_text()  # shown as text, not run
+        with_link = mp.locator(f"#report-{linked_id} .media-link")
+        assert with_link.inner_text() == "https://example.org/kerb.jpg?a=%3Cb%3E"
+        assert mp.locator(f"#report-{linked_id} a, #report-{linked_id} img[src]").count() == 0
         assert axe_violations(mp) == []
         mod.shot("moderation-queue")
         item.locator("select[name=status]").select_option("confirmed")

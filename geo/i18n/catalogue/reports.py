@@ -32,8 +32,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.effect.warning": ("jen upozornění", "warning only"),
     # submission and lifecycle errors
     "report.severity_invalid": ("závažnost musí být 1, 2 nebo 3", "must be 1, 2 or 3"),
-    "report.valid_until_past": ("valid_until je v minulosti: bariéra, která už skončila, hlášení nepotřebuje",
-                                "valid_until lies in the past: a barrier that has already ended needs no report"),
+    "report.valid_until_past": ("{field} je v minulosti: bariéra, která už skončila, hlášení nepotřebuje",
+                                "{field} lies in the past: a barrier that has already ended needs no report"),
     "report.outside_area": ("bod {point} leží mimo oblast, kterou mapa pokrývá",
                             "the point {point} is outside the area this map covers"),
     "report.not_found": ("hlášení č. {id} neexistuje", "no report {id}"),
@@ -103,21 +103,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "auth.wrong_login": ("nesprávné jméno nebo heslo", "wrong name or password"),
     "auth.csrf": ("chybí nebo nesouhlasí hlavička {header} (token vrací GET /api/auth/me)",
                   "missing or wrong {header} header (get the token from GET /api/auth/me)"),
-    # Open311
-    "open311.notice": ("Hlášení čeká na kontrolu moderátorem.", "The report awaits moderation."),
-    "open311.group": ("Bariéry", "Barriers"),
-    "open311.keywords": ("bariéra, přístupnost, vozík, kočárek", "barrier, accessibility, wheelchair, pram"),
-    "open311.attr.severity": ("Závažnost", "Severity"),
-    "open311.attr.severity_help": ("1, 2 nebo 3 (výchozí 2)", "1, 2 or 3 (default 2)"),
-    "open311.attr.valid_until": ("Platí do", "Valid until"),
-    "open311.attr.valid_until_help": ("ISO 8601; pro dočasné bariéry, např. stavby",
-                                      "ISO 8601; for temporary barriers such as construction"),
-    "open311.no_service": ("služba {code} neexistuje", "no service {code}"),
-    "open311.service_code_required": ("chybí service_code (viz services.json)", "service_code is required (see "
-                                      "services.json)"),
-    "open311.latlong_only": ("místo se zadává jen jako lat/long, ne address_string",
-                             "only lat/long locations are supported, not address_string"),
-    "open311.request_ids": ("service_request_id musí být čísla požadavků (1 až {max}) oddělená čárkou",
-                            "service_request_id must be a comma-separated list of request ids (1 to {max})"),
-    "open311.status": ("status musí být open, closed nebo obojí", "status must be open, closed or both"),
 }

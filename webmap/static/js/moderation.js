@@ -59,6 +59,7 @@ function reportItem(f) {
       `${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`, `${t("ui.created")} ${p.created_at}`].join(" · "),
     description: p.description,
     contact: p.contact,
+    media_url: p.media_url, // a link the submitter gave: shown as text, never loaded
   });
   item.id = `report-${p.id}`;
   const photo = item.querySelector("img");
