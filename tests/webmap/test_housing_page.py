@@ -154,12 +154,18 @@ def test_a_map_click_opens_the_card_of_that_point_in_english(chromium: Any, hous
 
 
 def test_open_and_compare_with_the_keyboard_only(chromium: Any, housing_live: str) -> None:
-    w = _open(chromium, housing_live)
+    w = _open(chromium, housing_live, f"?from={UPPER[0]},{UPPER[1]}")
     page = w.page
     try:
         page.focus("#tab-housing")
         _tab_until(page, "housing-profile")
         assert _focus_is_visible(page)
+        # any address: the route's start point (set by the planner's search, here by the link) opens its card
+        _tab_until(page, "housing-card-start")
+        page.keyboard.press("Enter")
+        _card_ready(page)
+        assert page.evaluate("() => document.activeElement.id") == "housing-card-heading"
+        assert f"{UPPER[0]:.5f}" in page.locator("#housing-card h3").inner_text()
         for _ in range(40):
             page.keyboard.press("Tab")
             if page.evaluate("() => document.activeElement.matches('#housing-flats [data-card]')"):
@@ -168,8 +174,8 @@ def test_open_and_compare_with_the_keyboard_only(chromium: Any, housing_live: st
             pytest.fail("keyboard focus never reached a flat's card button")
         assert _focus_is_visible(page)
         page.keyboard.press("Enter")
-        _card_ready(page)
-        assert page.evaluate("() => document.activeElement.id") == "housing-card-heading"
+        page.wait_for_function("() => document.activeElement.id === 'housing-card-heading' && "
+                               "document.activeElement.textContent.includes('Liberec')")  # the flat's card now
         for _ in range(40):
             page.keyboard.press("Tab")
             if page.evaluate("() => document.activeElement.matches('#housing-card [data-compare]')"):

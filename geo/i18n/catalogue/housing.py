@@ -116,6 +116,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "housing.ui.band_poor": ("0–49 (tečkovaná červená)", "0–49 (dotted red)"),
     "housing.ui.band_none": ("bez skóre (šedá)", "no score (grey)"),
     "housing.ui.marker": ("{name}: skóre {score}", "{name}: score {score}"),
+    "housing.ui.card_start": ("Karta dostupnosti výchozího bodu trasy", "Reach card of the route's start point"),
+    "housing.ui.need_start": ("Nejdřív zadejte výchozí bod na kartě Trasa – adresou, kliknutím do mapy nebo polohou.",
+                              "First set the start point on the Route tab – by address, map click or your location."),
     "housing.ui.click_card": ("kartu dostupnosti místa", "the reach card of the place"),
     # command line
     "cli.reach.stage.snap": ("umisťuji domovy a cíle", "placing homes and destinations"),

@@ -6,7 +6,7 @@ import { api, withQuery } from "./api.js";
 import { $, el, fill, fromTemplate } from "./dom.js";
 import { formatNumber, t } from "./i18n.js";
 import { onFlatPopup, restyleFlats } from "./layers.js";
-import { planBetween } from "./planner.js";
+import { planBetween, state as planner } from "./planner.js";
 import { selectTab } from "./tabs.js";
 
 /** Score bands of the flat symbols: the lowest score of each (the legend says the same). */
@@ -286,6 +286,11 @@ export function initHousing() {
   $("housing-profile").addEventListener("change", () => {
     loadFlats();
     if (state.cardQuery) openCard(state.cardQuery);
+  });
+  $("housing-card-start").addEventListener("click", () => {
+    // any address by keyboard: the planner's search sets the start point, this opens its card
+    if (!planner.from) $("housing-status").textContent = t("housing.ui.need_start");
+    else openCard({ lat: planner.from.lat, lon: planner.from.lon });
   });
   $("housing-compare-clear").addEventListener("click", () => {
     state.compare = [];
