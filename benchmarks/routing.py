@@ -9,7 +9,9 @@ For each city (the Helsinki sample, and the ≥ 60k-node Helsinki mosaic of ``be
   edges weighted with the same profile's costs (weights precomputed — a favour to the baseline,
   which gets node ids and no snapping), on a subset of the same pairs;
 * over HTTP (werkzeug server in a thread, keep-alive client): ``/api/route`` (full GeoJSON with
-  directions), ``/api/isochrone`` (10 min) and ``/api/services/nearest`` — p50 / p95 ms.
+  directions), ``/api/isochrone`` (10 min) and ``/api/services/nearest`` — p50 / p95 ms;
+* the same in-process routes with 200 verified answers laid over the network (attribute patches of the
+  best-ranked "Help verify" questions), against the same routes without them in the same run.
 
     python -m benchmarks.routing                 # both cities, 1000 pairs
     python -m benchmarks.routing --quick         # Helsinki only, 200 pairs
@@ -31,10 +33,14 @@ import numpy as np
 import orjson
 import osmnx as ox
 
+from benchmarks.audits import answers
 from geo.errors import NoRouteError
 from geo.network import pipeline
 from geo.network.model import Network
+from geo.reports.audit_overlay import verdict_patches
+from geo.reports.audit_tasks import AuditIndex
 from geo.routing.itinerary import describe
+from geo.routing.overlay import EMPTY_OVERLAY, Overlay
 from geo.routing.profiles import PROFILES, Profile, edge_cost_s
 from geo.routing.router import Router
 
@@ -86,6 +92,25 @@ def bench_in_process(net: Network, requests: list) -> dict:
         described.append(t2 - t1)
         rendered.append(time.perf_counter() - t2)
     return {"times": times, "found": found, "searched": searched, "described": described, "rendered": rendered}
+
+
+def bench_patched(net: Network, requests: list) -> dict:
+    """The in-process routes with and without 200 verified answers (interleaved, so both see the same noise)."""
+    router = Router(net)
+    index = AuditIndex(net, router)
+    verdicts = answers(index.catalogue, index.ranking("manual_wheelchair").order[:200])
+    t0 = time.perf_counter()
+    overlay = Overlay(version=0, patches=verdict_patches(net, verdicts, version=1))
+    build_s = time.perf_counter() - t0
+    plain: list[float] = []
+    patched: list[float] = []
+    for a, b, p in requests:
+        for ov, out in ((EMPTY_OVERLAY, plain), (overlay, patched)):
+            t0 = time.perf_counter()
+            with contextlib.suppress(NoRouteError):
+                router.route(a, b, p, ov)
+            out.append(time.perf_counter() - t0)
+    return {"plain": plain, "patched": patched, "build_s": build_s, "values": len(overlay.patches)}
 
 
 def bench_osmnx(net: Network, requests: list, n: int) -> dict:
@@ -155,6 +180,7 @@ def report(name: str, net: Network, n_pairs: int, n_baseline: int, n_http: int) 
         Router(net).route(requests[0][0], requests[0][1], PROFILES["walking"])
     ours = bench_in_process(net, requests)
     base = bench_osmnx(net, requests, n_baseline)
+    patched = bench_patched(net, requests)
     server, port = serve(net)
     try:
         route_paths = [f"/api/route?from={a[1]},{a[0]}&to={b[1]},{b[0]}&{qs(p)}" for a, b, p in requests[:n_http]]
@@ -182,6 +208,11 @@ def report(name: str, net: Network, n_pairs: int, n_baseline: int, n_http: int) 
     print(f"  osmnx baseline    p50 {base_p50:7.2f} ms  p95 {pct(base['times'], 95):7.2f} ms  "
           f"({len(base['times'])} of the same pairs; graph re-weighted per request outside the timing)")
     print(f"  speed-up p50: {base_p50 / ours_p50:.1f}×   p95: {pct(base['times'], 95) / pct(ours['times'], 95):.1f}×")
+    print(f"  with 200 verified answers ({patched['values']:,} patched values, built in "
+          f"{1000 * patched['build_s']:.0f} ms once per change): route p50 {pct(patched['patched'], 50):7.2f} ms "
+          f"p95 {pct(patched['patched'], 95):7.2f} ms; without them, same run: p50 {pct(patched['plain'], 50):7.2f} ms "
+          f"p95 {pct(patched['plain'], 95):7.2f} ms (ratio p50 "
+          f"{pct(patched['patched'], 50) / pct(patched['plain'], 50):.2f})")
     print(f"  route description p50 {pct(ours['described'], 50):7.2f} ms; texts + JSON p50 "
           f"{pct(ours['rendered'], 50):7.2f} ms (per routable pair, outside the search timing)")
     print(f"  HTTP /api/route          p50 {pct(http_route, 50):7.2f} ms  p95 {pct(http_route, 95):7.2f} ms"

@@ -111,6 +111,12 @@ class InvalidTransitionError(GeoError):
     code = "invalid_transition"
 
 
+class ConflictError(GeoError):
+    """The request clashes with the stored state (e.g. a second answer of one client to one question)."""
+
+    code = "conflict"
+
+
 class RateLimitError(GeoError):
     """Too many requests from one client in the configured window; ``details`` say when to retry."""
 

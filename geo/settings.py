@@ -17,7 +17,7 @@ LIBEREC_RELATION_ID = 439073
 CRS_WGS84 = "EPSG:4326"
 
 #: Bump when the cached network layout changes; older caches are rebuilt.
-CACHE_FORMAT_VERSION = 3
+CACHE_FORMAT_VERSION = 4
 
 #: Terrain grades (``docs/terrain.md``): the length of the window a grade is measured over (an edge
 #: shorter than this takes the grade of a window centred on it along its way; the steepest grade of an

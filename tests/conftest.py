@@ -50,6 +50,18 @@ def tag_rules_net(tag_rules_osm: Path, cache_root: Path) -> Network:
 
 
 @pytest.fixture(scope="session")
+def crossing_osm() -> Path:
+    """Hand-made OSM XML: a crossing way with no kerb node and a crossing node on a street (kerb questions)."""
+    return FIXTURES / "crossing_kerbs.osm"
+
+
+@pytest.fixture(scope="session")
+def crossing_net(crossing_osm: Path, cache_root: Path) -> Network:
+    """The crossing-kerbs fixture built into a network."""
+    return pipeline.load_or_build(pipeline.SourceSpec.file(crossing_osm), cache_dir=cache_root)
+
+
+@pytest.fixture(scope="session")
 def terrain_ways_net(cache_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Network:
     """Hand-made ways (``tests/terrain_ways.py``) on the real 1 m DTM of Prague-Bubeneč (momepy)."""
     osm_file = terrain_ways(tmp_path_factory.mktemp("terrain") / "terrain_ways.osm")

@@ -137,10 +137,11 @@ def test_init_db_and_create_moderator(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'lbb.sqlite3'}"
     proc = run("init-db", "--database-url", url)
     assert proc.returncode == 0, proc.stderr
-    assert f"schema version {MIGRATIONS[-1][0]}" in proc.stdout
+    latest = MIGRATIONS[-1][0]
+    assert f"schema version {latest}" in proc.stdout
     proc = run("init-db", "--database-url", url, lang="cs")
     assert proc.returncode == 0, proc.stderr
-    assert "databáze je připravena" in proc.stdout and f"verze schématu {MIGRATIONS[-1][0]}" in proc.stdout
+    assert "databáze je připravena" in proc.stdout and f"verze schématu {latest}" in proc.stdout
     proc = run_with_input("correct horse battery\n", "create-moderator", "alice", "--password-stdin",
                           "--database-url", url)
     assert proc.returncode == 0, proc.stderr

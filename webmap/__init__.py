@@ -22,6 +22,7 @@ from geo import settings
 from geo.errors import DataError
 from webmap import (
     api,
+    audits_api,
     auth,
     errors,
     housing_api,
@@ -62,6 +63,9 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "REPORTS_LOGIN_WINDOW_S": ("LBB_LOGIN_WINDOW_S", float),
     "REPORTS_POLL_INTERVAL_S": ("LBB_REPORTS_POLL_INTERVAL_S", float),
     "MODERATOR_SESSION_HOURS": ("LBB_MODERATOR_SESSION_HOURS", float),
+    "AUDITS_AGREEMENT": ("LBB_AUDITS_AGREEMENT", int),
+    "AUDITS_RATE_LIMIT": ("LBB_AUDITS_RATE_LIMIT", int),
+    "AUDITS_RATE_WINDOW_S": ("LBB_AUDITS_RATE_WINDOW_S", float),
     "OPEN311_JURISDICTION": ("LBB_OPEN311_JURISDICTION", str),
 }
 
@@ -120,6 +124,10 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "REPORTS_NEARBY_M": 25.0,
         "REPORTS_HONEYPOT_FIELD": "website",
         "OPEN311_AGENCY": "Statutární město Liberec",
+        # "Help verify": agreeing answers (from different clients) that verify an attribute, answers per client
+        "AUDITS_AGREEMENT": 2,
+        "AUDITS_RATE_LIMIT": 60,
+        "AUDITS_RATE_WINDOW_S": 3600.0,
         # Open311 jurisdiction_id (the city's web domain, as the standard suggests); others are answered 404
         "OPEN311_JURISDICTION": "liberec.cz",
         # number of trusted reverse proxies whose X-Forwarded-For / -Proto give the client IP and scheme
@@ -149,6 +157,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     Compress(app)
     for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_api.bp, planner_api.bp, housing_api.bp,
-               auth.bp, reports_api.bp, open311.bp, openapi.bp):
+               auth.bp, reports_api.bp, audits_api.bp, open311.bp, openapi.bp):
         app.register_blueprint(bp)
     return app

@@ -34,10 +34,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/info")
 @doc(tags=("network",), resp={"HTTP_200": AnyObject})
 def info() -> ResponseReturnValue:
-    """Counts, provenance and attribute coverage of the loaded network (no server paths)."""
+    """Counts, provenance and attribute coverage of the loaded network (no server paths): ``coverage`` with the
+    attribute values citizens verified, ``coverage_osm`` from OpenStreetMap alone."""
     net = resources.network()
-    return jsonify({**public_summary(net.summary()), "coverage": net.coverage(),
-                    "parse_report": net.meta.get("parse_report", {})})
+    return jsonify({**public_summary(net.summary()), "coverage": net.coverage(resources.overlay().arrays(net.arrays)),
+                    "coverage_osm": net.coverage(), "parse_report": net.meta.get("parse_report", {})})
 
 
 def public_summary(summary: dict[str, Any]) -> dict[str, Any]:

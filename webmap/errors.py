@@ -28,6 +28,7 @@ STATUS: dict[str, int] = {
     "not_found": 404,
     "no_route": 404,
     "invalid_transition": 409,
+    "conflict": 409,
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "outside_area": 422,

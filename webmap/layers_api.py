@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 
 from geo.errors import BadRequestError
 from geo.layers.query import DEFAULT_LIMIT, LAYERS, MAX_LIMIT, feature_collection, placement_notice
+from geo.routing.overlay import EMPTY_OVERLAY
 from webmap import resources
 from webmap.i18n import api_lang
 from webmap.openapi import LayerAnswer, LayerQuery, LayersIndex, SearchAnswer, SearchQuery, doc, errors
@@ -44,7 +45,8 @@ def layer(name: str) -> ResponseReturnValue:
     limit = parse_int(request.args.get("limit"), "limit", default=DEFAULT_LIMIT, lo=1, hi=MAX_LIMIT)
     unlocated = bool(parse_flag(request.args.get("unlocated"), "unlocated"))
     result = resources.layers().query(name, bbox, limit=limit, profile=request.args.get("profile"),
-                                      include_unlocated=unlocated)
+                                      include_unlocated=unlocated,
+                                      overlay=resources.overlay() if name == "network" else EMPTY_OVERLAY)
     body = feature_collection(result)
     if "placement" in body:  # services and flats: say when the curated records cannot be placed on this map
         body["notice"] = placement_notice(body["placement"], api_lang())

@@ -26,6 +26,8 @@ from geo.analysis.planner import DEFAULT_MINUTES, MAX_MINUTES, MAX_PACKAGE, MAX_
 from geo.layers.programme import STATUSES as COMMITMENT_STATUSES
 from geo.layers.schemas import SERVICE_CATEGORIES
 from geo.network.model import Network
+from geo.reports.audit_model import ACTIONS as AUDIT_ACTIONS
+from geo.reports.audit_model import STATUSES as AUDIT_STATUSES
 from geo.reports.model import CATEGORIES, STATUSES
 from geo.routing.profiles import LIMIT_RANGES, PROFILES
 from webmap import resources, vendor
@@ -43,7 +45,7 @@ bp = Blueprint("pages", __name__)
 #: Map layers in the layer control: (key, shown at start).
 MAP_GROUPS: tuple[tuple[str, bool], ...] = (
     ("network", True), ("coverage", False), ("buildings", True), ("services", True), ("flats", True),
-    ("stops", True), ("barriers", False), ("reports", True), ("isochrone", True), ("route", True),
+    ("stops", True), ("barriers", False), ("reports", True), ("audits", True), ("isochrone", True), ("route", True),
 )
 #: Map layers of the planner page (labels ``planner.layer_<key>``).
 PLANNER_GROUPS: tuple[tuple[str, bool], ...] = (("coverage", False), ("norms", False), ("ranking", True),
@@ -169,8 +171,8 @@ def moderation() -> ResponseReturnValue:
     mod = current_moderator()
     me = {"name": mod.name, "csrf_token": csrf_token()} if mod else None
     config = {"lang": lang(), "texts": i18n.table(lang(), SCRIPT_TEXTS), "statuses": list(STATUSES), "me": me}
-    return render_template("moderation.html", statuses=STATUSES,
-                           config_json=config_json(config))
+    return render_template("moderation.html", statuses=STATUSES, audit_statuses=AUDIT_STATUSES,
+                           audit_actions=AUDIT_ACTIONS, config_json=config_json(config))
 
 
 @bp.get("/programme")

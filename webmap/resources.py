@@ -5,9 +5,11 @@
 * :func:`layers` — the map layers (the curated files are validated when the app is created, so a
   broken file stops the app at start);
 * :func:`service_targets` — placed services as routing destinations;
-* :func:`database`, :func:`reports`, :func:`moderators`, :func:`api_keys` — the reports database and its
-  stores;
-* :func:`overlay_provider` / :func:`reports_view` — confirmed reports as a routing overlay, kept fresh;
+* :func:`database`, :func:`reports`, :func:`moderators`, :func:`api_keys`, :func:`audits` — the reports
+  database and its stores;
+* :func:`audit_index` — the network's open verification questions and, per profile, their ranking;
+* :func:`overlay_provider` / :func:`reports_view` — confirmed reports and verified answers as a routing
+  overlay, kept fresh;
 * :func:`analysis` — the planner's ranking of one request (cached per request and overlay version),
   :func:`norms` and :func:`coverage` — norm compliance and data coverage of the network;
 * :func:`housing` — reach cards of homes (their searches kept per profile and overlay version).
@@ -50,6 +52,8 @@ from geo.network.model import Network
 from geo.network.pipeline import SourceSpec, load_or_build
 from geo.reports.accounts import ModeratorAccounts
 from geo.reports.apikeys import ApiKeys
+from geo.reports.audit_store import AuditStore
+from geo.reports.audit_tasks import AuditIndex
 from geo.reports.database import Database
 from geo.reports.placement import ReportsView
 from geo.reports.provider import OverlayProvider
@@ -231,11 +235,21 @@ def api_keys() -> ApiKeys:
     return once("api_keys", lambda: ApiKeys(database()))
 
 
+def audits() -> AuditStore:
+    """The verification answers and verdicts (answer photos live next to the report photos)."""
+    return once("audits", lambda: AuditStore(database(), photo_dir=current_app.config["REPORTS_UPLOAD_DIR"]))
+
+
+def audit_index() -> AuditIndex:
+    """The network's open verification questions; each profile's trips and ranking are made on first use."""
+    return once("audit_index", lambda: AuditIndex(network(), router()))
+
+
 def overlay_provider() -> OverlayProvider:
     """The process's overlay provider (polls the database change counter)."""
     config = current_app.config
     return once("overlay_provider", lambda: OverlayProvider(
-        reports(), network(), poll_interval_s=float(config["REPORTS_POLL_INTERVAL_S"]),
+        reports(), network(), audits=audits(), poll_interval_s=float(config["REPORTS_POLL_INTERVAL_S"]),
         tolerance_m=float(config["REPORTS_SNAP_TOLERANCE_M"])))
 
 
@@ -245,7 +259,7 @@ def reports_view() -> ReportsView:
 
 
 def overlay() -> Overlay:
-    """Cost changes from confirmed barrier reports."""
+    """Cost changes from confirmed barrier reports and the attribute values citizens verified."""
     return reports_view().overlay
 
 

@@ -7,10 +7,11 @@ from ``LBB_CACHE_DIR`` (downloaded only if not cached and ``LBB_DOWNLOAD`` is no
 database from ``LBB_DATABASE_URL``; the secret from ``LBB_SECRET_KEY`` (required with
 ``LBB_ENV=production``).
 
-The network, router and layers are loaded here, at import: with ``--preload`` the master process
-loads them once and the forked workers share those pages (copy-on-write) instead of loading N
-copies; a configuration error stops the server at start, not at the first request. The database
-is opened lazily in each worker (connections are never shared across a fork).
+The network, router, layers and the "Help verify" question catalogue are loaded here, at import:
+with ``--preload`` the master process loads them once and the forked workers share those pages
+(copy-on-write) instead of loading N copies; a configuration error stops the server at start, not at
+the first request. The database is opened lazily in each worker (connections are never shared across
+a fork).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def build() -> Flask:
         resources.router()
         resources.layers()
         resources.service_targets()
+        resources.audit_index()
     s = net.summary()
     log.info("serving %s (%s): %d nodes, %d edges", s["area"], s["source"], s["nodes"], s["edges"])
     return application

@@ -223,7 +223,8 @@ def without_reports(overlay: Overlay, report_ids: Iterable[int]) -> Overlay:
     keep = np.array([lab.get("id") not in ids for lab in overlay.labels], bool)
     return Overlay(version=overlay.version, edges=overlay.edges[keep], blocks=overlay.blocks[keep],
                    penalty_s=overlay.penalty_s[keep], profiles=overlay.profiles[keep],
-                   labels=tuple(lab for lab, k in zip(overlay.labels, keep, strict=True) if k))
+                   labels=tuple(lab for lab, k in zip(overlay.labels, keep, strict=True) if k),
+                   patches=overlay.patches)
 
 
 def fixed_arc_costs(graph: SearchGraph, candidates: Candidates, arcs: np.ndarray, fixed: np.ndarray,
@@ -237,7 +238,7 @@ def fixed_arc_costs(graph: SearchGraph, candidates: Candidates, arcs: np.ndarray
     kind = candidates.kind[fixed]
     osm = fixed[kind != "report"]
     reports = candidates.element[fixed[kind == "report"]]
-    a = graph.net.arrays.take(edges)
+    a = graph.arrays.take(edges)
     if len(osm):
         a = fix_arrays(a, edges, graph.net, candidates, osm)
     cost = graph.arc_costs(arcs, a, without_reports(graph.overlay, reports.tolist()))

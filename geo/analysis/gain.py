@@ -139,7 +139,7 @@ def single_changes(graph: SearchGraph, candidates: Candidates, cost: np.ndarray,
         owner = np.repeat(osm, [len(arcs[i]) for i in osm])
         rows = np.concatenate([arcs[i] for i in osm]).astype(np.int64)
         edges = graph.edge[rows]
-        a = fix_rows(graph.net.arrays.take(edges), edges, graph.net, kind[owner],
+        a = fix_rows(graph.arrays.take(edges), edges, graph.net, kind[owner],
                      f["element"].to_numpy(np.int64)[owner], f["category"].to_numpy()[owner])
         new = np.fmin(graph.arc_costs(rows, a), cost[rows])
         cheaper = new < cost[rows]

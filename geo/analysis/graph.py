@@ -65,8 +65,11 @@ class SearchGraph:
     _by_tail: tuple[np.ndarray, np.ndarray] = field(repr=False, default=None)  # type: ignore[assignment]
     _by_head: tuple[np.ndarray, np.ndarray] = field(repr=False, default=None)  # type: ignore[assignment]
     _by_edge: tuple[np.ndarray, np.ndarray] = field(repr=False, default=None)  # type: ignore[assignment]
+    #: The directed-edge attributes the costs read: the network's with the overlay's verified values.
+    arrays: EdgeArrays = field(repr=False, default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
+        self.arrays = self.overlay.arrays(self.net.arrays)
         n = self.n_nodes
         self._by_tail = _grouped(self.tail, n)
         self._by_head = _grouped(self.head, n)
@@ -93,10 +96,10 @@ class SearchGraph:
     def arc_costs(self, arcs: np.ndarray, arrays: EdgeArrays | None = None, overlay: Overlay | None = None
                   ) -> np.ndarray:
         """Seconds of ``arcs`` with the edge attributes ``arrays`` (the rows of ``self.edge[arcs]``; by default
-        the network's) and ``overlay`` (by default the graph's)."""
+        the graph's) and ``overlay`` (by default the graph's)."""
         arcs = np.asarray(arcs, np.int64)
         edges = self.edge[arcs]
-        a = self.net.arrays.take(edges) if arrays is None else arrays
+        a = self.arrays.take(edges) if arrays is None else arrays
         whole = partial_edge_costs(a, edges, np.asarray(MODES, dtype=object)[self.mode[arcs]], self.profile,
                                    self.overlay if overlay is None else overlay)
         frac = self.fraction[arcs]

@@ -297,7 +297,7 @@ class AnalysisCache:
     def get(self, request: PlannerRequest, reports: ReportsView | None,
             progress: Progress = no_progress) -> Analysis:
         """The analysis of ``request`` with the active ``reports``."""
-        key = (request, reports.overlay.version if reports is not None else 0)
+        key = (request, reports.overlay.key if reports is not None else (0, 0))
         with self._lock:
             if key in self._done:
                 self._done.move_to_end(key)

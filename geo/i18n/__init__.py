@@ -15,6 +15,7 @@ from typing import Any
 from babel.lists import format_list as _format_list
 
 from geo.i18n.catalogue import (
+    audits,
     common,
     housing,
     network,
@@ -53,7 +54,7 @@ def _merge(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
     common.MESSAGES, network.MESSAGES, routing.MESSAGES, places_catalogue.MESSAGES, services.MESSAGES, reports.MESSAGES,
     ui.MESSAGES, programme_catalogue.MESSAGES, terrain.MESSAGES, production.MESSAGES, planner.MESSAGES,
-    open311.MESSAGES, housing.MESSAGES,
+    open311.MESSAGES, audits.MESSAGES, housing.MESSAGES,
 )
 
 

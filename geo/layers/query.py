@@ -33,8 +33,10 @@ from geo.layers.records import flats_frame, located, programme_progress, resolve
 from geo.layers.schemas import FlatCollection, ProgrammeTarget, ServiceCollection
 from geo.layers.search import SearchIndex, build_index
 from geo.layers.stops import wheelchair_summary
+from geo.network.attributes import SURFACE_CLASSES, SURFACE_VALUES
 from geo.network.model import Network
-from geo.routing.profiles import ACCESS_CLASSES, access_class, get_profile
+from geo.routing.overlay import EMPTY_OVERLAY, Overlay
+from geo.routing.profiles import ACCESS_CLASSES, PROFILES, access_class, get_profile
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ _PROPERTIES: dict[str, tuple[str, ...]] = {
     "buildings": ("osmid", "element", "name", "building", "building:levels", "addr:street", "addr:housenumber",
                   "wheelchair"),
     "network": ("edge_id", "highway", "name", "surface", "surface_class", "incline_pct", "width_m", "is_steps",
-                "length_m"),
+                "length_m", "community_verified"),
     "services": ("id", "name", "aliases", "category", "address", "operator", "wheelchair", "wheelchair_note", "phone",
                  "web", "opening_hours", "status", "status_confirmed", "source", "source_date", "provenance",
                  "provenance_summary", "commitments", "position_precision", "position_source", "origin", "osm_ref",
@@ -92,7 +94,7 @@ class MapLayers:
     build_s: float = 0.0
     _commitments: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False)
-    _access: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    _access: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, net: Network, services: ServiceCollection, flats: FlatCollection,
@@ -143,30 +145,36 @@ class MapLayers:
             self._trees[name] = shapely.STRtree(np.where(pd.isna(geoms), None, geoms))
         return self._trees[name]
 
-    def access(self, profile_name: str) -> tuple[np.ndarray, np.ndarray]:
+    def access(self, profile_name: str, overlay: Overlay = EMPTY_OVERLAY) -> tuple[np.ndarray, np.ndarray]:
         """Accessibility class (0…3, see :data:`~geo.routing.profiles.ACCESS_CLASSES`) of every undirected edge
-        in its geometry direction and against it, for a profile (computed once per profile)."""
-        if profile_name not in self._access:
+        in its geometry direction and against it, for a profile, with the overlay's verified attribute values
+        (computed once per profile and attribute version)."""
+        key = (profile_name, overlay.patches.version)
+        if key not in self._access:
             profile = get_profile(profile_name)
-            a = self.network.arrays
+            a = overlay.arrays(self.network.arrays)
             cls = access_class(a, profile)
             n = len(self.network.edges)
             fwd = np.full(n, -1, np.int8)
             bwd = np.full(n, -1, np.int8)
             fwd[a.edge_id[a.forward]] = cls[a.forward]
             bwd[a.edge_id[~a.forward]] = cls[~a.forward]
-            self._access[profile_name] = (fwd, bwd)
-        return self._access[profile_name]
+            if len(self._access) >= 4 * len(PROFILES):  # older attribute versions are not asked for again
+                self._access.clear()
+            self._access[key] = (fwd, bwd)
+        return self._access[key]
 
     # ----------------------------------------------------------------- queries
 
     def query(self, name: str, bbox: tuple[float, float, float, float] | None, *, limit: int = DEFAULT_LIMIT,
-              profile: str | None = None, include_unlocated: bool = False, today: date | None = None) -> LayerResult:
+              profile: str | None = None, include_unlocated: bool = False, today: date | None = None,
+              overlay: Overlay = EMPTY_OVERLAY) -> LayerResult:
         """Features of layer ``name`` intersecting ``bbox`` (all when ``bbox`` is ``None``), capped at ``limit``.
 
         Unlocated records (services, flats without a position) are returned when there is no bbox
         or when ``include_unlocated`` is set. Services and flats carry their provenance, its summary, how
         fresh their status is (relative to ``today``) and the commitments of the programme they implement.
+        The network's attributes and access classes include the verified values of ``overlay``.
         """
         frame = self.frame(name)
         if bbox is None and name in BBOX_REQUIRED:
@@ -182,10 +190,10 @@ class MapLayers:
         meta: dict[str, Any] = {}
         if name == "network":
             pname = profile or DEFAULT_PROFILE
-            fwd, bwd = self.access(pname)
+            fwd, bwd = self.access(pname, overlay)
             rows = idx[:limit]
             sub = sub.assign(edge_id=rows, access_forward=fwd[rows], access_backward=bwd[rows],
-                             access=np.minimum(fwd[rows], bwd[rows]))
+                             access=np.minimum(fwd[rows], bwd[rows]), **self._verified_attributes(rows, overlay))
             meta = {"profile": pname, "access_classes": list(ACCESS_CLASSES),
                     "note": "access is the worse of the two directions; access_forward follows the geometry's "
                             "direction, access_backward runs against it"}
@@ -203,6 +211,19 @@ class MapLayers:
                     "severity": {"1": "minor", "2": "serious", "3": "blocks a wheelchair"}}
         return LayerResult(name, sub, total, total > limit, limit, bbox, meta)
 
+    def _verified_attributes(self, rows: np.ndarray, overlay: Overlay) -> dict[str, Any]:
+        """Network columns of ``rows`` as the overlay's verified values have them (in the geometry's direction)."""
+        touched = np.isin(rows, self.network.arrays.edge_id[overlay.patches.edges])
+        if not touched.any():
+            return {"community_verified": touched}
+        a = overlay.arrays(self.network.arrays)
+        k = self.network.directed(rows)[0]
+        incline = a.incline_pct[k].astype(float)
+        width = a.width_m[k].astype(float)
+        return {"community_verified": touched, "surface": np.asarray(SURFACE_VALUES, dtype=object)[a.surface_code[k]],
+                "surface_class": np.asarray(SURFACE_CLASSES, dtype=object)[a.surface_class[k]],
+                "incline_pct": np.where(a.incline_known[k], incline, np.nan),
+                "width_m": np.where(a.width_known[k], width, np.nan)}
     def with_provenance(self, name: str, frame: gpd.GeoDataFrame, today: date) -> gpd.GeoDataFrame:
         """``frame`` (rows of the services or flats layer) with ``provenance_summary``, ``status_confirmed``
         (how fresh the status is on ``today``) and ``commitments`` (the programme items each implements)."""

@@ -3,8 +3,9 @@
 A cache entry is a directory ``<cache_dir>/<key>/`` holding ``meta.json`` (format version,
 provenance, parse report, DEM, terrain settings), ``nodes.parquet``, ``edges.parquet``, ``arrays.npz``
 (directed arrays, CSR ``indptr`` and the terrain heights along edges, ``heights_*``),
-``buildings.parquet`` and ``pois.parquet``. Entries are written to a temporary directory and renamed,
-so a crash never leaves half a cache behind.
+``buildings.parquet``, ``pois.parquet`` and ``elements.parquet`` (the network's OSM ways and nodes with
+versions and every tag, for writing verified changes back). Entries are written to a temporary
+directory and renamed, so a crash never leaves half a cache behind.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pandas as pd
 
 from geo import settings
 from geo.errors import CacheError
+from geo.network import osm
 from geo.network.heights import EdgeHeights
 from geo.network.model import EdgeArrays, Network
 
@@ -93,6 +95,7 @@ def save(net: Network, entry: Path) -> None:
         _clean_objects(net.edges).to_parquet(tmp / "edges.parquet")
         _clean_features(net.buildings).to_parquet(tmp / "buildings.parquet")
         _clean_features(net.pois).to_parquet(tmp / "pois.parquet")
+        (net.elements if net.elements is not None else osm.empty_elements()).to_parquet(tmp / "elements.parquet")
         np.savez(tmp / "arrays.npz", indptr=net.indptr, **net.arrays.to_dict(), **net.heights.to_dict())
         meta = {**net.meta, "format_version": settings.CACHE_FORMAT_VERSION, "crs_metric": net.crs_metric}
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
@@ -132,6 +135,7 @@ def load(entry: Path) -> Network | None:
         edges = gpd.read_parquet(entry / "edges.parquet")
         buildings = gpd.read_parquet(entry / "buildings.parquet")
         pois = gpd.read_parquet(entry / "pois.parquet")
+        elements = pd.read_parquet(entry / "elements.parquet")
         with np.load(entry / "arrays.npz") as data:
             arrays = EdgeArrays.from_dict(data)
             heights = EdgeHeights.from_dict(data)
@@ -140,4 +144,4 @@ def load(entry: Path) -> Network | None:
         log.warning("cache %s is unreadable (%s): rebuilding", entry, exc)
         return None
     log.info("loaded cached network %s: %d nodes, %d edges", entry.name, len(nodes), len(edges))
-    return Network(nodes, edges, arrays, indptr, meta["crs_metric"], buildings, pois, meta, heights)
+    return Network(nodes, edges, arrays, indptr, meta["crs_metric"], buildings, pois, meta, heights, elements)

@@ -159,7 +159,60 @@ def directed_arrays(street: StreetNetwork) -> tuple[EdgeArrays, np.ndarray]:
 def _directed_kerbs(street: StreetNetwork, src: np.ndarray, dst: np.ndarray, crossing: np.ndarray,
                     crossing_kerb_known: np.ndarray, way_kerb: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Kerb height met on each directed edge (all of it, near its head, near its tail) and whether it is known.
+    """Kerb height met on each directed edge (all of it, near its head, near its tail) and whether it is known
+    (the rule is :func:`kerb_rule`)."""
+    k = kerb_rule(KerbNodes.of(street.nodes, street.edges), src, dst, crossing, crossing_kerb_known, way_kerb)
+    return k.kerb_cm, k.head_cm, k.tail_cm, k.known
+
+
+@dataclass(frozen=True)
+class KerbNodes:
+    """What the kerb rule needs to know about every node."""
+
+    tagged: np.ndarray  # a kerb is mapped there (kerb=*, kerb:height=* or barrier=kerb)
+    height_cm: np.ndarray  # its height (NaN: unknown or none)
+    crossing: np.ndarray  # a crossing node (highway=crossing or crossing=*)
+    degree: np.ndarray
+    has_crossing_edge: np.ndarray  # a crossing way ends or passes there
+
+    @classmethod
+    def of(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> KerbNodes:
+        """From the node and undirected edge tables of a network."""
+        n_nodes = len(nodes)
+        u, v = edges["u"].to_numpy(np.int64), edges["v"].to_numpy(np.int64)
+        cross = edges["is_crossing"].to_numpy(bool)
+        has_crossing_edge = np.zeros(n_nodes, bool)
+        has_crossing_edge[np.concatenate([u[cross], v[cross]])] = True
+        return cls(nodes["kerb_tagged"].to_numpy(bool), nodes["kerb_cm"].to_numpy(float),
+                   nodes["is_crossing_node"].to_numpy(bool), np.bincount(np.concatenate([u, v]), minlength=n_nodes),
+                   has_crossing_edge)
+
+    def with_kerbs(self, node_cm: dict[int, float]) -> KerbNodes:
+        """The same nodes with kerbs of known height mapped at some of them (node index → cm)."""
+        idx = np.fromiter(node_cm, np.int64, len(node_cm))
+        tagged, height = self.tagged.copy(), self.height_cm.copy()
+        tagged[idx] = True
+        height[idx] = np.fromiter(node_cm.values(), float, len(node_cm))
+        return KerbNodes(tagged, height, self.crossing, self.degree, self.has_crossing_edge)
+
+
+@dataclass(frozen=True)
+class Kerbs:
+    """The kerb met on directed edges: heights (all of it, near the head, near the tail; 0 where there is none,
+    NaN where unknown), whether known, and whether the edge meets a kerb node on entering its head / leaving its
+    tail (``enter`` / ``leave``)."""
+
+    kerb_cm: np.ndarray
+    head_cm: np.ndarray
+    tail_cm: np.ndarray
+    known: np.ndarray
+    enter: np.ndarray
+    leave: np.ndarray
+
+
+def kerb_rule(nodes: KerbNodes, src: np.ndarray, dst: np.ndarray, crossing: np.ndarray,
+              crossing_kerb_known: np.ndarray, way_kerb: np.ndarray) -> Kerbs:
+    """Kerb height met on each directed edge (``src`` → ``dst``; ``crossing``: the edge is a crossing way).
 
     A kerb node between two ways (degree 2) is met on entering it. A kerb node at a junction
     separates the crossing from the sidewalks: it is met only on the crossing — when entering it
@@ -168,33 +221,21 @@ def _directed_kerbs(street: StreetNetwork, src: np.ndarray, dst: np.ndarray, cro
     Elsewhere a crossing edge (or a crossing node on a road) with no kerb information anywhere on
     the crossing is *unknown*; any other edge has no kerb (0 cm, known).
     """
-    n = street.nodes
-    e = street.edges
-    n_nodes = len(n)
-    tagged = n["kerb_tagged"].to_numpy(bool)
-    height = n["kerb_cm"].to_numpy(float)
-    node_crossing = n["is_crossing_node"].to_numpy(bool)
-    ends = np.concatenate([e["u"].to_numpy(np.int64), e["v"].to_numpy(np.int64)])
-    degree = np.bincount(ends, minlength=n_nodes)
-    cross_ends = np.concatenate([e["u"].to_numpy(np.int64)[e["is_crossing"].to_numpy(bool)],
-                                 e["v"].to_numpy(np.int64)[e["is_crossing"].to_numpy(bool)]])
-    has_crossing_edge = np.zeros(n_nodes, bool)
-    has_crossing_edge[cross_ends] = True
-
-    enter = tagged[dst] & ((degree[dst] <= 2) | crossing | ~has_crossing_edge[dst])
-    leave = tagged[src] & (degree[src] >= 3) & crossing
+    tagged, height = nodes.tagged, nodes.height_cm
+    enter = tagged[dst] & ((nodes.degree[dst] <= 2) | crossing | ~nodes.has_crossing_edge[dst])
+    leave = tagged[src] & (nodes.degree[src] >= 3) & crossing
     with np.errstate(invalid="ignore"):
         at_head = np.fmax(np.where(enter, height[dst], np.nan), way_kerb)
         at_tail = np.fmax(np.where(leave, height[src], np.nan), way_kerb)
         kerb = np.fmax(at_head, at_tail)
     unknown_height = (enter & np.isnan(height[dst])) | (leave & np.isnan(height[src]))
     has = ~np.isnan(kerb)
-    known = ~unknown_height & (has | (crossing & crossing_kerb_known) | (~crossing & ~node_crossing[dst]))
+    known = ~unknown_height & (has | (crossing & crossing_kerb_known) | (~crossing & ~nodes.crossing[dst]))
 
     def fill(x: np.ndarray) -> np.ndarray:
         return np.where(~np.isnan(x), x, np.where(known, 0.0, np.nan))
 
-    return fill(kerb), fill(at_head), fill(at_tail), known
+    return Kerbs(fill(kerb), fill(at_head), fill(at_tail), known, enter, leave)
 
 
 @dataclass
@@ -222,6 +263,8 @@ class Network:
     pois: gpd.GeoDataFrame
     meta: dict[str, Any]
     heights: EdgeHeights | None = None
+    #: the network's OSM ways and nodes as loaded (version, every tag, node refs; see geo.network.osm)
+    elements: pd.DataFrame | None = None
     _tree: shapely.STRtree | None = field(default=None, repr=False)
     _edges_metric: np.ndarray | None = field(default=None, repr=False)
     _to_metric: Transformer | None = field(default=None, repr=False)
@@ -229,6 +272,10 @@ class Network:
     _directed: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _incoming: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _pair_keys: np.ndarray | None = field(default=None, repr=False)
+    _kerb_nodes: KerbNodes | None = field(default=None, repr=False)
+    _node_index: pd.Series | None = field(default=None, repr=False)
+    _way_edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _element_index: pd.Series | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.heights is None:
@@ -236,11 +283,12 @@ class Network:
 
     @classmethod
     def from_street_network(cls, street: StreetNetwork, buildings: gpd.GeoDataFrame,
-                            pois: gpd.GeoDataFrame, meta: dict[str, Any]) -> Network:
+                            pois: gpd.GeoDataFrame, meta: dict[str, Any],
+                            elements: pd.DataFrame | None = None) -> Network:
         """Build the directed arrays of a simplified network."""
         arrays, indptr = directed_arrays(street)
         return cls(street.nodes, street.edges, arrays, indptr, street.crs_metric, buildings, pois, meta,
-                   street.heights)
+                   street.heights, elements)
 
     @property
     def n_nodes(self) -> int:
@@ -299,6 +347,74 @@ class Network:
         if self._pair_keys is None:
             self._pair_keys = self.arrays.src.astype(np.int64) * self.n_nodes + self.arrays.dst
         return np.searchsorted(self._pair_keys, np.asarray(a, np.int64) * self.n_nodes + np.asarray(b, np.int64))
+
+    # ----------------------------------------------------------------- OSM elements
+
+    def node_index(self, osm_ids: np.ndarray) -> np.ndarray:
+        """Graph node indices of OSM node ids (−1 for ids not in the network)."""
+        if self._node_index is None:
+            self._node_index = pd.Series(np.arange(self.n_nodes), index=self.nodes["osmid"].to_numpy(np.int64))
+        found = self._node_index.reindex(np.asarray(osm_ids, np.int64))
+        return found.fillna(-1).to_numpy(np.int64)
+
+    def way_edges(self, way_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Undirected edges of OSM ways: (edge ids, position of their way in ``way_ids``), ordered by way."""
+        if self._way_edges is None:
+            ways = self.edge_col("osm_way_id").astype(np.int64)
+            order = np.argsort(ways, kind="stable")
+            self._way_edges = (ways[order], order)
+        sorted_ways, order = self._way_edges
+        wanted = np.asarray(way_ids, np.int64)
+        lo, hi = np.searchsorted(sorted_ways, wanted, "left"), np.searchsorted(sorted_ways, wanted, "right")
+        counts = hi - lo
+        owner = np.repeat(np.arange(len(wanted)), counts)
+        starts = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        return order[np.arange(int(counts.sum())) + starts], owner
+
+    def element(self, kind: str, osm_id: int) -> dict[str, Any] | None:
+        """The loaded OSM element (``type``, ``id``, ``version``, ``tags`` …) or ``None`` when not loaded."""
+        el = self.elements
+        if el is None or len(el) == 0:
+            return None
+        if self._element_index is None:
+            keys = (el["type"].astype(str) + "/" + el["id"].astype(str)).to_numpy(object)
+            self._element_index = pd.Series(np.arange(len(el)), index=keys)
+        i = self._element_index.get(f"{kind}/{osm_id}")
+        return None if i is None else el.iloc[int(i)].to_dict()
+
+    def element_version(self, kind: str, osm_id: int) -> int | None:
+        """The version of a loaded OSM element (``None``: not loaded, or loaded without versions)."""
+        el = self.element(kind, osm_id)
+        version = None if el is None else el.get("version")
+        return None if version is None or pd.isna(version) or int(version) <= 0 else int(version)
+
+    # ----------------------------------------------------------------- kerbs
+
+    def kerbs_with(self, node_cm: dict[int, float]) -> tuple[np.ndarray, Kerbs]:
+        """The kerbs of the directed edges that change when kerbs of known height are mapped at some nodes
+        (node index → cm), as if OSM said so: edges at those nodes, and every edge of a crossing way that
+        touches one (its kerbs become known). Returns (directed edges, their kerbs)."""
+        if not node_cm:
+            empty = np.zeros(0)
+            return np.zeros(0, np.int64), Kerbs(empty, empty, empty, np.zeros(0, bool), np.zeros(0, bool),
+                                                np.zeros(0, bool))
+        if self._kerb_nodes is None:
+            self._kerb_nodes = KerbNodes.of(self.nodes, self.edges)
+        nodes = self._kerb_nodes.with_kerbs(node_cm)
+        a = self.arrays
+        marked = np.zeros(self.n_nodes, bool)
+        marked[np.fromiter(node_cm, np.int64, len(node_cm))] = True
+        crossing_way = self.edge_col("is_crossing").astype(bool)
+        ways = self.edge_col("osm_way_id").astype(np.int64)
+        u, v = self.edge_col("u").astype(np.int64), self.edge_col("v").astype(np.int64)
+        touched_ways = np.unique(ways[crossing_way & (marked[u] | marked[v])])
+        way_known = self.edge_col("crossing_kerb_known").astype(bool) | np.isin(ways, touched_ways)
+        eid = a.edge_id.astype(np.int64)
+        idx = np.flatnonzero(marked[a.src] | marked[a.dst] | np.isin(ways[eid], touched_ways))
+        e = eid[idx]
+        kerbs = kerb_rule(nodes, a.src[idx], a.dst[idx], crossing_way[e], way_known[e],
+                          self.edge_col("way_kerb_cm").astype(float)[e])
+        return idx, kerbs
 
     # ----------------------------------------------------------------- projection & snapping
 
@@ -367,10 +483,14 @@ class Network:
 
     # ----------------------------------------------------------------- statistics
 
-    def coverage(self) -> dict[str, Any]:
-        """Share of network length with known attributes and counts by kind."""
+    def coverage(self, arrays: EdgeArrays | None = None) -> dict[str, Any]:
+        """Share of network length with known attributes and counts by kind (of ``arrays`` when given:
+        the directed arrays with verified attributes laid over them)."""
+        a = self.arrays if arrays is None else arrays
         e = self.edges
-        length = e["length_m"].to_numpy()
+        fwd = np.flatnonzero(a.forward)
+        fwd = fwd[np.argsort(a.edge_id[fwd], kind="stable")]  # the forward directed edge of every edge, by id
+        length = a.length_m[fwd]
         total = float(length.sum())
 
         def pct(mask: np.ndarray, base: np.ndarray | None = None) -> float:
@@ -379,13 +499,13 @@ class Network:
             return round(100.0 * num / denom, 1) if denom > 0 else 0.0
 
         crossing = e["is_crossing"].to_numpy(bool)
-        known = self.known_flags()
-        classes = pd.Series(length).groupby(e["surface_class"].to_numpy()).sum()
+        known = self.known_flags(a)
+        classes = pd.Series(length).groupby(np.asarray(SURFACE_CLASSES, dtype=object)[a.surface_class[fwd]]).sum()
         return {
             "length_km": round(total / 1000, 2),
             "known_pct": {
                 **{name: pct(flag) for name, flag in known.items()},
-                "smoothness": pct(e["smoothness"].to_numpy() >= 0),
+                "smoothness": pct(a.smoothness[fwd] >= 0),
                 "kerb_at_crossings": pct(known["kerb"], crossing),
             },
             "surface_km": {c: round(float(classes.get(c, 0.0)) / 1000, 2) for c in SURFACE_CLASSES},
@@ -397,15 +517,20 @@ class Network:
             "kerb_nodes": int(self.nodes["kerb_known"].sum()),
         }
 
-    def known_flags(self) -> dict[str, np.ndarray]:
-        """Per undirected edge: whether its surface, incline, kerb (in both directions) and width are known."""
-        e = self.edges
-        fwd = self.arrays.forward
-        kerb = np.zeros(len(e), bool)
-        kerb[self.arrays.edge_id[fwd]] = self.arrays.kerb_known[fwd]
-        kerb[self.arrays.edge_id[~fwd]] &= self.arrays.kerb_known[~fwd]
-        return {"surface": e["surface_known"].to_numpy(bool), "incline": e["incline_known"].to_numpy(bool),
-                "kerb": kerb, "width": e["width_known"].to_numpy(bool)}
+    def known_flags(self, arrays: EdgeArrays | None = None) -> dict[str, np.ndarray]:
+        """Per undirected edge: whether its surface, incline, kerb (in both directions) and width are known (in
+        ``arrays`` when given: the directed arrays with verified attributes laid over them)."""
+        a = self.arrays if arrays is None else arrays
+        fwd = a.forward
+        out: dict[str, np.ndarray] = {}
+        for name, flags in (("surface", a.surface_known), ("incline", a.incline_known), ("kerb", a.kerb_known),
+                            ("width", a.width_known)):
+            known = np.zeros(len(self.edges), bool)
+            known[a.edge_id[fwd]] = flags[fwd]
+            if name == "kerb":
+                known[a.edge_id[~fwd]] &= flags[~fwd]
+            out[name] = known
+        return out
 
     def summary(self) -> dict[str, Any]:
         """Counts and provenance for ``/healthz`` and ``info``."""

@@ -10,12 +10,18 @@ Three sources give the same :class:`OsmExtract`:
 The network comes out as *segments*: one row per piece of an OSM way between two consecutive
 nodes that osmnx/pyrosm split it at, oriented in the way's direction, with the raw OSM tags of
 the way as string columns. :mod:`geo.network.graph` simplifies them; :mod:`geo.network.attributes` types them.
+
+Next to them, an extract file gives the *elements* of the network as OSM has them — every way and
+node with its version, all its tags and (ways) its node list, read with pyosmium — so verified
+tag changes can be written back as an osmChange on the exact element versions that were loaded.
+Overpass answers through osmnx carry no versions: their element table is empty.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
@@ -69,15 +75,22 @@ class Provenance:
         return asdict(self)
 
 
+#: Columns of the element table: ``type`` ("node" / "way"), ``id``, ``version``, ``tags`` (JSON object of
+#: every tag), ``refs`` (JSON list of a way's node ids, in order), ``lon`` / ``lat`` (nodes).
+ELEMENT_COLUMNS: tuple[str, ...] = ("type", "id", "version", "tags", "refs", "lon", "lat")
+
+
 @dataclass
 class OsmExtract:
-    """Raw OSM data: network segments and nodes, buildings and POIs, with provenance."""
+    """Raw OSM data: network segments and nodes, buildings and POIs, the network's OSM elements as
+    loaded (see :data:`ELEMENT_COLUMNS`; empty when the source gives no versions), with provenance."""
 
     segments: gpd.GeoDataFrame
     nodes: gpd.GeoDataFrame
     buildings: gpd.GeoDataFrame
     pois: gpd.GeoDataFrame
     provenance: Provenance
+    elements: pd.DataFrame = field(default_factory=lambda: empty_elements())
 
 
 def configure_osmnx() -> None:
@@ -200,7 +213,7 @@ def _load_xml(path: Path, area: str, source: Source) -> OsmExtract:
                      {**settings.POI_TAGS, **settings.BUILDING_TAGS})
     buildings, pois = _split_features(both)
     prov = Provenance(source=source, area=area, location=str(path), data_date=_xml_data_date(path))
-    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov)
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, network_elements(path, segments, nodes))
 
 
 def _check_xml_root(path: Path) -> None:
@@ -268,7 +281,7 @@ def _load_pbf(path: Path, area: str, source: Source) -> OsmExtract:
     buildings = _pyrosm_features(osm.get_buildings)
     pois = _pyrosm_features(lambda: osm.get_pois(custom_filter=dict(settings.POI_TAGS)))
     prov = Provenance(source=source, area=area, location=str(path), data_date=data_date)
-    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov)
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, network_elements(path, segments, nodes))
 
 
 def _expand_tags(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
@@ -321,6 +334,58 @@ def _pyrosm_features(getter: Any) -> gpd.GeoDataFrame:
     if "osm_type" in gdf:
         gdf["element"] = gdf["osm_type"]
     return gpd.GeoDataFrame(gdf, geometry="geometry", crs=settings.CRS_WGS84).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- elements (pyosmium)
+
+
+def empty_elements() -> pd.DataFrame:
+    """An element table with no rows."""
+    return pd.DataFrame({"type": pd.Series(dtype=object), "id": pd.Series(dtype="int64"),
+                         "version": pd.Series(dtype="Int64"), "tags": pd.Series(dtype=object),
+                         "refs": pd.Series(dtype=object), "lon": pd.Series(dtype=float), "lat": pd.Series(dtype=float)})
+
+
+def network_elements(path: Path, segments: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The ways and nodes of the network as the file has them (one pyosmium pass, filtered by id)."""
+    way_ids = pd.unique(segments["osm_way_id"].to_numpy(np.int64))
+    node_ids = nodes.index.to_numpy(np.int64)
+    return read_elements(path, way_ids[way_ids > 0], node_ids[node_ids > 0])
+
+
+def read_elements(path: str | Path, way_ids: np.ndarray, node_ids: np.ndarray) -> pd.DataFrame:
+    """Ways and nodes with these ids from an ``.osm`` / ``.osm.pbf`` / ``.osc`` file: version, every tag,
+    node refs (ways), location (nodes). An unreadable file gives an empty table (and a log line): the
+    network itself was already read by osmnx / pyrosm, only the write-back of changes needs this."""
+    import osmium
+
+    rows: list[tuple[Any, ...]] = []
+    nodes, ways = set(node_ids.tolist()), set(way_ids.tolist())
+    try:
+        # ids are checked in Python: libosmium's id sets are bitmaps as large as the highest id
+        processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_filter(
+            osmium.filter.KeyFilter("highway").enable_for(osmium.osm.WAY))
+        for obj in processor:
+            if obj.id not in (nodes if obj.is_node() else ways):
+                continue
+            tags = json.dumps(dict(obj.tags), ensure_ascii=False) if obj.tags else "{}"
+            version = obj.version if obj.version > 0 else None
+            if obj.is_node():
+                loc = obj.location
+                lon, lat = (loc.lon, loc.lat) if loc.valid() else (math.nan, math.nan)
+                rows.append(("node", obj.id, version, tags, None, lon, lat))
+            else:
+                rows.append(("way", obj.id, version, tags, json.dumps([n.ref for n in obj.nodes]), math.nan,
+                             math.nan))
+    except (RuntimeError, OSError, ValueError) as exc:
+        log.warning("OSM elements of %s not read (no write-back of changes): %s", path, exc)
+        return empty_elements()
+    if not rows:
+        return empty_elements()
+    out = pd.DataFrame(rows, columns=list(ELEMENT_COLUMNS))
+    out["id"] = out["id"].astype("int64")
+    out["version"] = out["version"].astype("Int64")
+    return out
 
 
 # --------------------------------------------------------------------------- shared helpers

@@ -88,7 +88,7 @@ def build_network(extract: osm.OsmExtract, *, dem: str | Path | None = None) -> 
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     with stage("building the directed graph arrays"):
-        return Network.from_street_network(street, extract.buildings, extract.pois, meta)
+        return Network.from_street_network(street, extract.buildings, extract.pois, meta, extract.elements)
 
 
 def _dem_text(dem: str | Path | None) -> str | None:

@@ -1,8 +1,9 @@
 """The reports database: SQLAlchemy Core over SQLite (default, WAL) or PostgreSQL, with versioned migrations.
 
 Everything lives in the database — reports, their history, moderator accounts, API keys of Open311
-clients, rate-limit hits and the ``overlay_state.version`` change counter that every worker polls to know when confirmed
-reports changed (it is incremented in the same transaction as each status change).
+clients, rate-limit hits, citizens' answers to verification questions with their verdicts (version 4),
+and the ``overlay_state.version`` change counter that every worker polls to know when confirmed reports
+or verified attributes changed (it is incremented in the same transaction as each such change).
 
 Timestamps are stored as naive UTC; ids are 64-bit integers on both databases. SQL is portable
 Core; SQLite gets ``PRAGMA foreign_keys=ON``, ``journal_mode=WAL`` and real transactions (``BEGIN``,
@@ -179,26 +180,89 @@ def _migrate_v3(conn: Connection) -> None:
         conn.execute(sa.text(ddl))
 
 
+def _define_v4(md: sa.MetaData) -> dict[str, sa.Table]:
+    """The tables schema version 4 adds: verification tasks with answers, and their verdicts."""
+    items = sa.Table(
+        "audit_items", md,
+        sa.Column("task_id", sa.String(100), primary_key=True),
+        sa.Column("element_type", sa.String(8), nullable=False),
+        sa.Column("element_id", sa.BigInteger, nullable=False),
+        sa.Column("attribute", sa.String(16), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("round", sa.Integer, nullable=False),
+        sa.Column("lon", sa.Float, nullable=False),
+        sa.Column("lat", sa.Float, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Index("ix_audit_items_status", "status"),
+    )
+    answers = sa.Table(
+        "audit_answers", md,
+        sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
+        sa.Column("task_id", sa.String(100), sa.ForeignKey("audit_items.task_id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("round", sa.Integer, nullable=False),
+        sa.Column("client", sa.String(64), nullable=False),
+        sa.Column("value", sa.String(40), nullable=False),
+        sa.Column("on_site", sa.Boolean),
+        sa.Column("photo", sa.String(64), unique=True),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("task_id", "round", "client", name="uq_audit_answers_client"),
+        sa.Index("ix_audit_answers_task", "task_id"),
+        sa.Index("ix_audit_answers_client", "client"),
+    )
+    verdicts = sa.Table(
+        "audit_verdicts", md,
+        sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
+        sa.Column("task_id", sa.String(100), sa.ForeignKey("audit_items.task_id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("round", sa.Integer, nullable=False),
+        sa.Column("value", sa.String(40), nullable=False),
+        sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("actor", sa.String(80), nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("note", sa.Text),
+        sa.Column("rolled_back_at", sa.DateTime),
+        sa.Column("rolled_back_by", sa.String(80)),
+        sa.Column("rollback_note", sa.Text),
+        sa.Index("ix_audit_verdicts_task", "task_id"),
+    )
+    return {t.name: t for t in (items, answers, verdicts)}
+
+
+def _migrate_v4(conn: Connection) -> None:
+    md = sa.MetaData()
+    md.create_all(conn, tables=list(_define_v4(md).values()))
+
+
 #: The released migrations, in order.
 MIGRATIONS: tuple[Migration, ...] = (
     (1, "reports, report history, moderators, rate-limit hits, overlay change counter", _migrate_v1),
     (2, "64-bit ids on PostgreSQL, server-side moderator sessions, idempotency keys", _migrate_v2),
     (3, "API keys of Open311 clients; media links and API keys of reports", _migrate_v3),
+    (4, "verification tasks with citizens' answers, and their verdicts", _migrate_v4),
 )
 
 metadata = sa.MetaData()
-_T = {**_define_v1(metadata, BIG_ID), **_define_v2(metadata), **_define_v3(metadata)}  # the current schema (= 3)
+_T = {**_define_v1(metadata, BIG_ID), **_define_v2(metadata), **_define_v3(metadata),
+      **_define_v4(metadata)}  # the current schema (= 4)
 for _column in _report_columns_v3():
     _T["reports"].append_column(_column)
 REPORTS, EVENTS, MODERATORS, RATE, OVERLAY_STATE, SESSIONS, IDEMPOTENCY, API_KEYS = (
     _T["reports"], _T["report_events"], _T["moderators"], _T["rate_events"], _T["overlay_state"],
     _T["moderator_sessions"], _T["idempotency_keys"], _T["api_keys"])
+AUDIT_ITEMS, AUDIT_ANSWERS, AUDIT_VERDICTS = _T["audit_items"], _T["audit_answers"], _T["audit_verdicts"]
 SCHEMA_VERSION = sa.Table(
     "schema_version", sa.MetaData(),
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("description", sa.String(200), nullable=False),
     sa.Column("applied_at", sa.DateTime, nullable=False),
 )
+
+
+def bump_overlay(conn: Connection) -> None:
+    """Move the change counter every worker polls (inside the transaction that changed what routing uses)."""
+    conn.execute(OVERLAY_STATE.update().where(OVERLAY_STATE.c.id == 1).values(version=OVERLAY_STATE.c.version + 1))
 
 
 # --------------------------------------------------------------------------- engine

@@ -318,7 +318,7 @@ class Report:
 
 
 def no_nul(v: str | None) -> str | None:
-    """A pydantic validator body refusing NUL characters (PostgreSQL text cannot hold them)."""
+    """A validator body refusing NUL characters (PostgreSQL text cannot hold them); other text is kept verbatim."""
     if v is not None and "\x00" in v:
         raise invalid("request.no_nul")
     return v

@@ -1,4 +1,5 @@
-"""Confirmed barrier reports → a routing :class:`~geo.routing.overlay.Overlay`.
+"""Confirmed barrier reports → a routing :class:`~geo.routing.overlay.Overlay` (with the verified attribute
+values of :mod:`geo.reports.audit_overlay` laid in, so one overlay carries everything the database knows).
 
 Snapping: a report takes effect on the nearest edge within :data:`SNAP_TOLERANCE_M` (30 m — a
 phone's GPS error plus the width of a street); farther reports change no route (they still show
@@ -13,7 +14,7 @@ category, severity and profile is the table in :mod:`geo.reports.model`.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,8 @@ import numpy as np
 import shapely
 
 from geo.network.model import Network
+from geo.reports.audit_model import Verdict
+from geo.reports.audit_overlay import verdict_patches
 from geo.reports.model import Effect, Report, effect
 from geo.routing.itinerary import Itinerary, RouteWarning
 from geo.routing.overlay import EMPTY_OVERLAY, PROFILE_BITS, Overlay
@@ -47,7 +50,8 @@ class Placement:
 
 @dataclass
 class ReportsView:
-    """The active reports of one database state, the overlay built from them, and their positions."""
+    """The active reports and verified answers of one database state, the overlay built from them (report
+    effects and attribute values), and the reports' positions."""
 
     overlay: Overlay
     reports: tuple[Report, ...]
@@ -56,6 +60,7 @@ class ReportsView:
     db_version: int
     next_expiry: datetime | None
     placed: dict[int, Placement] = field(default_factory=dict)
+    verdicts: tuple[Verdict, ...] = ()
 
 
 # --------------------------------------------------------------------------- building
@@ -151,18 +156,23 @@ def build_overlay(reports: list[Report] | tuple[Report, ...], placed: dict[int, 
 
 
 def reports_view(net: Network, reports: list[Report], *, db_version: int, now: datetime,
-                 tolerance_m: float = SNAP_TOLERANCE_M, node_radius_m: float = NODE_RADIUS_M) -> ReportsView:
-    """Everything routing needs from the active reports of one database state."""
+                 tolerance_m: float = SNAP_TOLERANCE_M, node_radius_m: float = NODE_RADIUS_M,
+                 verdicts: list[Verdict] | tuple[Verdict, ...] = ()) -> ReportsView:
+    """Everything routing needs from the active reports and the verdicts in force of one database state."""
     active = tuple(r for r in reports if r.affects_routing(now))
     placed = place_reports(net, active, tolerance_m=tolerance_m, node_radius_m=node_radius_m)
-    overlay = build_overlay(active, placed, version=next(_versions))
+    version = next(_versions)
+    overlay = build_overlay(active, placed, version=version)
+    if verdicts:
+        overlay = replace(overlay, patches=verdict_patches(net, verdicts, version=version))
     if active:
         xs, ys = net.to_metric.transform(np.array([r.lon for r in active]), np.array([r.lat for r in active]))
     else:
         xs = ys = np.zeros(0)
     expiries = [r.valid_until for r in active if r.valid_until is not None]
     return ReportsView(overlay=overlay, reports=active, x_m=np.asarray(xs, float), y_m=np.asarray(ys, float),
-                       db_version=db_version, next_expiry=min(expiries) if expiries else None, placed=placed)
+                       db_version=db_version, next_expiry=min(expiries) if expiries else None, placed=placed,
+                       verdicts=tuple(verdicts))
 
 
 # --------------------------------------------------------------------------- nearby reports

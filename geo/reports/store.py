@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo.errors import BadRequestError, IdempotencyMismatchError, NotFoundError
-from geo.reports.database import EVENTS, IDEMPOTENCY, OVERLAY_STATE, REPORTS, Database, lock
+from geo.reports.database import EVENTS, IDEMPOTENCY, OVERLAY_STATE, REPORTS, Database, bump_overlay, lock
 from geo.reports.limits import RateLimit, hit
 from geo.reports.model import (
     ACTIVE_STATUSES,
@@ -202,8 +202,7 @@ class ReportStore:
                          .values(status=status, duplicate_of=duplicate_of, updated_at=now))
             conn.execute(EVENTS.insert().values(report_id=report_id, at=now, actor=actor, from_status=current,
                                                 to_status=status, note=note))
-            conn.execute(OVERLAY_STATE.update().where(OVERLAY_STATE.c.id == 1)
-                         .values(version=OVERLAY_STATE.c.version + 1))
+            bump_overlay(conn)
         return self.get_report(report_id)
 
     def overlay_version(self) -> int:

@@ -1,10 +1,11 @@
 """Why there is no route, and which limit changes would give one.
 
-The cheapest route with nothing closed (:meth:`~geo.routing.profiles.Profile.unrestricted`) shows
-what stands in the way: every limit of :data:`~geo.routing.profiles.LIMITS` and every switch of
-:data:`~geo.routing.profiles.SWITCHES` that closes one of its edges is a reason, with the value it
-would need. Each such change — and all of them together — is tried with a real search and offered
-only if it gives a route and a request may ask for it.
+The cheapest route with nothing closed (:meth:`~geo.routing.profiles.Profile.unrestricted`, and no
+reported barrier; verified attribute values stay) shows what stands in the way: every limit of
+:data:`~geo.routing.profiles.LIMITS` and every switch of :data:`~geo.routing.profiles.SWITCHES`
+that closes one of its edges is a reason, with the value it would need. Each such change — and
+all of them together — is tried with a real search and offered only if it gives a route and a
+request may ask for it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 from geo.errors import NoRouteError
 from geo.network.model import EdgeArrays
-from geo.routing.overlay import EMPTY_OVERLAY, Overlay
+from geo.routing.overlay import Overlay
 from geo.routing.profiles import LIMITS, PROFILE_REASONS, SWITCHES, Profile, blocked_reasons
 
 
@@ -55,7 +56,7 @@ def reasons_on(edges: EdgeArrays, profile: Profile) -> tuple[list[dict[str, Any]
 
 def diagnose(search: Search, edges: EdgeArrays, profile: Profile, overlay: Overlay) -> NoRouteError:
     """The :class:`NoRouteError` for two points ``search`` finds no route between for ``profile``."""
-    candidate = search(profile.unrestricted(), EMPTY_OVERLAY)
+    candidate = search(profile.unrestricted(), overlay.without_costs())
     if candidate is None:
         return NoRouteError("route.no_route.not_connected", profile=profile.name,
                             reasons=[{"reason": "not_connected"}], relaxations=[])

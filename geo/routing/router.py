@@ -114,22 +114,27 @@ class Router:
 
     # ----------------------------------------------------------------- costs
 
+    def arrays(self, overlay: Overlay = EMPTY_OVERLAY) -> EdgeArrays:
+        """The directed-edge attributes routing reads: the network's, with the overlay's verified values."""
+        return overlay.arrays(self.net.arrays)
+
     def costs(self, profile: Profile, overlay: Overlay = EMPTY_OVERLAY) -> np.ndarray:
-        """Cost array of ``profile`` over all directed edges (``edge_cost_s`` plus the overlay).
+        """Cost array of ``profile`` over all directed edges (``edge_cost_s`` of the overlay's attribute values,
+        plus its cost changes).
 
         The limit-independent part (:func:`~geo.routing.profiles.base_cost_s`) is computed once per profile
         base and cached; a built-in profile's full array is cached too, a per-request profile only
         adds its limit checks.
         """
         if PROFILES.get(profile.name) == profile:
-            return self._cached(("full", profile, overlay.version),
-                                lambda: np.where(limit_blocked(self.net.arrays, profile), np.inf,
+            return self._cached(("full", profile, overlay.key),
+                                lambda: np.where(limit_blocked(self.arrays(overlay), profile), np.inf,
                                                  self._base(profile, overlay)))
-        return np.where(limit_blocked(self.net.arrays, profile), np.inf, self._base(profile, overlay))
+        return np.where(limit_blocked(self.arrays(overlay), profile), np.inf, self._base(profile, overlay))
 
     def _base(self, profile: Profile, overlay: Overlay) -> np.ndarray:
-        return self._cached(("base", profile.name, profile.base_key(), overlay.version),
-                            lambda: overlay.apply(base_cost_s(self.net.arrays, profile), profile))
+        return self._cached(("base", profile.name, profile.base_key(), overlay.key),
+                            lambda: overlay.apply(base_cost_s(self.arrays(overlay), profile), profile))
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], np.ndarray]) -> np.ndarray:
         with self._lock:
@@ -221,7 +226,7 @@ class Router:
         inside; ``within``: between two inner points; ``whole``: all of it. Node-bound kerbs and
         barriers are kept only where that node is actually passed.
         """
-        return partial_edge_costs(self.net.arrays.take(edges), edges, modes, profile, overlay)
+        return partial_edge_costs(self.arrays(overlay).take(edges), edges, modes, profile, overlay)
 
     def direct(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay = EMPTY_OVERLAY) -> float:
         """Cost of going straight along the edge when both points are on the same edge."""
@@ -244,7 +249,7 @@ class Router:
         d = self.anchor(*destination, profile, overlay)
         found = self._best(o, d, profile, overlay)
         if found is None:
-            raise diagnose(lambda p, ov: self._best(o, d, p, ov), self.net.arrays, profile, overlay)
+            raise diagnose(lambda p, ov: self._best(o, d, p, ov), self.arrays(overlay), profile, overlay)
         return found
 
     def _best(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay) -> Route | None:
@@ -252,7 +257,7 @@ class Router:
         cost = self.costs(profile, overlay)
         dx, dy = self.net.to_metric.transform(d.snap.lon, d.snap.lat)
         # potential per metre: never more than the cheapest cost per metre of any edge
-        h_per_m = self._min_factor(profile) / profile.speed_mps * (1.0 - 1e-9)
+        h_per_m = self._min_factor(profile, overlay) / profile.speed_mps * (1.0 - 1e-9)
         dist = np.full(self.n_nodes, np.inf)
         pred = np.full(self.n_nodes, -1, np.int64)
         oe = self.ends(o, profile, overlay)
@@ -270,19 +275,23 @@ class Router:
             return None
         return self._assemble(o, d, oe, de, profile, cost, pred, end, float(best), int(settled))
 
-    def _min_factor(self, profile: Profile) -> float:
+    def _min_factor(self, profile: Profile, overlay: Overlay) -> float:
         """Smallest cost per metre × speed over all passable edges (≥ 1 by construction)."""
-        # the overlay only adds penalties or closes edges, so the factor without it stays a lower bound
-        key = (profile.name, profile.base_key())
+        # the overlay's cost changes only add penalties or close edges, so the factor without them stays a
+        # lower bound; its attribute values may make edges cheaper (a kerb found flush), so they count
+        attributes = overlay.without_costs()
+        key = (profile.name, profile.base_key(), attributes.key)
         with self._lock:
             hit = self._factors.get(key)
         if hit is None:
-            base = self._base(profile, EMPTY_OVERLAY)
+            base = self._base(profile, attributes)
             length = self.net.arrays.length_m
             ok = np.isfinite(base) & (length > 0)
             hit = float(np.min(base[ok] * profile.speed_mps / length[ok])) if ok.any() else 1.0
             hit = max(1.0, hit)
             with self._lock:
+                if len(self._factors) > 64:  # one entry per profile and attribute version: keep it small
+                    self._factors.clear()
                 self._factors[key] = hit
         return hit
 

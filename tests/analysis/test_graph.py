@@ -11,6 +11,7 @@ from geo.analysis.graph import Columns, build_graph, times
 from geo.analysis.origins import Places, snap_points
 from geo.errors import NoRouteError
 from geo.network.model import Network
+from geo.routing.overlay import AttributePatches, Overlay
 from geo.routing.profiles import PROFILES
 from geo.routing.router import Router
 
@@ -43,6 +44,30 @@ def test_times_are_route_durations(helsinki_net: Network, helsinki_router: Route
     assert found > 20
     limited = times(graph, 300.0)
     assert np.array_equal(np.where(got <= 300.0, got, np.inf), limited)
+
+
+def test_verified_attribute_values_reach_the_planners_times(helsinki_net: Network, helsinki_router: Router) -> None:
+    """The search graph reads the overlay's verified values ("Help verify") as routes do."""
+    rng = np.random.default_rng(8)
+    homes, dests = _places(helsinki_net, rng, 10), _places(helsinki_net, rng, 6)
+    p = PROFILES["manual_wheelchair"]
+    a = helsinki_net.arrays
+    unknown = np.flatnonzero(~a.kerb_known & np.isfinite(helsinki_router.costs(p)))[::3]
+    raised = Overlay(patches=AttributePatches(version=1, values={
+        "kerb_known": (unknown, np.ones(len(unknown))), "kerb_cm": (unknown, np.full(len(unknown), 15.0))}))
+    o, d = snap_points(helsinki_router, homes, p, raised), snap_points(helsinki_router, dests, p, raised)
+    graph = build_graph(helsinki_router, p, o, d, raised)
+    assert graph.arrays.kerb_cm[unknown].tolist() == [15.0] * len(unknown)
+    got, before = times(graph, math.inf), times(build_graph(helsinki_router, p, o, d), math.inf)
+    for i in range(len(homes)):
+        for j in range(len(dests)):
+            try:
+                want = helsinki_router.route((homes.lon[i], homes.lat[i]), (dests.lon[j], dests.lat[j]), p,
+                                             raised).duration_s
+            except NoRouteError:
+                want = math.inf
+            assert got[i, j] == pytest.approx(want, rel=1e-9, abs=1e-9), (i, j)
+    assert (got != before).any()  # the raised kerbs changed some trips
 
 
 def test_same_edge_points_are_joined_straight_along_it(helsinki_net: Network, helsinki_router: Router) -> None:

@@ -28,6 +28,11 @@ def test_round_trip_keeps_everything(helsinki_net: Network, tmp_path: Path) -> N
     assert back.summary() == helsinki_net.summary()
     assert back.coverage() == helsinki_net.coverage()
     assert len(back.buildings) == 486
+    assert back.elements is not None and len(back.elements) == len(helsinki_net.elements)
+    way = int(helsinki_net.edges["osm_way_id"].iat[0])
+    got, had = back.element("way", way), helsinki_net.element("way", way)
+    assert got is not None and had is not None
+    assert {k: got[k] for k in ("version", "tags", "refs")} == {k: had[k] for k in ("version", "tags", "refs")}
 
 
 def test_round_trip_keeps_the_terrain_heights(terrain_ways_net: Network, tmp_path: Path) -> None:

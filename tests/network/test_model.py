@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,24 @@ def test_coverage_figures(tag_rules_net: Network) -> None:
     assert 0 < cov["known_pct"]["surface"] < 100
     assert cov["steps"] == 3
     assert cov["kerb_nodes"] == 6
+    e = tag_rules_net.edges
+    assert cov["known_pct"]["surface"] == round(100 * e.loc[e["surface_known"], "length_m"].sum()
+                                                / e["length_m"].sum(), 1)
+
+
+def test_coverage_of_other_arrays_counts_their_known_flags(tag_rules_net: Network) -> None:
+    a = tag_rules_net.arrays
+    everything = dataclasses.replace(a, surface_known=np.ones(len(a), bool), kerb_known=np.ones(len(a), bool))
+    cov = tag_rules_net.coverage(everything)
+    assert cov["known_pct"]["surface"] == cov["known_pct"]["kerb"] == cov["known_pct"]["kerb_at_crossings"] == 100.0
+    assert cov["known_pct"]["width"] == tag_rules_net.coverage()["known_pct"]["width"]
+
+
+def test_osm_lookups(tag_rules_net: Network) -> None:
+    idx = tag_rules_net.node_index(np.array([15, 36, 999999]))
+    assert tag_rules_net.nodes["osmid"].to_numpy()[idx[:2]].tolist() == [15, 36] and idx[2] == -1
+    edges, owner = tag_rules_net.way_edges(np.array([107, 101, 999]))
+    ways = tag_rules_net.edge_col("osm_way_id")[edges]
+    assert ways.tolist() == [107] * int((ways == 107).sum()) + [101] * int((ways == 101).sum())
+    assert set(owner.tolist()) == {0, 1} and (tag_rules_net.edge_col("osm_way_id") == 107).sum() == 2
+    assert tag_rules_net.element("node", 36)["version"] == 1 and tag_rules_net.element("node", 999) is None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
+import numpy as np
 import osmnx as ox
 import pandas as pd
 import pytest
@@ -49,6 +51,34 @@ def test_segments_are_oriented_from_u_to_v(tag_rules_osm: Path) -> None:
     first = seg.geometry.map(lambda g: g.coords[0])
     ux = extract.nodes.loc[seg["u"], ["x", "y"]].itertuples(index=False, name=None)
     assert all(a == pytest.approx(b) for a, b in zip(first, ux, strict=True))
+
+
+def test_the_network_elements_are_kept_with_versions_tags_and_node_lists(tag_rules_osm: Path) -> None:
+    """What an osmChange needs: every way and node of the network as the file has it."""
+    extract = osm.load_file(tag_rules_osm)
+    el = extract.elements.set_index(["type", "id"])
+    assert set(el.loc["way"].index) == set(extract.segments["osm_way_id"])
+    assert set(el.loc["node"].index) == set(extract.nodes.index)
+    assert (el["version"] == 1).all()
+    w107 = el.loc[("way", 107)]
+    assert json.loads(w107["refs"]) == [13, 36, 14]
+    assert json.loads(w107["tags"])["width"] == "1,5"  # every tag, not only the ones routing reads
+    n15 = el.loc[("node", 15)]
+    assert json.loads(n15["tags"]) == {"kerb:height": "high"} and (n15["lon"], n15["lat"]) == (15.054, 50.771)
+
+
+def test_pbf_elements_come_with_their_versions() -> None:
+    extract = osm.load_sample()
+    el = extract.elements
+    assert len(el) == extract.segments["osm_way_id"].nunique() + len(extract.nodes)
+    assert el["version"].notna().all() and (el["version"] > 1).any()
+    assert el.loc[el["type"] == "way", "refs"].map(lambda r: len(json.loads(r)) >= 2).all()
+
+
+def test_an_unreadable_element_pass_gives_no_elements(tmp_path: Path) -> None:
+    bad = tmp_path / "x.osm"
+    bad.write_text("<osm><node id='1' lat='x'", encoding="utf-8")
+    assert osm.read_elements(bad, np.array([1]), np.array([1])).empty
 
 
 def test_pbf_sample_loads_with_tags() -> None:
@@ -124,6 +154,7 @@ def test_online_download_through_osmnx(local_overpass: str) -> None:
     assert len(extract.buildings) == 1
     assert "Azylový dům (test)" in set(extract.pois["name"].dropna())
     assert "kerb" in extract.nodes.columns and extract.nodes.loc[12, "kerb"] == "raised"
+    assert extract.elements.empty  # Overpass answers through osmnx carry no versions: nothing to write back
 
 
 def test_download_failure_is_a_download_error(monkeypatch: pytest.MonkeyPatch) -> None:

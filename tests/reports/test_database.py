@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from geo.errors import DataError, StorageError
-from geo.reports.database import EVENTS, MIGRATIONS, REPORTS, Database, metadata
+from geo.reports.database import AUDIT_ANSWERS, AUDIT_ITEMS, EVENTS, MIGRATIONS, REPORTS, Database, metadata
 from tests.reports.test_store import T0
 
 
@@ -88,6 +88,28 @@ def test_version_1_data_survives_the_upgrade_and_ids_become_64_bit(database_url:
         assert conn.execute(sa.select(REPORTS.c.description).where(REPORTS.c.id == 7)).scalar() == "old"
         assert conn.execute(sa.select(EVENTS.c.report_id).where(EVENTS.c.report_id == big)).scalar() == big
         assert conn.execute(sa.select(REPORTS.c.id).where(REPORTS.c.id == 2**63 - 1)).first() is None
+        assert {"audit_items", "audit_answers", "audit_verdicts"} <= set(sa.inspect(conn).get_table_names())
+    db.close()
+
+
+def test_a_version_3_database_gets_the_verification_tables_of_version_4(database_url: str) -> None:
+    assert [m[0] for m in MIGRATIONS] == [1, 2, 3, 4]  # sessions 2, Open311 API keys 3, "Help verify" 4
+    v3 = Database(database_url, migrations=MIGRATIONS[:3])
+    assert v3.migrate() == 3
+    with v3.read() as conn:
+        assert "audit_items" not in set(sa.inspect(conn).get_table_names())
+    v3.close()
+    db = Database(database_url)
+    assert db.migrate() == 4
+    with db.write() as conn:
+        conn.execute(AUDIT_ITEMS.insert().values(task_id="node/15/kerb", element_type="node", element_id=2**40,
+                                                 attribute="kerb", status="open", round=1, lon=15.05, lat=50.77,
+                                                 created_at=T0, updated_at=T0))
+        aid = conn.execute(AUDIT_ANSWERS.insert().values(task_id="node/15/kerb", round=1, client="c", value="flush",
+                                                         created_at=T0)).inserted_primary_key[0]
+    with db.read() as conn:
+        assert conn.execute(sa.select(AUDIT_ANSWERS.c.value).where(AUDIT_ANSWERS.c.id == aid)).scalar() == "flush"
+        assert {"moderator_sessions", "idempotency_keys", "api_keys"} <= set(sa.inspect(conn).get_table_names())
     db.close()
 
 
@@ -138,7 +160,7 @@ def test_version_2_data_survives_version_3(database_url: str) -> None:
                      {"t": T0})
     v2.close()
     db = Database(database_url)
-    assert db.migrate() == 3
+    assert db.migrate() == MIGRATIONS[-1][0]
     with db.read() as conn:
         row = conn.execute(sa.select(REPORTS)).mappings().one()
     assert (row["description"], row["media_url"], row["api_key_id"]) == ("before", None, None)

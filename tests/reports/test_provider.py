@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from geo.network.model import Network
+from geo.reports.audit_model import TaskRef
+from geo.reports.audit_store import AuditStore
 from geo.reports.database import Database
 from geo.reports.model import NewReport
 from geo.reports.provider import OverlayProvider
@@ -94,3 +96,24 @@ def test_routing_keeps_the_last_reports_while_the_database_is_away(tag_rules_net
     assert "report overlay not refreshed" in caplog.text
     c.now = T0 + timedelta(hours=2)
     assert len(provider.view().reports) == 1  # and the temporary one still expires on time
+
+
+def test_verified_answers_reach_every_worker_with_the_counter(tag_rules_net: Network, db: Database,
+                                                             tmp_path: Path) -> None:
+    store = ReportStore(db, photo_dir=tmp_path)
+    audits = AuditStore(db, photo_dir=tmp_path)
+    c = Clocks()
+    worker = OverlayProvider(store, tag_rules_net, audits=audits, poll_interval_s=0.5, clock=lambda: c.now,
+                             monotonic=lambda: c.mono)
+    assert worker.current() is EMPTY_OVERLAY
+    task = TaskRef("node", 36, "kerb")
+    for client in ("a", "b"):
+        audits.add_answer(task, "raised_10", client=client, now=T0, needed=2, where=(15.0525, 50.771))
+    c.mono += 0.6
+    view = worker.view()
+    assert [v.task for v in view.verdicts] == [task] and len(view.overlay.patches) > 0
+    assert len(view.overlay.edges) == 0  # no report: attribute values only
+    assert worker.current().arrays(tag_rules_net.arrays).kerb_known.sum() > tag_rules_net.arrays.kerb_known.sum()
+    audits.decide(task, "rollback", actor="m", now=T0, where=(15.0525, 50.771))
+    c.mono += 0.6
+    assert worker.view().verdicts == () and worker.current().arrays(tag_rules_net.arrays) is tag_rules_net.arrays

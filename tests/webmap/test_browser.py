@@ -506,6 +506,110 @@ def test_the_api_docs_page_shows_the_contract_from_local_files(watched: Watched,
     watched.check_clean()  # no CSP violation, no request to another host
 
 
+# --------------------------------------------------------------------------- help verify
+
+
+def test_help_verify_by_keyboard_and_on_a_phone(watched: Watched, browser: Any, live: dict[str, Any]) -> None:
+    """The verify mode: questions as markers and a list, one question with big answer buttons answered with the
+    keyboard alone, the thanks, and the routes that improved once a second person agreed."""
+    from geo.reports.audit_model import TaskRef
+    from geo.reports.model import utcnow
+    from webmap import resources
+
+    page = watched.page
+    page.goto(watched.base + "/")
+    page.wait_for_function("() => window.LBB && window.LBB.app")
+    page.focus("#tab-route")
+    page.keyboard.press("End")  # the tabs pattern: the last tab is "Help verify"
+    assert page.evaluate("() => document.activeElement.id") == "tab-verify"
+    page.wait_for_selector("#verify-card:not([hidden])", timeout=20_000)
+    assert page.locator(".lbb-icon.audit").count() >= 1 and page.locator("#verify-list li").count() >= 1
+    assert page.locator(".lbb-icon.audit.active").count() == 1
+    question = page.locator("#verify-question").inner_text()
+    assert question.endswith("?") and page.locator("#verify-options button.answer").count() >= 3
+    assert axe_violations(page) == []
+    watched.shot("verify-question")
+    assert page.locator("#verify-list li[aria-current]").inner_text().startswith(question)
+    _tab_until(page, "verify-option-1")
+    assert _focus_is_visible(page)
+    value = page.get_attribute("#verify-option-1", "value")
+    with page.expect_response(lambda r: r.url.endswith("/api/audits/answers")) as resp:
+        page.keyboard.press("Enter")
+    answered = resp.value.json()
+    assert answered["status"] == "open" and answered["answers"] == 1
+    page.wait_for_function("() => document.querySelector('#verify-status').textContent.startsWith('Děkujeme')")
+    assert page.evaluate("() => document.activeElement.id") == "verify-question"  # the next question, focused
+    assert page.locator("#verify-status").inner_text().startswith("Děkujeme! K ověření chybí ještě 1")
+    with live["app"].app_context():  # someone else agrees
+        ref = TaskRef.parse(answered["task_id"])
+        resources.audits().add_answer(ref, value, client="another person", now=utcnow(), needed=2,
+                                      where=(0.0, 0.0))
+    for _ in range(40):  # the overlay follows the database within the poll interval
+        page.click("#verify-refresh")
+        page.wait_for_timeout(150)
+        details = page.locator("#verify-progress-details").inner_text()
+        if details and not details.startswith("Odpovědi zlepšily údaje 0 "):
+            break
+    assert details.startswith("Odpovědi zlepšily údaje") and not details.startswith("Odpovědi zlepšily údaje 0 ")
+    watched.shot("verify-progress")
+    watched.check_clean()
+
+    phone = Watched(browser, live["base"], viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        p = phone.page
+        p.goto(live["base"] + "/?lang=en")
+        p.wait_for_function("() => window.LBB && window.LBB.app")
+        p.click("#tab-verify")
+        p.wait_for_selector("#verify-card:not([hidden])", timeout=20_000)
+        assert p.evaluate("() => document.documentElement.scrollWidth") <= 360
+        button = p.locator("#verify-options button.answer").first
+        box = button.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 260  # big enough for a thumb
+        assert p.locator("#tab-verify").inner_text() == "Help verify"
+        assert axe_violations(p) == []
+        button.click()
+        p.wait_for_function("() => document.querySelector('#verify-status').textContent.startsWith('Thank you')")
+        phone.shot("verify-phone-360")
+        phone.check_clean()
+    finally:
+        phone.close()
+
+
+def test_moderators_see_disputed_answers_side_by_side(watched: Watched, live: dict[str, Any]) -> None:
+    import contextlib
+
+    from geo.errors import BadRequestError
+    from geo.reports.audit_model import options_json
+    from geo.reports.model import utcnow
+    from webmap import resources
+
+    with live["app"].app_context():
+        index = resources.audit_index()
+        row = index.best("pram", bbox=None, limit=1, skip=resources.audits().closed())[0][0]
+        task = index.catalogue.ref(row)
+        values = [o["value"] for o in options_json(task.attribute, "cs")][:2]
+        for client, value in zip(("p1", "p2"), values, strict=True):
+            resources.audits().add_answer(task, value, client=client, now=utcnow(), needed=2, where=(0.0, 0.0))
+        with contextlib.suppress(BadRequestError):
+            resources.moderators().create("moderator", "s3cret-pass", now=utcnow())
+    page = watched.page
+    page.goto(watched.base + "/moderation")
+    page.fill("#login-name", "moderator")
+    page.fill("#login-password", "s3cret-pass")
+    page.click("#login-form button[type=submit]")
+    item = page.locator(f"#audit-{task.task_id.replace('/', '-')}")
+    item.wait_for()
+    assert item.locator(".answers li").count() == 2
+    assert axe_violations(page) == []
+    watched.shot("moderation-audits")
+    item.locator("select[name=action]").select_option("confirm")
+    item.locator("select[name=value]").select_option(values[1])
+    item.locator("button[type=submit]").click()
+    page.wait_for_function("() => document.querySelector('#mod-status').textContent.includes('ověřeno')")
+    page.locator(f"#audit-{task.task_id.replace('/', '-')}").wait_for(state="detached")  # left the disputed list
+    watched.check_clean()
+
+
 # --------------------------------------------------------------------------- helpers for other pages' browser tests
 
 

@@ -14,13 +14,15 @@ from PIL import Image
 from geo.errors import DataError
 from tests.webmap.test_reports_api import submit
 
-BODY_ENDPOINTS = ("/api/reports", "/open311/v2/requests.json", "/api/auth/login", "/api/reports/1/status")
+BODY_ENDPOINTS = ("/api/reports", "/open311/v2/requests.json", "/api/auth/login", "/api/reports/1/status",
+                  "/api/audits/answers", "/api/audits/decisions")
 
 
 def test_every_answer_has_the_security_headers(client: Any) -> None:
     for url, status in [("/", 200), ("/moderation", 200), ("/api/profiles", 200), ("/healthz", 200),
                         ("/api/route?from=x", 400), ("/api/nothing", 404), ("/static/js/main.js", 200),
-                        ("/vendor/leaflet/leaflet.js", 200), ("/open311/v2/services.json", 200)]:
+                        ("/vendor/leaflet/leaflet.js", 200), ("/open311/v2/services.json", 200),
+                        ("/api/audits/export.osc", 200), ("/static/js/verify.js", 200)]:
         r = client.get(url)
         assert r.status_code == status, url
         assert r.headers["X-Content-Type-Options"] == "nosniff", url
@@ -116,7 +118,7 @@ def test_private_answers_are_never_cached(make_reports_app: Any, login: Any) -> 
     public = client.get("/api/reports")
     assert "no-store" not in public.headers.get("Cache-Control", "")
     login(app, client)
-    for url in ("/api/moderation/queue", "/api/auth/me", "/moderation", "/api/reports"):
+    for url in ("/api/moderation/queue", "/api/auth/me", "/moderation", "/api/reports", "/api/audits/queue"):
         r = client.get(url)
         assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store", url
         assert "Cookie" in r.headers["Vary"], url
@@ -231,7 +233,7 @@ def test_no_answer_shows_a_server_path(make_reports_app: Any, login: Any, tmp_pa
     login(app, client)
     urls = ["/healthz", "/api/info", "/api/layers", "/api/layers/stops", "/api/layers/services",
             "/api/reports/meta", f"/api/reports/{rid}", "/api/moderation/queue", "/open311/v2/requests.json",
-            "/api/profiles"]
+            "/api/profiles", "/api/audits/meta", "/api/audits/export.geojson", "/api/audits/queue"]
     for url in urls:
         text = client.get(url).get_data(as_text=True)
         for path in (str(ROOT), str(tmp_path), "site-packages", "/root/", "/home/", "/tmp/"):

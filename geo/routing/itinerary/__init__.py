@@ -112,8 +112,8 @@ def _direction_json(d: Direction, lang: str | None) -> dict[str, Any]:
 
 
 def describe(route: Route, net: Network, overlay: Overlay | None = None) -> Itinerary:
-    """Everything about a route, as data (no text yet)."""
-    p = pieces_of(route, net)
+    """Everything about a route, as data (no text yet); attributes as the overlay has them."""
+    p = pieces_of(route, net, overlay.arrays(net.arrays) if overlay is not None else None)
     line = height_line(p, net)
     m = metrics(p, line)
     return Itinerary(

@@ -76,9 +76,10 @@ def _cut(net: Network, eid: int, forward: bool, t0: float, t1: float) -> np.ndar
     return xy / [scale, 1.0]
 
 
-def pieces_of(route: Route, net: Network) -> Pieces:
-    """The route's pieces as arrays; whole edges take their stored geometry, partial ones are cut."""
-    a = net.arrays
+def pieces_of(route: Route, net: Network, arrays: EdgeArrays | None = None) -> Pieces:
+    """The route's pieces as arrays; whole edges take their stored geometry, partial ones are cut. Their
+    attributes come from ``arrays`` (the network's with verified values laid over them) when given."""
+    a = net.arrays if arrays is None else arrays
     k = np.array([p.edge for p in route.pieces], dtype=np.int64)
     t0 = np.array([p.t0 for p in route.pieces], dtype=float)
     t1 = np.array([p.t1 for p in route.pieces], dtype=float)

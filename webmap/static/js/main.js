@@ -1,5 +1,6 @@
 /* Liberec bez bariér — entry point of the map page (loaded as a module, so after the page's folium script):
- * wires the map, its layers, the panel's tabs, the route planner, services, the report form and housing. */
+ * wires the map, its layers, the panel's tabs, the route planner, services, the report form, "Help verify" and
+ * housing. */
 
 import { $ } from "./dom.js";
 import { initHousing, openCard } from "./housing.js";
@@ -9,6 +10,7 @@ import { initPlanner, planRoute, profileName, restoreFromUrl, setPointFromMap, s
 import { initReport, setReportPoint } from "./report.js";
 import { initServices, loadServices, showService } from "./services.js";
 import { initTabs, onTabSelect } from "./tabs.js";
+import { initVerify, loadTasks } from "./verify.js";
 
 /**
  * Test and debug hook, not an API of the app: browser tests and benchmarks/ui.py read `map` and
@@ -26,10 +28,12 @@ onTabSelect((tab) => {
   else if (tab.id === "tab-housing") $("click-card").checked = true;
   else if ($("click-report").checked || $("click-card").checked) $("click-from").checked = true;
   if (tab.id === "tab-services") loadServices();
+  if (tab.id === "tab-verify") loadTasks();
 });
 initPlanner();
 initServices();
 initReport();
+initVerify({ profile: profileName });
 initLayers({ profile: profileName, drawn: () => { app.layersDrawn += 1; } });
 initHousing();
 

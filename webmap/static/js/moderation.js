@@ -1,7 +1,8 @@
 /* Liberec bez bariér — entry point of the moderation page: sign in, list reports with their history, change
- * their status. */
+ * their status; and the answers of "Help verify" (audits_moderation.js). */
 
 import { api, withQuery } from "./api.js";
+import { initAudits, loadAudits } from "./audits_moderation.js";
 import { $, el, fill, fromTemplate } from "./dom.js";
 import { config, t } from "./i18n.js";
 
@@ -26,6 +27,7 @@ function signedIn(me) {
   $("login-section").hidden = true;
   $("queue-section").hidden = false;
   loadQueue();
+  loadAudits();
 }
 
 function historyItem(h) {
@@ -134,6 +136,8 @@ async function start() {
   $("logout").addEventListener("click", logOut);
   $("status-filter").addEventListener("change", loadQueue);
   $("queue").addEventListener("submit", changeStatus);
+  initAudits({ token: () => csrf || "", message: say,
+    failed: (err) => (err.status === 401 ? showLogin() : say(t("ui.error_generic", { message: err.message }), true)) });
   try {
     transitions = (await api("/api/reports/meta")).transitions || {};
   } catch {
