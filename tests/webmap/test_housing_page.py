@@ -128,9 +128,10 @@ def test_a_map_click_opens_the_card_of_that_point_in_english(chromium: Any, hous
     try:
         assert page.locator("#tab-housing").inner_text() == "Housing"
         assert page.is_checked("#click-card")  # the housing tab makes a map click open a card
-        page.evaluate(f"() => LBB.app.map.setView([{UPPER[0]}, {UPPER[1]}], 18)")
-        page.wait_for_timeout(300)
+        page.evaluate(f"() => LBB.app.map.setView([{UPPER[0]}, {UPPER[1]}], 18, {{animate: false}})")
+        page.wait_for_function("() => LBB.app.map.getZoom() === 18")
         click_latlng(page, *UPPER)
+        page.wait_for_function("() => document.querySelector('#housing-status').textContent.length > 0")
         _card_ready(page)
         card = page.locator("#housing-card")
         assert "Reach card" in card.locator("h3").inner_text()
