@@ -69,7 +69,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "a flat from the list, or click the map (a click now opens the card of that place)."),
     "housing.ui.profile": ("Kdo se pohybuje", "Who is travelling"),
     "housing.ui.min_score": ("Nejnižší skóre (0–100)", "Lowest score (0–100)"),
-    "housing.ui.filter": ("Zobrazit byty", "Show flats"),
     "housing.ui.flats_heading": ("Městské byty podle skóre", "City flats by score"),
     "housing.ui.flats_count": ("{n, plural, one {# byt} few {# byty} other {# bytů}} se skóre aspoň {min}.",
                                "{n, plural, one {# flat} other {# flats}} with a score of at least {min}."),
@@ -108,7 +107,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "housing.ui.source": ("zdroj: {source}", "source: {source}"),
     "housing.ui.loading_card": ("Počítám kartu dostupnosti…", "Computing the reach card…"),
     "housing.ui.card_ready": ("Karta dostupnosti: {home}, skóre {score}.", "Reach card: {home}, score {score}."),
-    "housing.ui.flat_unplaced": ("bez polohy", "no position"),
     "housing.ui.legend": ("Barva a vzor bytů na mapě: skóre pro zvolený profil", "Colour and pattern of the flats on "
                           "the map: the score for the chosen profile"),
     "housing.ui.band_good": ("75–100 (plná zelená)", "75–100 (solid green)"),
