@@ -20,6 +20,8 @@
 ``python app.py rank-barriers [--profile P] [--minutes T] [--origins buildings|flats|both]
 [--destinations services|stops|both] [--top N] [--package K] [--out FILE.csv|FILE.geojson]``
     rank every barrier by how many homes its removal connects to services (progress on standard error).
+``python app.py reach-cards [--profile P] [--homes buildings|flats|both] --out FILE.csv|FILE.geojson``
+    the reach card of every home (what it reaches without barriers, its score), from one search per category.
 ``python app.py check-data [--services F] [--flats F] [--programme F] [--store F]``
     validate the curated files (schemas, provenance, programme links, dates) and summarise each.
 
@@ -141,6 +143,12 @@ def parser() -> argparse.ArgumentParser:
     rank.add_argument("--package", type=int, default=None, metavar="K", help="also the greedy package of K fixes")
     rank.add_argument("--out", type=Path, default=None, help="write the whole ranking to FILE.csv or FILE.geojson")
     rank.add_argument("--database-url", help="reports database for confirmed reports (default: as init-db)")
+    cards = sub.add_parser("reach-cards", help="the reach card of every home: what it reaches without barriers")
+    _source_args(cards)
+    cards.add_argument("--profile", default="manual_wheelchair", help="routing profile (default: %(default)s)")
+    cards.add_argument("--homes", default="buildings", help="buildings, flats or both (default: %(default)s)")
+    cards.add_argument("--out", type=Path, required=True, help="write the cards to FILE.csv or FILE.geojson")
+    cards.add_argument("--database-url", help="reports database for confirmed reports (default: as init-db)")
     check = sub.add_parser("check-data", help="validate the curated files (schemas, provenance, programme links)")
     check.add_argument("--services", type=Path, default=settings.SERVICES_FILE, help="services layer file")
     check.add_argument("--flats", type=Path, default=settings.FLATS_FILE, help="city flats layer file")
@@ -426,9 +434,10 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, lang: str, stream=None) -> None:
+    def __init__(self, lang: str, stream=None, *, labels: str = "cli.rank.stage.") -> None:
         self.lang = lang
         self.stream = stream or sys.stderr
+        self.labels = labels
         self.stage: str | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -436,7 +445,7 @@ class ProgressBar:
             self.finish()
             self.stage = stage
         filled = self.WIDTH * done // max(total, 1)
-        label = i18n.maybe(f"cli.rank.stage.{stage}", self.lang, stage)
+        label = i18n.maybe(self.labels + stage, self.lang, stage)
         pct = 100 * done // max(total, 1)
         self.stream.write(f"\r{label:<26} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {pct:3d} %")
         self.stream.flush()
@@ -496,6 +505,45 @@ def rank_barriers(args: argparse.Namespace) -> int:
             text = json.dumps(export.to_geojson(records, geoms), ensure_ascii=False)
         args.out.write_text(text, encoding="utf-8")
         say("cli.rank.written", n=len(records), file=str(args.out))
+    return 0
+
+
+@_command("reach-cards")
+def reach_cards(args: argparse.Namespace) -> int:
+    """Every home's reach card (figures, score, entrance) to a CSV or GeoJSON file."""
+    import statistics
+
+    from geo.analysis import cards
+    from geo.analysis.origins import ORIGIN_CHOICES, Places, residential_buildings
+    from geo.errors import BadRequestError
+    from geo.routing.profiles import get_profile
+    from webmap import create_app, resources
+
+    profile = get_profile(args.profile)
+    if args.homes not in ORIGIN_CHOICES:
+        raise BadRequestError("request.unknown_choice", field="homes", value=args.homes,
+                              choices=", ".join(ORIGIN_CHOICES))
+    if args.out.suffix.lower() not in (".csv", ".geojson"):
+        raise BadRequestError("housing.out_format", field="out", file=str(args.out))
+    lang = cli_lang()
+    net = _network(args)
+    config = {"NETWORK": net, "CACHE_DIR": str(args.cache_dir or settings.default_cache_dir())}
+    if args.database_url:
+        config["DATABASE_URL"] = args.database_url
+    bar = ProgressBar(lang, labels="cli.reach.stage.")
+    with create_app(config).app_context():
+        housing = resources.housing()
+        buildings, flats = residential_buildings(net), housing.inputs.flat_places
+        homes = Places.concat({"buildings": [buildings], "flats": [flats], "both": [buildings, flats]}[args.homes])
+        rows = housing.home_cards(homes, profile, resources.overlay(), lang, bar)
+        bar.finish()
+    scored = [r["score"] for r in rows if r["score"] is not None]
+    say("cli.reach.summary", n=len(rows), profile=i18n.text(f"profile.{profile.name}", lang),
+        median=statistics.median(scored) if scored else "–", none=len(rows) - len(scored))
+    text = cards.to_csv(rows) if args.out.suffix.lower() == ".csv" else \
+        json.dumps(cards.to_geojson(rows, profile=profile.name), ensure_ascii=False)
+    args.out.write_text(text, encoding="utf-8")
+    say("cli.reach.written", file=str(args.out))
     return 0
 
 

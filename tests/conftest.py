@@ -192,6 +192,35 @@ def planner_app(planner_net: Network, tmp_path: Path):
                        "REPORTS_UPLOAD_DIR": str(tmp_path / "uploads"), "REPORTS_POLL_INTERVAL_S": 0.0})
 
 
+@pytest.fixture(scope="session")
+def housing_osm() -> Path:
+    """Hand-made housing fixture: two streets joined by steps, a steep street, flats, destinations, entrances."""
+    return FIXTURES / "housing_city.osm"
+
+
+@pytest.fixture(scope="session")
+def housing_stops() -> Path:
+    """The GTFS ``stops.txt`` of the housing fixture: one stop with wheelchair boarding, one without."""
+    return FIXTURES / "housing_city_stops.txt"
+
+
+@pytest.fixture(scope="session")
+def housing_net(housing_osm: Path, cache_root: Path) -> Network:
+    """The housing fixture built into a network."""
+    return pipeline.load_or_build(pipeline.SourceSpec.file(housing_osm), cache_dir=cache_root)
+
+
+@pytest.fixture
+def housing_app(housing_net: Network, housing_stops: Path, tmp_path: Path):
+    """The app serving the housing fixture (its curated flats and services placed by address) and its stops."""
+    from webmap import create_app
+
+    return create_app({"TESTING": True, "NETWORK": housing_net, "CACHE_DIR": str(tmp_path),
+                       "STOPS_FILE": str(housing_stops), "FLATS_STORE": str(tmp_path / "flats_store.geojson"),
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'lbb.sqlite3'}",
+                       "REPORTS_UPLOAD_DIR": str(tmp_path / "uploads"), "REPORTS_POLL_INTERVAL_S": 0.0})
+
+
 # --------------------------------------------------------------------------- barrier reports
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -226,6 +228,34 @@ def test_rank_barriers_prints_the_ranking_the_package_and_writes_files(planner_o
 ])
 def test_rank_barriers_bad_input_is_one_line(planner_osm: Path, tmp_path: Path, args: list[str], needle: str) -> None:
     proc = run("rank-barriers", "--osm-file", str(planner_osm), "--cache-dir", str(tmp_path), *args)
+    assert_one_line_error(proc, needle)
+
+
+def test_reach_cards_of_every_home(housing_osm: Path, tmp_path: Path) -> None:
+    base = ("reach-cards", "--osm-file", str(housing_osm), "--cache-dir", str(tmp_path), "--database-url",
+            f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    proc = run(*base, "--homes", "both", "--out", str(tmp_path / "cards.csv"), lang="cs")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].startswith("7 karet dostupnosti (Mechanický vozík): medián skóre ")
+    assert "hledání z cílů" in proc.stderr and "100 %" in proc.stderr  # the progress bar
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "cards.csv").read_text(encoding="utf-8"))))
+    kinds = [r["kind"] for r in rows]
+    assert kinds.count("building") == 4 and kinds.count("flat") == 3  # residential buildings and placed flats
+    home = next(r for r in rows if r["name"] == "Nad Sokolovnou 616")
+    assert home["entrance"] == "step_free" and home["pharmacy_min"] == "" and home["grocery_min"] == "5.0"
+    walk = run(*base, "--profile", "walking", "--out", str(tmp_path / "cards.geojson"))
+    assert walk.returncode == 0, walk.stderr
+    fc = json.loads((tmp_path / "cards.geojson").read_text(encoding="utf-8"))
+    assert fc["profile"] == "walking" and {f["properties"]["score"] for f in fc["features"]} == {100}
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--out", "cards.xlsx"], "cards.xlsx: cards can only be written to a .csv or .geojson file"),
+    (["--out", "cards.csv", "--profile", "rocket"], "unknown profile rocket"),
+    (["--out", "cards.csv", "--homes", "castles"], "castles"),
+])
+def test_reach_cards_bad_input_is_one_line(housing_osm: Path, tmp_path: Path, args: list[str], needle: str) -> None:
+    proc = run("reach-cards", "--osm-file", str(housing_osm), "--cache-dir", str(tmp_path), *args)
     assert_one_line_error(proc, needle)
 
 

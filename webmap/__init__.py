@@ -25,6 +25,7 @@ from webmap import (
     audits_api,
     auth,
     errors,
+    housing_api,
     i18n,
     json_provider,
     layers_api,
@@ -155,7 +156,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     Compress(app)
-    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_api.bp, planner_api.bp, auth.bp,
-               reports_api.bp, audits_api.bp, open311.bp, openapi.bp):
+    for bp in (vendor.bp, pages.bp, api.bp, layers_api.bp, programme_api.bp, planner_api.bp, housing_api.bp,
+               auth.bp, reports_api.bp, audits_api.bp, open311.bp, openapi.bp):
         app.register_blueprint(bp)
     return app

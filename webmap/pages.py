@@ -39,7 +39,7 @@ from webmap.planner_api import CATEGORIES as PLANNER_CATEGORIES
 
 #: Catalogue sections the map script needs (it renders them with the same template syntax).
 SCRIPT_TEXTS = ("ui.", "service.category.", "report.category.", "report.status.", "report.severity.", "profile.",
-                "route.relax.", "access.", "unit.", "programme.", "provenance.", "planner.")
+                "route.relax.", "access.", "unit.", "programme.", "provenance.", "planner.", "housing.")
 
 bp = Blueprint("pages", __name__)
 

@@ -11,7 +11,8 @@
 * :func:`overlay_provider` / :func:`reports_view` — confirmed reports and verified answers as a routing
   overlay, kept fresh;
 * :func:`analysis` — the planner's ranking of one request (cached per request and overlay version),
-  :func:`norms` and :func:`coverage` — norm compliance and data coverage of the network.
+  :func:`norms` and :func:`coverage` — norm compliance and data coverage of the network;
+* :func:`housing` — reach cards of homes (their searches kept per profile and overlay version).
 
 Config keys (with environment variables): ``SERVICES_FILE`` (``$LBB_SERVICES_FILE``), ``FLATS_FILE``
 (``$LBB_FLATS_FILE``), ``PROGRAMME_FILE`` (``$LBB_PROGRAMME_FILE``, the programme tracker; its links to
@@ -37,6 +38,7 @@ import pandas as pd
 from flask import Flask, current_app
 
 from geo import settings
+from geo.analysis.cards import Housing, HousingInputs
 from geo.analysis.coverage import city_parts, coverage_zones, load_districts
 from geo.analysis.norms import judge
 from geo.analysis.planner import Analysis, AnalysisCache, PlannerInputs, PlannerRequest
@@ -293,3 +295,11 @@ def coverage() -> gpd.GeoDataFrame:
         return coverage_zones(net, city_parts(net, load_districts(net.meta.get("provenance", {}))))
 
     return once("coverage", build)
+
+
+# --------------------------------------------------------------------------- housing
+
+
+def housing() -> Housing:
+    """Reach cards of this city's homes (destinations, buildings and flats read once)."""
+    return once("housing", lambda: Housing(HousingInputs.from_layers(router(), layers())))

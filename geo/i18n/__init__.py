@@ -17,6 +17,7 @@ from babel.lists import format_list as _format_list
 from geo.i18n.catalogue import (
     audits,
     common,
+    housing,
     network,
     open311,
     planner,
@@ -54,7 +55,7 @@ def _merge(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
     common.MESSAGES, network.MESSAGES, routing.MESSAGES, places_catalogue.MESSAGES, services.MESSAGES, reports.MESSAGES,
     ui.MESSAGES, programme_catalogue.MESSAGES, terrain.MESSAGES, production.MESSAGES, planner.MESSAGES,
-    open311.MESSAGES, audits.MESSAGES, wayfinding.MESSAGES,
+    open311.MESSAGES, audits.MESSAGES, housing.MESSAGES, wayfinding.MESSAGES,
 )
 
 

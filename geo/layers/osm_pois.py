@@ -44,7 +44,8 @@ OSM_PUBLISHER = "© OpenStreetMap contributors, ODbL 1.0"
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame:
         return frame[name].astype(object).where(frame[name].notna(), None)
-    return pd.Series(None, index=frame.index, dtype=object)
+    # a list of None: ``pd.Series(None, dtype=object)`` holds NaN, which is truthy and reads "nan"
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
 def osm_services(pois: gpd.GeoDataFrame, *, data_date: str | None = None) -> gpd.GeoDataFrame:

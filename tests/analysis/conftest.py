@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -13,10 +14,14 @@ import shapely
 
 from geo import settings
 from geo.analysis.candidates import Candidates, find_candidates
+from geo.analysis.cards import Housing, HousingInputs
 from geo.analysis.gain import Change, Effect, Situation, key_nodes, single_changes
 from geo.analysis.graph import SearchGraph, build_graph
 from geo.analysis.origins import Places, services, snap_points
 from geo.layers.barriers import osm_barriers
+from geo.layers.query import MapLayers
+from geo.layers.schemas import read_flats, read_services
+from geo.layers.stops import load_stops
 from geo.network.model import Network
 from geo.network.osm import OsmExtract, Provenance
 from geo.network.pipeline import build_network
@@ -179,3 +184,19 @@ def fixture_services(net: Network) -> Places:
     frame = gpd.GeoDataFrame({"id": pois["name"].str[:2].to_numpy(), "name": pois["name"].to_numpy(),
                               "category": pois["amenity"].to_numpy()}, geometry=pois.geometry.to_numpy(), crs=pois.crs)
     return services(frame)
+
+
+# --------------------------------------------------------------------------- housing
+
+
+@pytest.fixture(scope="session")
+def housing_layers(housing_net: Network, housing_stops: Path) -> MapLayers:
+    """The map layers of the housing fixture: the shipped curated files placed by address, its GTFS stops."""
+    return MapLayers.build(housing_net, read_services(settings.SERVICES_FILE), read_flats(settings.FLATS_FILE), None,
+                           load_stops(housing_stops))
+
+
+@pytest.fixture(scope="session")
+def housing(housing_net: Network, housing_layers: MapLayers) -> Housing:
+    """Reach cards of the housing fixture (fields kept for the session)."""
+    return Housing(HousingInputs.from_layers(Router(housing_net), housing_layers))

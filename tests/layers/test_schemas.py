@@ -218,6 +218,12 @@ def test_osm_social_pois_are_a_second_source_deduplicated(liberec_net: Network, 
     assert merged.loc["social-office", "osm_ref"] is not None
 
 
+def test_pois_of_other_kinds_are_no_services_when_the_extract_has_no_social_tags(housing_net: Network) -> None:
+    """An extract without any ``social_facility`` or ``office`` tag: its pharmacy, shop and school stay POIs."""
+    assert "social_facility" not in housing_net.pois and len(housing_net.pois) > 0
+    assert osm_services(housing_net.pois).empty
+
+
 def test_name_similarity_ignores_diacritics_and_word_order() -> None:
     assert name_similarity("Komunitní práce Liberec", "KOMUNITNI PRACE LIBEREC, o.p.s.") >= 0.95
     assert name_similarity("Palác Liebieg", "Nábytková banka") < 0.5

@@ -8,6 +8,7 @@ main states go to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import urllib.parse
@@ -193,7 +194,8 @@ def test_plan_a_route_with_the_keyboard_only(watched: Watched) -> None:
     assert {"Length", "Time", "Verified data"} <= set(s)
     items = page.locator("ol#directions > li").all_inner_texts()
     assert items[0].startswith("Head ") and items[-1] == "You have arrived."
-    assert page.locator("#route-status").inner_text().startswith("Route found")
+    # the profile's change planned the route already: wait for the answer to the Enter, not only a route shown
+    page.wait_for_function("() => document.querySelector('#route-status').textContent.startsWith('Route found')")
     watched.shot("route-keyboard-en")
     watched.check_clean()
 
@@ -859,3 +861,36 @@ def test_moderators_see_disputed_answers_side_by_side(watched: Watched, live: di
     page.wait_for_function("() => document.querySelector('#mod-status').textContent.includes('ověřeno')")
     page.locator(f"#audit-{task.task_id.replace('/', '-')}").wait_for(state="detached")  # left the disputed list
     watched.check_clean()
+
+
+# --------------------------------------------------------------------------- helpers for other pages' browser tests
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """``app`` on 127.0.0.1 in a thread: its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (fails the test when it is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (.ci/run does it)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM),
+                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield b
+        finally:
+            b.close()

@@ -6,14 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from geo.network.model import Network
-from tests.webmap.test_browser import ARTIFACTS, CHROMIUM, Watched, _focus_is_visible, _tab_until, axe_violations
+from tests.webmap.test_browser import (
+    Watched,
+    _focus_is_visible,
+    _tab_until,
+    axe_violations,
+    chromium_browser,
+    serving,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -21,34 +27,20 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def planner_live(planner_net: Network, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on the planner city on 127.0.0.1."""
-    from werkzeug.serving import make_server
-
     from webmap import create_app
 
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (.ci/run does it)")
     tmp = tmp_path_factory.mktemp("planner-browser")
     app = create_app({"NETWORK": planner_net, "TILE_URL": "", "CACHE_DIR": str(tmp / "cache"),
                       "FLATS_STORE": str(tmp / "flats.geojson"), "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
                       "REPORTS_UPLOAD_DIR": str(tmp / "uploads"), "SECRET_KEY": "planner-browser"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def chromium(planner_live: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM),
-                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    with chromium_browser() as b:
         yield b
-        b.close()
 
 
 def _tab_to(page: Any, selector: str, limit: int = 40) -> None:

@@ -145,7 +145,15 @@ export function refreshViewport() {
 
 const known = (x) => x !== null && x !== undefined;
 
-function flatPopup(p) {
+/** Functions adding to a flat's popup: `hook(popupElement, properties, marker)` (e.g. its reach card). */
+const flatPopupHooks = [];
+
+/** Call `hook(popupElement, properties, marker)` whenever a flat's popup is built. */
+export function onFlatPopup(hook) {
+  flatPopupHooks.push(hook);
+}
+
+function flatPopup(p, marker) {
   const popup = fill(fromTemplate("tpl-flat-popup"), {
     title: p.address || p.name || "",
     units: known(p.units_total) ? t("ui.flats_units", { n: p.units_total }) : null,
@@ -157,6 +165,7 @@ function flatPopup(p) {
   const links = commitmentLinks(p.commitments);
   popup.querySelector("[data-provenance]").after(
     ...[provenanceDetails(p.provenance), links && el("p", {}, links)].filter(Boolean));
+  flatPopupHooks.forEach((hook) => hook(popup, p, marker));
   return popup;
 }
 
@@ -170,12 +179,27 @@ function loadFlats() {
         icon: icon("flat", "fa-building-user"), title: f.properties.address || "", keyboard: true,
       }),
       onEachFeature: (f, layer) => {
-        layer.bindPopup(() => flatPopup(f.properties));
+        layer.bindPopup(() => flatPopup(f.properties, layer));
         flatMarkers[f.properties.id] = { layer, geometry: f.geometry };
       },
     }).addTo(groups.flats);
   }).catch(() => {});
   return flatsLoaded;
+}
+
+/**
+ * Restyle the flat markers: `style(id)` gives `{cls, letter, title}` — the symbol's classes, the text in it (null:
+ * the building glyph) and its accessible name.
+ */
+export async function restyleFlats(style) {
+  await flatsLoaded;
+  for (const [id, { layer }] of Object.entries(flatMarkers)) {
+    const s = style(id);
+    layer.options.title = s.title;
+    layer.setIcon(icon(s.cls, "fa-building-user", { letter: s.letter }));
+    // Leaflet writes the title only into a new symbol element; a shown marker keeps its element
+    if (layer.getElement()) layer.getElement().title = s.title;
+  }
 }
 
 /** Open a placed flat's popup (as the programme page links to it); nothing when it has no position here. */

@@ -1,7 +1,9 @@
 /* Liberec bez bariér — entry point of the map page (loaded as a module, so after the page's folium script):
- * wires the map, its layers, the panel's tabs, the route planner, services, the report form and "Help verify". */
+ * wires the map, its layers, the panel's tabs, the route planner, services, the report form, "Help verify" and
+ * housing. */
 
 import { $ } from "./dom.js";
+import { initHousing, openCard } from "./housing.js";
 import { initLayers, loadReports, showFlat } from "./layers.js";
 import { groups, initMap, map } from "./map.js";
 import { initPlanner, planRoute, profileName, restoreFromUrl, setPointFromMap, state } from "./planner.js";
@@ -23,9 +25,11 @@ window.LBB = { ...(window.LBB || {}), app };
 initMap();
 initTabs();
 onTabSelect((tab) => {
-  // the report tab makes a map click place the barrier; leaving it returns clicks to the start point
+  // the report tab makes a map click place the barrier, the housing tab open a reach card; leaving either returns
+  // clicks to the start point
   if (tab.id === "tab-report") $("click-report").checked = true;
-  else if ($("click-report").checked) $("click-from").checked = true;
+  else if (tab.id === "tab-housing") $("click-card").checked = true;
+  else if ($("click-report").checked || $("click-card").checked) $("click-from").checked = true;
   if (tab.id === "tab-services") loadServices();
   if (tab.id === "tab-verify") loadTasks();
 });
@@ -34,6 +38,7 @@ initServices();
 initReport();
 initVerify({ profile: profileName });
 initLayers({ profile: profileName, drawn: () => { app.layersDrawn += 1; } });
+initHousing();
 
 // on a phone the panel under the map can be folded away, giving the map the screen
 $("panel-toggle").addEventListener("click", () => {
@@ -52,6 +57,10 @@ function openPanel() {
 
 map.on("click", (ev) => {
   const mode = document.querySelector('input[name="click_mode"]:checked').value;
+  if (mode === "card") {
+    openCard({ lat: ev.latlng.lat, lon: ev.latlng.lng });
+    return;
+  }
   if (mode !== "report") {
     setPointFromMap(mode, ev.latlng.lat, ev.latlng.lng);
     return;

@@ -171,6 +171,7 @@ export async function planRoute(extra = {}) {
 const relaxText = (change) => Object.entries(change).map(([k, v]) => t(`route.relax.${k}`, { value: v })).join(", ");
 
 function applyRelaxation(change) {
+  if (!Object.keys(change).length) return;
   for (const [key, value] of Object.entries(change)) {
     if (key === "allow_steps" || key === "avoid_unknown") {
       $(key).checked = !!value;
@@ -180,6 +181,18 @@ function applyRelaxation(change) {
     }
   }
   $("advanced").open = true;
+}
+
+/** Plan the route from `from` to `to` ({lat, lon, label}) for `profile` with the limit `change` applied (e.g. the
+ * relaxation a reach card offers). */
+export function planBetween(from, to, profile, change = {}) {
+  $("profile").value = profile;
+  applyProfileDefaults();
+  refreshViewport();
+  applyRelaxation(change);
+  setPoint("from", from.lat, from.lon, from.label);
+  setPoint("to", to.lat, to.lon, to.label);
+  return planRoute();
 }
 
 /** Buttons that move a cut-off end to the nearest connected place (`details.moves`: {from|to: [lat, lon]}). */
