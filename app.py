@@ -8,6 +8,8 @@
     build the network into the cache and print the folder to serve it from (``LBB_NETWORK_DIR``).
 ``python app.py info [--osm-file PATH]``
     print counts and attribute coverage.
+``python app.py update [--place NAME] [--no-dem]``
+    download the place again and rebuild its cached network (the start serves the cache first).
 ``python app.py init-db [--database-url URL]``
     create or upgrade the reports database (``$LBB_DATABASE_URL``, default SQLite in ./instance).
 ``python app.py create-moderator NAME [--password-stdin] [--reset-password] [--database-url URL]``
@@ -45,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import i18n, settings
-from geo.errors import GeoError
+from geo.errors import BadRequestError, GeoError
 
 log = logging.getLogger("lbb")
 
@@ -81,7 +83,9 @@ def _source_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--osm-file", type=Path, help="local .osm or .osm.pbf extract (offline)")
     p.add_argument("--place", default=settings.DEFAULT_PLACE, help="place to download (default: %(default)s)")
     p.add_argument("--sample", action="store_true", help="use the bundled Helsinki sample (offline)")
-    p.add_argument("--dem", help="elevation model GeoTIFF (any CRS) for incline")
+    p.add_argument("--dem", help="elevation model GeoTIFF (any CRS) for incline (a downloaded place gets one "
+                                 "anyway: ČÚZK DMR 5G in Czechia, else Copernicus GLO-30)")
+    p.add_argument("--no-dem", action="store_true", help="no terrain model, not even downloaded")
     p.add_argument("--cache-dir", type=Path, default=None, help="cache directory (default: ./cache)")
     p.add_argument("--rebuild", action="store_true", help="rebuild even if a cache exists")
 
@@ -103,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="print counts and attribute coverage")
     _source_args(info)
     info.add_argument("--json", action="store_true", help="machine-readable output")
+    update = sub.add_parser("update", help="download the place again and rebuild its cached network")
+    _source_args(update)
     imp = sub.add_parser("import-flats", help="import the city's flat registry (CSV or GeoJSON), all rows or none")
     imp.add_argument("file", type=Path, help="registry file (.csv or .geojson)")
     _source_args(imp)
@@ -162,11 +168,20 @@ def _spec(args: argparse.Namespace):
     return SourceSpec.place(args.place)
 
 
+def _dem(args: argparse.Namespace) -> str | None:
+    """The terrain model asked for: none with ``--no-dem``, a file with ``--dem``, else downloaded for a place."""
+    from geo.network.pipeline import TERRAIN_AUTO
+
+    if args.no_dem:
+        return None
+    return args.dem or TERRAIN_AUTO
+
+
 def _network(args: argparse.Namespace):
     from geo.network.pipeline import load_or_build
 
     cache_dir = args.cache_dir or settings.default_cache_dir()
-    return load_or_build(_spec(args), dem=args.dem, cache_dir=cache_dir, rebuild=args.rebuild,
+    return load_or_build(_spec(args), dem=_dem(args), cache_dir=cache_dir, rebuild=args.rebuild,
                          fallback_to_sample=args.osm_file is None and not args.sample)
 
 
@@ -204,10 +219,22 @@ def build(args: argparse.Namespace) -> int:
     from geo.network.pipeline import cache_entry, load_or_build
 
     cache_dir = args.cache_dir or settings.default_cache_dir()
-    net = load_or_build(_spec(args), dem=args.dem, cache_dir=cache_dir, rebuild=args.rebuild)
+    net = load_or_build(_spec(args), dem=_dem(args), cache_dir=cache_dir, rebuild=args.rebuild)
     s = net.summary()
-    say("cli.built", path=str(cache_entry(_spec(args), dem=args.dem, cache_dir=cache_dir)), nodes=s["nodes"],
+    say("cli.built", path=str(cache_entry(_spec(args), dem=_dem(args), cache_dir=cache_dir)), nodes=s["nodes"],
         edges=s["edges"])
+    return 0
+
+
+@_command("update")
+def update(args: argparse.Namespace) -> int:
+    """Download and build again (the cached network stays when the download fails)."""
+    from geo.network.pipeline import load_or_build
+
+    net = load_or_build(_spec(args), dem=_dem(args), cache_dir=args.cache_dir or settings.default_cache_dir(),
+                        rebuild=True)
+    s = net.summary()
+    say("cli.updated", area=s["area"], nodes=s["nodes"], edges=s["edges"], date=s["data_date"] or "–")
     return 0
 
 
@@ -218,7 +245,7 @@ def info(args: argparse.Namespace) -> int:
     s = net.summary()
     cov = net.coverage()
     if args.json:
-        print(json.dumps({**s, "coverage": cov}, indent=2, default=str))
+        print(json.dumps({**s, "coverage": cov, "connectivity": net.connectivity()}, indent=2, default=str))
         return 0
     lang = cli_lang()
     known = cov["known_pct"]
@@ -227,14 +254,21 @@ def info(args: argparse.Namespace) -> int:
     say("cli.info.data_date", date=s["data_date"] or i18n.text("cli.info.no_date", lang))
     say("cli.info.network", nodes=s["nodes"], edges=s["edges"], km=cov["length_km"])
     say("cli.info.features", buildings=s["buildings"], pois=s["pois"])
-    say("cli.info.counts", steps=cov["steps"], crossings=cov["crossings"], lifts=cov["elevators"],
-        kerb_nodes=cov["kerb_nodes"])
+    kerbs = cov["kerb_places"]
+    say("cli.info.counts", steps=cov["steps"], crossings=kerbs["crossings"], lifts=cov["elevators"],
+        kerb_nodes=kerbs["kerbs"])
+    pieces = net.connectivity()
+    say("cli.info.pieces", pieces=pieces["pieces"], outside=pieces["outside_nodes"], pct=pieces["outside_pct"])
+    if cov["walkable_areas"]:
+        say("cli.info.areas", areas=cov["walkable_areas"], across=cov["across_area_edges"])
     say("cli.info.known")
-    labels = {key: i18n.text(f"cli.attr.{key}", lang) for key in ("surface", "incline", "kerb", "width", "smoothness")}
+    labels = {key: i18n.text(f"cli.attr.{key}", lang) for key in ("surface", "incline", "width", "smoothness")}
     width = max(len(label) for label in labels.values()) + 1
     for key, label in labels.items():
         print(f"  {label:<{width}} {i18n.format_number(round(float(known[key]), 1), lang):>5} %")
-    say("cli.info.kerb_at_crossings", pct=round(float(known["kerb_at_crossings"]), 1))
+    say("cli.info.kerb_known", crossings_known=kerbs["crossings_known"], crossings=kerbs["crossings"],
+        kerbs_known=kerbs["kerbs_known"], kerbs=kerbs["kerbs"], pct=i18n.format_number(known["kerb"], lang))
+    _say_terrain_source(net.meta.get("terrain_source"))
     terrain = net.meta.get("terrain")
     if terrain:
         say("cli.info.terrain", edges=cov["incline_from_terrain"], window_m=terrain["window_m"],
@@ -244,6 +278,16 @@ def info(args: argparse.Namespace) -> int:
                for k, v in cov["surface_km"].items()]
     say("cli.info.surface_classes", classes=", ".join(classes))
     return 0
+
+
+def _say_terrain_source(source: dict | None) -> None:
+    """Where the terrain model came from and its resolution, or why there is none."""
+    if not source:
+        say("cli.info.terrain_none")
+    elif source.get("status") == "failed":
+        say("cli.info.terrain_failed", error=source.get("error", ""))
+    else:
+        say("cli.info.terrain_source", label=source.get("label", ""), resolution_m=source.get("resolution_m"))
 
 
 @_command("import-flats")
@@ -536,6 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pyrosm").setLevel(logging.WARNING)
     lang = cli_lang()
     try:
+        _check_port(args)
         return COMMANDS[args.command](args)
     except GeoError as exc:
         print(i18n.text("cli.error", lang, message=_one_line(exc.message(lang))), file=sys.stderr)
@@ -548,6 +593,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(i18n.text("cli.unexpected", lang, type=type(exc).__name__, error=_one_line(str(exc))), file=sys.stderr)
         return 1
+
+
+def _check_port(args: argparse.Namespace) -> None:
+    """A port outside 1–65535 is an error before anything is loaded (the OS would pick a random one for 0)."""
+    port = getattr(args, "port", None)
+    if port is not None and not 1 <= port <= 65535:
+        raise BadRequestError("cli.bad_port", field="port", port=str(port))
 
 
 def _one_line(text: str) -> str:

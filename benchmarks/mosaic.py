@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
@@ -43,8 +44,28 @@ def _chains(segments: pd.DataFrame) -> list[tuple[int, list[int]]]:
     return out
 
 
-def write_mosaic(path: Path, cols: int, rows: int) -> Path:
-    """Write a ``cols`` × ``rows`` mosaic of the Helsinki sample as OSM XML."""
+def _feature_ways(ex: osm.OsmExtract) -> list[tuple[list[tuple[float, float]], str]]:
+    """Buildings, walkable areas and base-map features of the sample as (ring or line coordinates, tags XML);
+    a multipolygon gives its outer rings."""
+    frames = [ex.buildings.assign(building="yes"), ex.areas, ex.basemap]
+    keys = ("building", "name", "highway", "area", "place", "railway", "public_transport", "surface",
+            *settings.BASEMAP_TAGS)
+    out = []
+    for frame in frames:
+        for rec, geom in zip(frame.drop(columns=frame.geometry.name).to_dict("records"), frame.geometry, strict=True):
+            tags = "".join(f"<tag k={quoteattr(k)} v={quoteattr(str(rec[k]))}/>" for k in keys
+                           if k in rec and isinstance(rec[k], str) and rec[k])
+            parts = getattr(geom, "geoms", [geom])
+            for part in parts:
+                coords = list(part.exterior.coords) if part.geom_type == "Polygon" else list(part.coords)
+                if len(coords) >= 2:
+                    out.append((coords, tags))
+    return out
+
+
+def write_mosaic(path: Path, cols: int, rows: int, *, features: bool = False) -> Path:
+    """Write a ``cols`` × ``rows`` mosaic of the Helsinki sample as OSM XML (``features``: with its buildings,
+    walkable areas and base map too)."""
     ex = osm.load_sample()
     seg = ex.segments
     nodes = ex.nodes
@@ -91,18 +112,42 @@ def write_mosaic(path: Path, cols: int, rows: int) -> Path:
                              f'<nd ref="{(other + 1) * ID_STRIDE + near}"/>'
                              '<tag k="highway" v="footway"/><tag k="surface" v="asphalt"/></way>\n')
                     way_id += 1
+        if features:
+            way_id = _write_features(fh, _feature_ways(ex), cols * rows, cols, dx, dy, way_id)
         fh.write("</osm>\n")
     return path
 
 
-def mosaic_path(cols: int = 5, rows: int = 4, directory: Path | None = None) -> Path:
-    """The mosaic file, generated once into ``benchmarks/.data``."""
+def _write_features(fh: Any, ways: list[tuple[list[tuple[float, float]], str]], tiles: int, cols: int, dx: float,
+                    dy: float, way_id: int) -> int:
+    """Write the feature ways onto every tile, each vertex a new node (ids above the network's)."""
+    node_id = (tiles + 2) * ID_STRIDE
+    for t in range(tiles):
+        ox_, oy_ = (t % cols) * dx, (t // cols) * dy
+        for coords, tags in ways:
+            closed = coords[0] == coords[-1]
+            refs = []
+            for x, y in coords[:-1] if closed else coords:
+                fh.write(f'<node id="{node_id}" lat="{y + oy_:.7f}" lon="{x + ox_:.7f}" version="1"/>\n')
+                refs.append(node_id)
+                node_id += 1
+            if closed:
+                refs.append(refs[0])
+            nds = "".join(f'<nd ref="{r}"/>' for r in refs)
+            fh.write(f'<way id="{way_id}">{nds}{tags}</way>\n')
+            way_id += 1
+    return way_id
+
+
+def mosaic_path(cols: int = 5, rows: int = 4, directory: Path | None = None, *, features: bool = False) -> Path:
+    """The mosaic file, generated once into ``benchmarks/.data`` (``features``: the variant with buildings, walkable
+    areas and the base map, ``…_full.osm``)."""
     directory = directory or Path(__file__).resolve().parent / ".data"
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"helsinki_mosaic_{cols}x{rows}.osm"
+    path = directory / f"helsinki_mosaic_{cols}x{rows}{'_full' if features else ''}.osm"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
-        write_mosaic(tmp, cols, rows)
+        write_mosaic(tmp, cols, rows, features=features)
         tmp.rename(path)
     return path
 

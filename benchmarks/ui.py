@@ -3,7 +3,8 @@
 * first page load: bytes transferred (every request until the network is idle) and time until
   the map is interactive (the app's script has run and the first viewport layers are drawn),
   median of several cold loads (new browser context each time);
-* viewport layer responses (``/api/layers/network`` and ``/buildings`` for a zoom-16 viewport):
+* viewport layer responses (``/api/layers/network``, ``/buildings``, ``/basemap`` and ``/labels`` for a zoom-16
+  viewport):
   bytes and p50 / p95 ms over HTTP, against the baseline of shipping the whole layer at once
   (what embedding the layer in the page would cost), measured in the same run.
 
@@ -110,7 +111,7 @@ def report(name: str, net: Network, loads: int) -> None:
             runs = page_loads(base, loads)
             boxes = viewports(net, 60)
             layer = {}
-            for lname in ("network", "buildings"):
+            for lname in ("network", "buildings", "basemap", "labels"):
                 fetch(base, [f"/api/layers/{lname}?bbox={boxes[0]}&limit=4000"])  # warm the layer index
                 t, s = fetch(base, [f"/api/layers/{lname}?bbox={b}&limit=4000&profile=manual_wheelchair"
                                     for b in boxes])
@@ -143,8 +144,8 @@ def main() -> None:
     if not args.quick:
         from benchmarks.mosaic import mosaic_path
 
-        mosaic = pipeline.load_or_build(pipeline.SourceSpec.file(mosaic_path()), cache_dir=CACHE)
-        report("Helsinki mosaic 5×4", mosaic, args.loads)
+        mosaic = pipeline.load_or_build(pipeline.SourceSpec.file(mosaic_path(features=True)), cache_dir=CACHE)
+        report("Helsinki mosaic 5×4 (with buildings, walkable areas and the base map)", mosaic, args.loads)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ LIBEREC_RELATION_ID = 439073
 CRS_WGS84 = "EPSG:4326"
 
 #: Bump when the cached network layout changes; older caches are rebuilt.
-CACHE_FORMAT_VERSION = 4
+CACHE_FORMAT_VERSION = 5
 
 #: Terrain grades (``docs/terrain.md``): the length of the window a grade is measured over (an edge
 #: shorter than this takes the grade of a window centred on it along its way; the steepest grade of an
@@ -28,6 +28,38 @@ TERRAIN_STEP_M = 1.0
 #: grade of the edge has the other sign by more than this.
 TERRAIN_SIGN_TOLERANCE_PCT = 0.5
 
+#: Downloads at start (the network, the terrain model, the stops feed): connect timeout and the time one
+#: download may take in all (``$LBB_DOWNLOAD_LIMIT_S``), in seconds. A download that does not finish in time
+#: fails like one without a connection: the app falls back (to the cache, the sample, no terrain, no stops).
+CONNECT_TIMEOUT_S = 10.0
+DOWNLOAD_LIMIT_S = 60.0
+
+#: Terrain models downloaded for a place (``geo.network.terrain_source``): ČÚZK's DMR 5G for Czech areas (the
+#: ArcGIS ImageServer "Export Image" operation of its open elevation service) and Copernicus GLO-30 anywhere
+#: (the public Cloud-Optimized GeoTIFF tiles on AWS Open Data). ``$LBB_DMR5G_URL`` and ``$LBB_GLO30_URL``
+#: point elsewhere (tests use a local stub); an empty value turns that source off.
+DMR5G_URL = "https://ags.cuzk.cz/arcgis2/rest/services/dmr5g/ImageServer/exportImage"
+GLO30_URL = "https://copernicus-dem-30m.s3.amazonaws.com"
+#: lon/lat bounds of Czechia (a little generous): a place inside them asks ČÚZK first.
+CZECHIA_BOUNDS = (12.0, 48.5, 18.9, 51.1)
+
+
+def download_limit_s() -> float:
+    """How long one download may take (``$LBB_DOWNLOAD_LIMIT_S`` or :data:`DOWNLOAD_LIMIT_S`), in seconds."""
+    try:
+        return max(1.0, float(os.environ.get("LBB_DOWNLOAD_LIMIT_S", DOWNLOAD_LIMIT_S)))
+    except ValueError:
+        return DOWNLOAD_LIMIT_S
+
+
+def terrain_url(name: str) -> str | None:
+    """The base URL of a terrain source (``dmr5g`` or ``glo30``) from the environment or the default; ``None``
+    when turned off."""
+    default = DMR5G_URL if name == "dmr5g" else GLO30_URL
+    url = os.environ.get(f"LBB_{name.upper()}_URL", default).strip()
+    return url or None
+
+
 #: Way tags kept from OSM (set as osmnx's useful tags *before* building a graph).
 WAY_TAGS: tuple[str, ...] = (
     "highway", "name", "ref", "access", "foot", "area", "service",
@@ -35,7 +67,7 @@ WAY_TAGS: tuple[str, ...] = (
     "step_count", "ramp", "ramp:wheelchair", "ramp:stroller", "handrail",
     "kerb", "kerb:height", "tactile_paving", "sidewalk", "sidewalk:both", "footway",
     "crossing", "lit", "barrier", "level", "bridge", "tunnel", "layer", "indoor",
-    "conveying",
+    "conveying", "railway", "public_transport", "place",
 )
 # ``oneway`` is deliberately not kept: pedestrians ignore it, and osmnx would reverse the node order
 # of ``oneway=-1`` ways, turning the way-direction ``incline`` upside down.
@@ -45,6 +77,27 @@ NODE_TAGS: tuple[str, ...] = (
     "highway", "crossing", "kerb", "kerb:height", "barrier", "wheelchair",
     "tactile_paving", "entrance", "ele", "level", "traffic_signals:sound",
 )
+
+#: Walkable areas and platforms loaded next to the network (``geo.network.areas`` makes them routable):
+#: pedestrian plazas and footway areas (``area=yes``), squares, and platforms mapped as areas or as ways
+#: without a ``highway`` tag. The filter is wide (any ``area=yes``); ``geo.network.osm.walkable_area_mask``
+#: picks the walkable ones.
+AREA_TAGS: dict[str, bool | list[str]] = {
+    "area": ["yes"],
+    "place": ["square"],
+    "railway": ["platform"],
+    "public_transport": ["platform"],
+}
+
+#: What the offline base map draws (``geo.network.basemap``): land use, parks, woods, water and railways.
+BASEMAP_TAGS: dict[str, bool | list[str]] = {
+    "landuse": True,
+    "leisure": ["park", "garden", "playground", "common", "nature_reserve", "dog_park", "pitch"],
+    "natural": ["water", "bay", "wood", "scrub", "grassland", "heath", "wetland"],
+    "water": True,
+    "waterway": ["river", "stream", "canal", "riverbank", "dock"],
+    "railway": ["rail", "tram", "light_rail", "narrow_gauge", "monorail"],
+}
 
 #: Tag filters for features (buildings, POIs, addresses) loaded next to the network.
 BUILDING_TAGS: dict[str, bool | list[str]] = {"building": True}

@@ -50,6 +50,18 @@ def tag_rules_net(tag_rules_osm: Path, cache_root: Path) -> Network:
 
 
 @pytest.fixture(scope="session")
+def areas_osm() -> Path:
+    """Hand-made OSM XML with walkable areas, platforms, a cut-off fragment and a tunnel."""
+    return FIXTURES / "areas.osm"
+
+
+@pytest.fixture(scope="session")
+def areas_net(areas_osm: Path, cache_root: Path) -> Network:
+    """The walkable-areas fixture built into a network."""
+    return pipeline.load_or_build(pipeline.SourceSpec.file(areas_osm), cache_dir=cache_root)
+
+
+@pytest.fixture(scope="session")
 def crossing_osm() -> Path:
     """Hand-made OSM XML: a crossing way with no kerb node and a crossing node on a street (kerb questions)."""
     return FIXTURES / "crossing_kerbs.osm"

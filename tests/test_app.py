@@ -57,12 +57,12 @@ def test_info_prints_counts_and_coverage(tag_rules_osm: Path, tmp_path: Path) ->
     proc = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "network:     25 nodes, 27 edges" in out
+    assert "network:     25 nodes, 30 edges" in out
     assert "surface" in out and "incline" in out and "kerb" in out and "width" in out
     assert "steps: 3" in out
     czech = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path), lang="cs")
     assert czech.returncode == 0, czech.stderr
-    assert "síť:         25 uzlů, 27 úseků" in czech.stdout and "schody: 3" in czech.stdout
+    assert "síť:         25 uzlů, 30 úseků" in czech.stdout and "schody: 3" in czech.stdout
     assert "povrch" in czech.stdout and "sklon" in czech.stdout and "šířka" in czech.stdout
 
 
@@ -80,6 +80,7 @@ def test_info_counts_inclines_the_terrain_disputes(tmp_path: Path) -> None:
     proc = run(*args)
     assert proc.returncode == 0, proc.stderr
     assert "terrain:     incline from the elevation model on 12 edges (10 m window, a sample every 1 m)" in proc.stdout
+    assert "elevation:   bubenec.gpkg:dtm, 1 m pixels" in proc.stdout
     assert "incline disputed (OSM incline=up/down against the terrain, incline unknown): 1 edge\n" in proc.stdout
     czech = run(*args, lang="cs").stdout
     assert "terén:       sklon z výškového modelu u 12 úseků (okno 10 m, vzorek po 1 m)" in czech
@@ -281,3 +282,42 @@ def test_check_data_names_the_first_problem_in_one_line(tmp_path: Path) -> None:
     proc = run("check-data", "--services", str(bad))
     assert proc.returncode == 2
     assert_one_line_error(proc, f"error: {bad}: feature #0 (palac-liebieg): address: a value without a source")
+
+
+@pytest.mark.parametrize(("argv", "dem"), [(["serve"], "auto"), (["serve", "--no-dem"], None),
+                                          (["info", "--dem", "x.tif"], "x.tif"), (["info", "--sample"], "auto")])
+def test_a_downloaded_place_gets_terrain_unless_told_otherwise(argv: list[str], dem: str | None) -> None:
+    import app
+
+    assert app._dem(app.parser().parse_args(argv)) == dem  # "auto" is ignored for files and the sample
+
+
+def test_update_builds_again(tag_rules_osm: Path, tmp_path: Path) -> None:
+    proc = run("update", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "updated: tag_rules – 25 nodes, 30 edges, data as of 2024-05-01"
+    again = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path))
+    assert "warm start from" in again.stderr and "old) — `python app.py update` downloads it again" in again.stderr
+
+
+@pytest.mark.parametrize("port", ["0", "99999", "-1"])
+def test_a_port_outside_the_range_is_an_error_before_anything_loads(port: str) -> None:
+    assert_one_line_error(run("serve", "--port", port), f"error: port {port} cannot be used")
+
+
+def test_a_missing_dem_is_an_error_before_a_download_or_a_fallback(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.tif"
+    # a place (no file, no sample): without the check it would download, fail offline and fall back to the sample
+    proc = run("info", "--place", "Nowhere, Czechia", "--dem", str(missing), "--cache-dir", str(tmp_path / "c"))
+    assert_one_line_error(proc, f"error: DEM file not found: {missing}")
+    assert "SAMPLE" not in proc.stderr and "loading OpenStreetMap" not in proc.stderr
+
+
+def test_info_defines_a_known_kerb_as_places_not_length(tag_rules_osm: Path, tmp_path: Path) -> None:
+    proc = run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path))
+    data = json.loads(run("info", "--osm-file", str(tag_rules_osm), "--cache-dir", str(tmp_path), "--json").stdout)
+    k = data["coverage"]["kerb_places"]
+    assert (f"crossings with a known kerb height {k['crossings_known']} of {k['crossings']}, kerb nodes with a "
+            f"known height {k['kerbs_known']} of {k['kerbs']}") in proc.stdout
+    assert "a known kerb is a crossing or kerb node with a kerb or kerb:height value" in proc.stdout
+    assert f"crossings: {k['crossings']}," in proc.stdout and f"kerb nodes: {k['kerbs']}" in proc.stdout

@@ -4,7 +4,8 @@
 * ``GET /api/profiles`` — the routing profiles and their default limits;
 * ``GET /api/route`` — the barrier-free route as GeoJSON with every property;
 * ``GET /api/isochrone`` — the area reachable in N minutes and the services inside it;
-* ``GET /api/services/nearest`` — the K services nearest by barrier-free travel time.
+* ``GET /api/services/nearest`` — the K services nearest by barrier-free travel time (``wheelchair=yes,limited``:
+  only those whose wheelchair access is one of these).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def info() -> ResponseReturnValue:
     attribute values citizens verified, ``coverage_osm`` from OpenStreetMap alone."""
     net = resources.network()
     return jsonify({**public_summary(net.summary()), "coverage": net.coverage(resources.overlay().arrays(net.arrays)),
-                    "coverage_osm": net.coverage(), "parse_report": net.meta.get("parse_report", {})})
+                    "coverage_osm": net.coverage(), "connectivity": net.connectivity(),
+                    "parse_report": net.meta.get("parse_report", {})})
 
 
 def public_summary(summary: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +121,9 @@ def nearest_services() -> ResponseReturnValue:
     profile = profile_from_args(request.args)
     r = reach(resources.router(), at, profile, limit_s=q.max_minutes * 60.0, overlay=resources.overlay())
     targets = resources.service_targets()
-    feats = [_service_feature(targets, i, t) for i, t in nearest(r, targets, category=q.category, k=q.limit)]
+    feats = [_service_feature(targets, i, t)
+             for i, t in nearest(r, targets, category=q.category, k=q.limit, wheelchair=q.wheelchair)]
     return jsonify({"type": "FeatureCollection", "features": feats,
                     "properties": {"profile": profile.name, "category": q.category, "origin": _origin(r),
+                                   "wheelchair": list(q.wheelchair) if q.wheelchair else None,
                                    "searched_nodes": r.searched}})

@@ -154,7 +154,8 @@ def discovery() -> ResponseReturnValue:
                 "formats": [FORMATS["xml"], FORMATS["json"]]}
     return answer({
         "changeset": SERVICES_CHANGED,
-        "contact": i18n.text("open311.contact", lang, agency=cfg["OPEN311_AGENCY"],
+        "contact": i18n.text("open311.contact", lang, agency=resources.open311_agency() or i18n.text(
+            "open311.no_agency", lang, area=resources.network().summary()["area"]),
                              jurisdiction=cfg["OPEN311_JURISDICTION"],
                              docs=url_for("openapi.docs_page", _external=True)),
         "key_service": i18n.text("open311.key_service", lang, limit=int(cfg["REPORTS_RATE_LIMIT"]),
@@ -215,7 +216,7 @@ def _request(r: Report, now: datetime, *, private: bool, extensions: bool) -> di
         "status_notes": f"{detailed}: {note}" if note else detailed,
         "service_name": i18n.text(f"report.category.{r.category}", api_lang()), "service_code": r.category,
         "description": r.description if show else None,
-        "agency_responsible": current_app.config["OPEN311_AGENCY"], "service_notice": None,
+        "agency_responsible": resources.open311_agency(), "service_notice": None,
         "requested_datetime": iso(r.created_at), "updated_datetime": iso(r.last_change(now)),
         "expected_datetime": iso(r.valid_until), "address": None, "address_id": None, "zipcode": None,
         "lat": r.lat, "long": r.lon, "media_url": media if show else None,

@@ -24,6 +24,7 @@ from geo.analysis.norms import LIMITS as NORM_LIMITS
 from geo.analysis.origins import DESTINATION_CHOICES, ORIGIN_CHOICES
 from geo.analysis.planner import DEFAULT_MINUTES, MAX_MINUTES, MAX_PACKAGE, MAX_WHATIF, MIN_MINUTES
 from geo.layers.programme import STATUSES as COMMITMENT_STATUSES
+from geo.layers.query import located
 from geo.layers.schemas import SERVICE_CATEGORIES
 from geo.network.model import Network
 from geo.reports.audit_model import ACTIONS as AUDIT_ACTIONS
@@ -44,7 +45,7 @@ bp = Blueprint("pages", __name__)
 
 #: Map layers in the layer control: (key, shown at start).
 MAP_GROUPS: tuple[tuple[str, bool], ...] = (
-    ("network", True), ("coverage", False), ("buildings", True), ("services", True), ("flats", True),
+    ("base", True), ("network", True), ("coverage", False), ("buildings", True), ("services", True), ("flats", True),
     ("stops", True), ("barriers", False), ("reports", True), ("audits", True), ("isochrone", True), ("route", True),
 )
 #: Map layers of the planner page (labels ``planner.layer_<key>``).
@@ -68,7 +69,7 @@ def source_banner(summary: dict[str, Any], sample: bool) -> dict[str, Any]:
 
 
 def build_map(centre: tuple[float, float], groups_shown: tuple[tuple[str, bool], ...] = MAP_GROUPS,
-              label: str = "ui.layer_") -> tuple[folium.Map, dict[str, str], str]:
+              label: str = "ui.layer_", empty: frozenset[str] = frozenset()) -> tuple[folium.Map, dict[str, str], str]:
     """The folium map at street level around ``centre`` (lat, lon), its layer groups (key → JS name; names
     ``label`` + key) and its layer control. Street level, because the network and buildings load per viewport."""
     fmap = folium.Map(location=list(centre), zoom_start=16, tiles=None, control_scale=True, min_zoom=10, max_zoom=19)
@@ -76,12 +77,27 @@ def build_map(centre: tuple[float, float], groups_shown: tuple[tuple[str, bool],
     fmap.default_css = [("leaflet_css", vendor.LEAFLET_CSS)]
     groups: dict[str, str] = {}
     for key, show in groups_shown:
-        group = folium.FeatureGroup(name=t(f"{label}{key}"), show=show, control=key not in ("route", "isochrone"))
+        name = t("ui.layer_empty", layer=t(f"{label}{key}")) if key in empty else t(f"{label}{key}")
+        group = folium.FeatureGroup(name=name, show=show and key not in empty,
+                                    control=key not in ("route", "isochrone"))
         group.add_to(fmap)
         groups[key] = group.get_name()
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
     return fmap, groups, control.get_name()
+
+
+def empty_layers(net: Network) -> frozenset[str]:
+    """The point layers with nothing placed in the loaded area (e.g. Liberec's flats and stops on the sample):
+    the layer control says so and they start hidden."""
+    layers = resources.layers()
+    west, south, east, north = net.bounds()
+    out = set()
+    for key in ("flats", "stops"):
+        frame = layers.frame(key)
+        if not len(frame[located(frame)].cx[west:east, south:north]):
+            out.add(key)
+    return frozenset(out)
 
 
 def network_centre(net: Network) -> tuple[float, float]:
@@ -113,7 +129,7 @@ def index() -> ResponseReturnValue:
 
 def _index_context() -> dict[str, Any]:
     net = resources.network()
-    fmap, groups, control = build_map(network_centre(net))
+    fmap, groups, control = build_map(network_centre(net), empty=empty_layers(net))
     profiles = {name: {"label": t(f"profile.{name}"),
                        **{k: (None if v == float("inf") else v) for k, v in
                           ((k, getattr(p, k)) for k in LIMIT_RANGES)},
@@ -203,5 +219,6 @@ def healthz() -> ResponseReturnValue:
         "edges": s["edges"],
         "buildings": s["buildings"],
         "pois": s["pois"],
+        "terrain": s["terrain"],
     }
     return jsonify(body)

@@ -124,6 +124,10 @@ class IsochroneQuery(Query):
     minutes: float = Field(default=10.0, gt=0, le=120, allow_inf_nan=False)
 
 
+#: Wheelchair access values of services (``unknown`` when not stated).
+WHEELCHAIR_ACCESS: tuple[str, ...] = ("yes", "limited", "no", "unknown")
+
+
 class NearestQuery(Query):
     """How many services to return and which category (empty = all)."""
 
@@ -131,10 +135,20 @@ class NearestQuery(Query):
     category: str | None = Field(default=None, max_length=60)
     max_minutes: float = Field(default=120.0, gt=0, le=600, allow_inf_nan=False)
 
+    #: only services whose wheelchair access is one of these (``yes,limited``; empty = every service)
+    wheelchair: tuple[str, ...] | None = None
+
     @field_validator("category", mode="before")
     @classmethod
     def _known_category(cls, v: Any) -> Any:
         return None if v is None or v == "" else one_of(v, SERVICE_CATEGORIES)
+
+    @field_validator("wheelchair", mode="before")
+    @classmethod
+    def _known_access(cls, v: Any) -> Any:
+        if v is None or v == "":
+            return None
+        return tuple(one_of(part.strip(), WHEELCHAIR_ACCESS) for part in str(v).split(","))
 
 
 def bbox_field(v: Any) -> Bbox | None:

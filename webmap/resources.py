@@ -49,7 +49,7 @@ from geo.layers.schemas import FlatCollection, ServiceCollection, check_no_clash
 from geo.layers.stops import empty_stops, fetch_gtfs, load_stops
 from geo.network import cache
 from geo.network.model import Network
-from geo.network.pipeline import SourceSpec, load_or_build
+from geo.network.pipeline import TERRAIN_AUTO, SourceSpec, load_or_build
 from geo.reports.accounts import ModeratorAccounts
 from geo.reports.apikeys import ApiKeys
 from geo.reports.audit_store import AuditStore
@@ -119,7 +119,8 @@ def load_network(config: Mapping[str, Any]) -> Network:
     osm_file = config.get("OSM_FILE")
     spec = (SourceSpec.file(osm_file) if osm_file else SourceSpec.sample() if config.get("SAMPLE")
             else SourceSpec.place(config["PLACE"]))
-    return load_or_build(spec, dem=config.get("DEM"), cache_dir=config["CACHE_DIR"],
+    dem = config.get("DEM") or TERRAIN_AUTO  # a downloaded place gets its terrain model; "none" turns it off
+    return load_or_build(spec, dem=None if dem == "none" else dem, cache_dir=config["CACHE_DIR"],
                          fallback_to_sample=spec.kind == "place", download=bool(config.get("DOWNLOAD", True)))
 
 
@@ -131,6 +132,11 @@ def network() -> Network:
 def is_sample(net: Network) -> bool:
     """True when the network is the bundled Helsinki sample, not Liberec."""
     return net.meta.get("provenance", {}).get("source") == "sample"
+
+
+def open311_agency() -> str | None:
+    """The agency responsible for reports (``OPEN311_AGENCY``), or none on the sample data (not its city)."""
+    return None if is_sample(network()) else current_app.config["OPEN311_AGENCY"]
 
 
 def router() -> Router:

@@ -162,7 +162,8 @@ def snap_points(router: Router, places: Places, profile: Profile, overlay: Overl
                 ) -> list[Anchor | None]:
     """Each place snapped as :meth:`Router.anchor` snaps a route's ends (``None``: farther than 300 m from
     the network). The nearest edges of all points are found in one query; only points whose nearest edge
-    the profile cannot use take the router's own (slower) search for a usable edge nearby."""
+    the router would pass over (cut off, underground, or not usable by the profile) take the router's own
+    (slower) choice."""
     n = len(places)
     if n == 0:
         return []
@@ -176,9 +177,15 @@ def snap_points(router: Router, places: Places, profile: Profile, overlay: Overl
         if d < best_d[i]:  # the first of equally near edges, as Network.snap takes
             best[i], best_d[i] = e, d
     placed = np.flatnonzero(best >= 0)
-    cost = router.costs(PROFILES.get(profile.name, profile), overlay)
+    base = PROFILES.get(profile.name, profile)
+    cost = router.costs(base, overlay)
     fwd, back = net.directed(best[placed])
-    usable = np.isfinite(cost[fwd]) | np.isfinite(cost[back])
+    # the nearest edge is the router's choice when it lies in the largest piece, on the ground, usable, and in
+    # the largest piece the profile can travel; any other point takes the router's own choice
+    on_ground = np.array([s is not False for s in net.edge_col("on_surface")[best[placed]].tolist()], bool)
+    usable = ((np.isfinite(cost[fwd]) | np.isfinite(cost[back])) & on_ground
+              & (net.piece_of_edge(best[placed]) == 0)
+              & (router.profile_pieces(base, overlay)[router.edge_u[best[placed]]] == 0))
     out: list[Anchor | None] = [None] * n
     lines = net.edges_metric[best[placed]]
     lengths = shapely.length(lines)
@@ -192,5 +199,6 @@ def snap_points(router: Router, places: Places, profile: Profile, overlay: Overl
             continue
         snap = Snap(edge_id=int(best[i]), fraction=float(frac[k]), distance_m=float(best_d[i]),
                     lon=float(lon[k]), lat=float(lat[k]))
-        out[i] = Anchor(snap=snap, u=int(u[k]), v=int(v[k]), fwd=int(fwd[k]), back=int(back[k]))
+        out[i] = Anchor(snap=snap, u=int(u[k]), v=int(v[k]), fwd=int(fwd[k]), back=int(back[k]),
+                        nearest_m=float(best_d[i]))
     return out

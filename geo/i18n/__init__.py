@@ -27,6 +27,7 @@ from geo.i18n.catalogue import (
     services,
     terrain,
     ui,
+    wayfinding,
 )
 from geo.i18n.catalogue import places as places_catalogue
 from geo.i18n.catalogue import programme as programme_catalogue
@@ -54,7 +55,7 @@ def _merge(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
     common.MESSAGES, network.MESSAGES, routing.MESSAGES, places_catalogue.MESSAGES, services.MESSAGES, reports.MESSAGES,
     ui.MESSAGES, programme_catalogue.MESSAGES, terrain.MESSAGES, production.MESSAGES, planner.MESSAGES,
-    open311.MESSAGES, audits.MESSAGES, housing.MESSAGES,
+    open311.MESSAGES, audits.MESSAGES, housing.MESSAGES, wayfinding.MESSAGES,
 )
 
 

@@ -40,9 +40,12 @@ from geo.routing.profiles import ACCESS_CLASSES, PROFILES, access_class, get_pro
 
 log = logging.getLogger(__name__)
 
-LAYERS: tuple[str, ...] = ("buildings", "network", "services", "flats", "stops", "barriers")
+LAYERS: tuple[str, ...] = ("buildings", "network", "services", "flats", "stops", "barriers", "basemap", "labels")
 #: Layers that may be large: a bbox is required.
-BBOX_REQUIRED: frozenset[str] = frozenset({"buildings", "network", "barriers"})
+BBOX_REQUIRED: frozenset[str] = frozenset({"buildings", "network", "barriers", "basemap", "labels"})
+#: A street name is placed on a stretch at least this long within the view (metres), at most this many names.
+LABEL_MIN_M = 60.0
+MAX_LABELS = 80
 DEFAULT_LIMIT = 2000
 MAX_LIMIT = 10000
 DEFAULT_PROFILE = "manual_wheelchair"
@@ -61,6 +64,8 @@ _PROPERTIES: dict[str, tuple[str, ...]] = {
               "commitments", "position_precision", "position_source", "origin", "osm_ref", "note"),
     "stops": ("stop_id", "code", "name", "zone", "wheelchair_boarding", "wheelchair", "routes"),
     "barriers": ("barrier_id", "category", "severity", "reason", "element", "element_id", "osm_way_id", "value"),
+    "basemap": ("kind", "name"),
+    "labels": ("name", "angle"),
 }
 
 
@@ -92,6 +97,8 @@ class MapLayers:
     stops_source: str | None = None
     programme: ProgrammeFile | None = None
     build_s: float = 0.0
+    #: named lines (streets, footways) the street names are placed on
+    named: gpd.GeoDataFrame = field(default_factory=lambda: gpd.GeoDataFrame({"name": []}, geometry=[]))
     _commitments: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False)
     _access: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
@@ -117,7 +124,7 @@ class MapLayers:
         search = build_index(pois=net.pois, address_index=index, services=merged, flats=flats_all, stops=stops)
         targets = flats_targets(programme) if programme is not None else list(flats.programme_targets)
         layers = cls(net, merged, flats_all, stops, barriers, targets, index, search, stops_source=stops_source,
-                     programme=programme, _commitments=commitments_index(programme))
+                     programme=programme, named=named_lines(net), _commitments=commitments_index(programme))
         for name in LAYERS:
             layers.tree(name)
         layers.build_s = time.perf_counter() - t0
@@ -134,6 +141,10 @@ class MapLayers:
             return self.network.buildings
         if name == "network":
             return self.network.edges
+        if name == "basemap":
+            return self.network.basemap
+        if name == "labels":
+            return self.named
         if name not in LAYERS:
             raise BadRequestError("request.unknown_choice", field="layer", value=name, choices=", ".join(LAYERS))
         return getattr(self, name)
@@ -179,12 +190,16 @@ class MapLayers:
         frame = self.frame(name)
         if bbox is None and name in BBOX_REQUIRED:
             raise BadRequestError("layers.bbox_required", field="bbox", layer=name)
+        if name == "labels" and bbox is not None:
+            return self._labels(bbox, limit)
         if bbox is None:
             idx = np.arange(len(frame))
         else:
             idx = np.sort(self.tree(name).query(shapely.box(*bbox), predicate="intersects"))
             if include_unlocated and name in ("services", "flats"):
                 idx = np.union1d(idx, np.flatnonzero(~located(frame)))
+        if name == "network":  # the straight connections across plazas are not drawn: the base map shows the plaza
+            idx = idx[~self.network.edge_col("across_area").astype(bool)[idx]]
         total = len(idx)
         sub = frame.iloc[idx[:limit]]
         meta: dict[str, Any] = {}
@@ -209,7 +224,36 @@ class MapLayers:
         elif name == "barriers":
             meta = {"source": "OpenStreetMap attributes of the loaded network",
                     "severity": {"1": "minor", "2": "serious", "3": "blocks a wheelchair"}}
+        elif name == "basemap" and bbox is not None:
+            sub = _clipped(sub, bbox)
         return LayerResult(name, sub, total, total > limit, limit, bbox, meta)
+
+    def _labels(self, bbox: tuple[float, float, float, float], limit: int) -> LayerResult:
+        """One street name per name in the view: at the middle of its longest stretch inside the view, turned
+        along it (``angle`` in degrees clockwise, never upside down), longest stretches first."""
+        idx = self.tree("labels").query(shapely.box(*bbox), predicate="intersects")
+        frame = self.named
+        if len(idx) == 0:
+            return LayerResult("labels", _labels_frame([], [], []), 0, False, limit, bbox)
+        clipped = shapely.clip_by_rect(frame.geometry.to_numpy()[idx], *bbox)
+        scale = math.cos(math.radians((bbox[1] + bbox[3]) / 2))
+        metric = shapely.transform(clipped, lambda xy: xy * [111_320.0 * scale, 111_320.0])
+        lengths = shapely.length(metric)
+        best = pd.DataFrame({"name": frame["name"].to_numpy()[idx], "length": lengths, "k": np.arange(len(idx))})
+        best = best[best["length"] >= LABEL_MIN_M].sort_values("length", ascending=False).drop_duplicates("name")
+        best = best.head(min(limit, MAX_LABELS))
+        lines = clipped[best["k"].to_numpy()]
+        # a multi-part clip: its longest part
+        lines = np.array([max(g.geoms, key=lambda part: part.length) if hasattr(g, "geoms") else g for g in lines],
+                         dtype=object)
+        mid = shapely.line_interpolate_point(lines, 0.5, normalized=True)
+        a = shapely.get_coordinates(shapely.line_interpolate_point(lines, 0.4, normalized=True))
+        b = shapely.get_coordinates(shapely.line_interpolate_point(lines, 0.6, normalized=True))
+        angle = -np.degrees(np.arctan2(b[:, 1] - a[:, 1], (b[:, 0] - a[:, 0]) * scale))
+        angle = (angle + 90.0) % 180.0 - 90.0
+        out = _labels_frame(best["name"].tolist(), np.round(angle, 1).tolist(), list(mid))
+        return LayerResult("labels", out, len(best), False, limit, bbox)
+
 
     def _verified_attributes(self, rows: np.ndarray, overlay: Overlay) -> dict[str, Any]:
         """Network columns of ``rows`` as the overlay's verified values have them (in the geometry's direction)."""
@@ -243,11 +287,13 @@ class MapLayers:
                 "curated": sum(int(c.sum()) for c in curated), "placed": placed}
 
     def service_targets(self) -> gpd.GeoDataFrame:
-        """Placed services (curated and OSM) with ``id``, ``name``, ``category``: routing destinations."""
+        """Placed services (curated and OSM) with ``id``, ``name``, ``category``, ``wheelchair``: routing
+        destinations."""
         s = self.services[located(self.services)]
         return gpd.GeoDataFrame({"id": s["id"].to_numpy(), "name": s["name_cs"].to_numpy(),
                                  "category": s["category"].to_numpy(), "origin": s["origin"].to_numpy(),
-                                 "position_precision": s["position_precision"].to_numpy()},
+                                 "position_precision": s["position_precision"].to_numpy(),
+                                 "wheelchair": s["wheelchair"].to_numpy()},
                                 geometry=s.geometry.to_numpy(), crs=s.crs)
 
     def summary(self) -> list[dict[str, Any]]:
@@ -295,6 +341,30 @@ def _geometry(geom: Any) -> dict[str, Any] | None:
     return shapely.geometry.mapping(shapely.transform(geom, lambda xy: np.round(xy, 6)))
 
 
+def _geometries(geoms: np.ndarray) -> list[dict[str, Any] | None]:
+    """GeoJSON geometries of an array of shapely geometries (coordinates rounded to 6 decimals): points and lines
+    at once, other kinds one by one."""
+    geoms = np.asarray(geoms, dtype=object)
+    geoms = np.where([g is None or isinstance(g, float) for g in geoms], None, geoms)
+    out: list[dict[str, Any] | None] = [None] * len(geoms)
+    valid = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    kind = shapely.get_type_id(geoms)
+    simple = np.flatnonzero(valid & np.isin(kind, [0, 1]) & ~shapely.has_z(geoms))
+    if len(simple):
+        coords, owner = shapely.get_coordinates(geoms[simple], return_index=True)
+        xy = np.round(coords, 6).tolist()
+        cut = np.searchsorted(owner, np.arange(len(simple) + 1)).tolist()
+        for j, i in enumerate(simple.tolist()):
+            pts = xy[cut[j]:cut[j + 1]]
+            out[i] = {"type": "Point", "coordinates": pts[0]} if kind[i] == 0 else {"type": "LineString",
+                                                                                   "coordinates": pts}
+    done = np.zeros(len(geoms), bool)
+    done[simple] = True
+    for i in np.flatnonzero(valid & ~done).tolist():
+        out[i] = _geometry(geoms[i])
+    return out
+
+
 def feature_collection(result: LayerResult) -> dict[str, Any]:
     """GeoJSON FeatureCollection of a query result, with ``count``, ``total``, ``truncated``, ``limit``."""
     frame = result.frame
@@ -302,8 +372,9 @@ def feature_collection(result: LayerResult) -> dict[str, Any]:
     if result.layer == "network":
         cols += ["access_forward", "access_backward", "access"]
     features = []
-    records = frame.drop(columns=frame.geometry.name).to_dict("records") if len(frame) else []
-    for rec, geom in zip(records, frame.geometry.to_numpy(), strict=True):
+    wanted = [c for c in frame.columns if c in {*cols, "name_cs", "name_en"} and c != frame.geometry.name]
+    records = frame[wanted].to_dict("records") if len(frame) else []
+    for rec, geom in zip(records, _geometries(frame.geometry.to_numpy()), strict=True):
         props = {}
         for c in cols:
             if result.layer == "services" and c == "name":
@@ -315,8 +386,34 @@ def feature_collection(result: LayerResult) -> dict[str, Any]:
             if result.layer == "stops" and c == "routes":
                 v = [r for r in str(v).split("|") if r] if v else []
             props[c] = v
-        features.append({"type": "Feature", "geometry": _geometry(geom), "properties": props})
+        features.append({"type": "Feature", "geometry": geom, "properties": props})
     return {"type": "FeatureCollection", "layer": result.layer, "features": features, "count": len(features),
             "total": result.total, "truncated": result.truncated, "limit": result.limit,
             "bbox": list(result.bbox) if result.bbox else None, **result.meta}
 
+
+
+def named_lines(net: Network) -> gpd.GeoDataFrame:
+    """The named lines of a map — network ways and the roads of the base map — that street names go on."""
+    e = net.edges
+    named_edges = e[e["name"].notna() & ~net.edge_col("across_area").astype(bool)]
+    roads = net.basemap[net.basemap["kind"].isin(["road", "major_road"]) & net.basemap["name"].notna()]
+    return gpd.GeoDataFrame({"name": np.concatenate([named_edges["name"].astype(str).to_numpy(),
+                                                     roads["name"].astype(str).to_numpy()])},
+                            geometry=np.concatenate([named_edges.geometry.to_numpy(), roads.geometry.to_numpy()]),
+                            crs="EPSG:4326")
+
+
+def _labels_frame(names: list[str], angles: list[float], points: list[Any]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"name": names, "angle": angles}, geometry=points, crs="EPSG:4326")
+
+
+def _clipped(frame: gpd.GeoDataFrame, bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """The features cut to the view grown by a tenth on each side (big woods and parks stay small)."""
+    if frame.empty:
+        return frame
+    w, s, e, n = bbox
+    dx, dy = (e - w) / 10, (n - s) / 10
+    cut = shapely.clip_by_rect(frame.geometry.to_numpy(), w - dx, s - dy, e + dx, n + dy)
+    keep = ~shapely.is_empty(cut)
+    return frame.iloc[np.flatnonzero(keep)].set_geometry(cut[keep])

@@ -29,6 +29,7 @@ import shapely
 
 from geo import settings
 from geo.errors import DataError, DownloadError
+from geo.network.download import Deadline, fetch
 
 log = logging.getLogger(__name__)
 
@@ -241,25 +242,23 @@ def empty_stops() -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------- online
 
 
-def fetch_gtfs(url: str, dest: Path, *, timeout_s: float = 60.0) -> Path:
-    """Download a GTFS zip to ``dest`` (written atomically); raises :class:`DownloadError`."""
-    import requests
-
+def fetch_gtfs(url: str, dest: Path) -> Path:
+    """Download a GTFS zip to ``dest`` (written atomically) within the download limit
+    (:class:`geo.network.download.Deadline`); raises :class:`DownloadError`."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
-        resp = requests.get(url, timeout=timeout_s, headers={"User-Agent": "liberec-bez-barier (GTFS stops)"})
-        resp.raise_for_status()
-    except requests.RequestException as exc:
-        raise DownloadError("gtfs.download_failed", url=url, error=_error_text(exc)) from exc
-    if not resp.content.startswith(b"PK"):
-        raise DownloadError("gtfs.not_a_zip_download", url=url, size=len(resp.content))
+        content = fetch(url, deadline=Deadline(), what="GTFS")
+    except DownloadError as exc:
+        raise DownloadError("gtfs.download_failed", url=url, error=exc.message("en")) from exc
+    if not content.startswith(b"PK"):
+        raise DownloadError("gtfs.not_a_zip_download", url=url, size=len(content))
     fd, tmp = tempfile.mkstemp(prefix=".gtfs-", suffix=".zip", dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(resp.content)
+            fh.write(content)
         os.replace(tmp, dest)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise DataError("gtfs.write_failed", file=str(dest), error=exc.strerror or str(exc)) from exc
-    log.info("downloaded GTFS feed %s → %s (%d bytes)", url, dest, len(resp.content))
+    log.info("downloaded GTFS feed %s → %s (%d bytes)", url, dest, len(content))
     return dest

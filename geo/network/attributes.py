@@ -275,7 +275,7 @@ def way_attributes(segments: gpd.GeoDataFrame, report: ParseReport | None = None
     ``incline_pct`` (signed, NaN unknown), ``incline_sign``, ``incline_known``, ``width_m``,
     ``width_known``, ``is_steps``, ``step_count``, ``ramp_wheelchair``, ``ramp_stroller``,
     ``ramp_known``, ``is_elevator``, ``is_crossing``, ``wheelchair``, ``way_kerb_cm``,
-    ``lit``, ``handrail``, ``tactile_paving``, ``bridge``, ``tunnel``.
+    ``lit``, ``handrail``, ``tactile_paving``, ``bridge``, ``tunnel``, ``on_surface`` (:func:`on_surface`).
     """
     report = report if report is not None else ParseReport()
     if "osm_way_id" in segments and segments["osm_way_id"].duplicated().any():
@@ -341,6 +341,7 @@ def way_attributes(segments: gpd.GeoDataFrame, report: ParseReport | None = None
         out[key] = _text(out, key).map(
             lambda v: isinstance(v, str) and v.strip().lower() not in ("no", "building_passage")
         ).astype(bool)
+    out["on_surface"] = on_surface(out, highway)
     log.info(
         "attributes: %d segments; known surface %.0f %%, incline %.0f %%, width %.0f %%",
         len(out), 100 * out["surface_known"].mean() if len(out) else 0,
@@ -348,6 +349,27 @@ def way_attributes(segments: gpd.GeoDataFrame, report: ParseReport | None = None
         100 * out["width_known"].mean() if len(out) else 0,
     )
     return out
+
+
+def _levels(value: Any) -> float:
+    """1 when a ``level`` / ``layer`` value includes the ground (0 or nothing readable), else 0."""
+    if not isinstance(value, str):
+        return 1.0
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", value)]
+    return 1.0 if not numbers or 0.0 in numbers else 0.0
+
+
+def on_surface(ways: pd.DataFrame, highway: pd.Series) -> np.ndarray:
+    """Whether each way is on the ground, where a point picked on the map lies: not a tunnel, not indoors
+    (``indoor=*`` other than ``no``, ``highway=corridor``), not on another level (``level`` without 0) and
+    not on a layer below the ground (``layer`` < 0) or above it without being a bridge."""
+    indoor = _text(ways, "indoor").astype(object).fillna("no").astype(str).str.strip().str.lower().ne("no")
+    layer = pd.to_numeric(_text(ways, "layer").astype(object).map(
+        lambda v: v.split(";")[0].strip() if isinstance(v, str) else None), errors="coerce").fillna(0.0)
+    level_ok = _text(ways, "level").map(_levels).astype(float).eq(1.0)
+    off = (ways["tunnel"].to_numpy(bool) | indoor.to_numpy() | highway.eq("corridor").to_numpy()
+           | ~level_ok.to_numpy() | (layer < 0).to_numpy() | ((layer > 0).to_numpy() & ~ways["bridge"].to_numpy(bool)))
+    return ~off
 
 
 def node_attributes(nodes: gpd.GeoDataFrame, report: ParseReport | None = None) -> gpd.GeoDataFrame:

@@ -3,9 +3,9 @@
 A cache entry is a directory ``<cache_dir>/<key>/`` holding ``meta.json`` (format version,
 provenance, parse report, DEM, terrain settings), ``nodes.parquet``, ``edges.parquet``, ``arrays.npz``
 (directed arrays, CSR ``indptr`` and the terrain heights along edges, ``heights_*``),
-``buildings.parquet``, ``pois.parquet`` and ``elements.parquet`` (the network's OSM ways and nodes with
-versions and every tag, for writing verified changes back). Entries are written to a temporary
-directory and renamed, so a crash never leaves half a cache behind.
+``buildings.parquet``, ``pois.parquet``, ``basemap.parquet`` and ``elements.parquet`` (the network's OSM
+ways and nodes with versions and every tag, for writing verified changes back). Entries are written to a
+temporary directory and renamed, so a crash never leaves half a cache behind.
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ def save(net: Network, entry: Path) -> None:
         _clean_objects(net.edges).to_parquet(tmp / "edges.parquet")
         _clean_features(net.buildings).to_parquet(tmp / "buildings.parquet")
         _clean_features(net.pois).to_parquet(tmp / "pois.parquet")
+        net.basemap.to_parquet(tmp / "basemap.parquet")
         (net.elements if net.elements is not None else osm.empty_elements()).to_parquet(tmp / "elements.parquet")
         np.savez(tmp / "arrays.npz", indptr=net.indptr, **net.arrays.to_dict(), **net.heights.to_dict())
         meta = {**net.meta, "format_version": settings.CACHE_FORMAT_VERSION, "crs_metric": net.crs_metric}
@@ -135,6 +136,7 @@ def load(entry: Path) -> Network | None:
         edges = gpd.read_parquet(entry / "edges.parquet")
         buildings = gpd.read_parquet(entry / "buildings.parquet")
         pois = gpd.read_parquet(entry / "pois.parquet")
+        basemap = gpd.read_parquet(entry / "basemap.parquet")
         elements = pd.read_parquet(entry / "elements.parquet")
         with np.load(entry / "arrays.npz") as data:
             arrays = EdgeArrays.from_dict(data)
@@ -144,4 +146,5 @@ def load(entry: Path) -> Network | None:
         log.warning("cache %s is unreadable (%s): rebuilding", entry, exc)
         return None
     log.info("loaded cached network %s: %d nodes, %d edges", entry.name, len(nodes), len(edges))
-    return Network(nodes, edges, arrays, indptr, meta["crs_metric"], buildings, pois, meta, heights, elements)
+    return Network(nodes, edges, arrays, indptr, meta["crs_metric"], buildings, pois, meta, heights,
+                   elements=elements, basemap=basemap)

@@ -72,6 +72,9 @@ class Dem:
             with rasterio.open(self.path) as src:
                 self.crs = _usable_crs(src.crs, self.path)
                 self.bounds = src.bounds
+                res = float(min(abs(src.res[0]), abs(src.res[1])))
+                #: pixel size in metres (degrees turned into metres on a geographic raster)
+                self.resolution_m = res * 111_320.0 if CRS.from_user_input(self.crs).is_geographic else res
         except rasterio.errors.RasterioIOError as exc:
             raise DemError("dem.unreadable", file=self.path, error=str(exc)) from exc
         self.values = np.full((0, 0), np.nan, np.float32)

@@ -34,7 +34,7 @@ EDGE_ATTRIBUTE_COLUMNS: tuple[str, ...] = (
     "incline_pct", "incline_sign", "incline_known", "incline_source", "up_pct", "down_pct", "width_m", "width_known",
     "is_steps", "step_count", "ramp_wheelchair", "ramp_stroller", "ramp_known", "ramp_any", "is_elevator",
     "is_crossing", "crossing_kerb_known", "wheelchair", "way_kerb_cm", "lit", "handrail",
-    "tactile_paving", "bridge", "tunnel", "level",
+    "tactile_paving", "bridge", "tunnel", "level", "on_surface", "area_id", "across_area",
 )
 
 #: Node columns kept in the network.

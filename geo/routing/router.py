@@ -7,9 +7,12 @@ limit-independent part and only adds its limit checks. One-to-many questions (is
 services) are in :mod:`geo.routing.isochrone` and :mod:`geo.routing.targets`; why there is no
 route, in :mod:`geo.routing.diagnosis`.
 
-Points snap onto the nearest edge the profile can use (split at the projected point, not the
-nearest node): the origin becomes an extra graph node with two partial edges, the destination is
-reached through the partial edges from its edge's two ends.
+Points snap onto an edge where a route can go (split at the projected point, not the nearest node):
+among the edges within :data:`SNAP_TOLERANCE_M` of the nearest, one in the largest connected piece the
+other end can also reach, on the ground rather than in a tunnel or on another level, usable by the
+profile (:meth:`Router.anchors`); two ends left in different pieces are a no-route error that names the
+cut-off end and the nearest connected point. The origin becomes an extra graph node with two partial
+edges, the destination is reached through the partial edges from its edge's two ends.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from geo.network.model import EdgeArrays, Network, Snap
+from geo.errors import NoRouteError
+from geo.network.model import EdgeArrays, Network, Snap, piece_labels
 from geo.routing.astar import astar
 from geo.routing.diagnosis import diagnose
 from geo.routing.overlay import EMPTY_OVERLAY, Overlay
@@ -34,8 +38,11 @@ from geo.routing.profiles import PROFILES, Profile, base_cost_s, edge_cost_s, li
 
 #: Maximum distance from a point to the network (metres).
 MAX_SNAP_M = 300.0
-#: How much farther than the nearest edge a usable edge may be to be preferred (metres).
+#: How much farther than the nearest edge a better edge may be to be preferred (metres): one in the connected
+#: piece the other end can reach, on the ground, usable by the profile.
 SNAP_TOLERANCE_M = 25.0
+#: A route starting this much farther from the point than the nearest path says why (metres).
+MOVED_NOTICE_M = 5.0
 
 
 # --------------------------------------------------------------------------- results
@@ -50,11 +57,38 @@ class Anchor:
     v: int
     fwd: int
     back: int
+    #: why a farther edge than the nearest was taken: ``piece`` (the nearest path is cut off from the network),
+    #: ``profile`` (the profile cannot use the nearest path, or it leads nowhere for the profile), else ``None``
+    moved: str | None = None
+    #: distance from the point to the nearest edge of any kind (metres)
+    nearest_m: float = 0.0
 
     @property
     def f(self) -> float:
         """Fraction along the edge from ``u``."""
         return self.snap.fraction
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The edges a point may snap to (parallel arrays) and what the choice between them weighs."""
+
+    point: shapely.Point  # metric
+    edges: np.ndarray
+    dist_m: np.ndarray
+    piece: np.ndarray  # connected piece of the network as mapped (0 = the largest)
+    on_surface: np.ndarray
+    usable: np.ndarray  # the profile can travel the edge in at least one direction
+    profile_piece: np.ndarray  # connected piece of what the profile can travel
+
+    @staticmethod
+    def in_piece(pieces: np.ndarray, other: np.ndarray | None) -> np.ndarray:
+        """The candidates in the best piece: the largest (lowest label) shared with ``other``'s pieces, else the
+        largest of ``pieces`` (labels < 0 are not candidates)."""
+        own = pieces[pieces >= 0]
+        shared = np.intersect1d(own, other) if other is not None else np.zeros(0, own.dtype)
+        best = shared.min() if len(shared) else own.min()
+        return pieces == best
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,9 @@ class Router:
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._factors: dict[tuple[Any, ...], float] = {}
+        self._pieces: dict[tuple[Any, ...], np.ndarray] = {}
+        self._main_tree: shapely.STRtree | None = None
+        self._main_edges = np.zeros(0, np.int64)
 
     # ----------------------------------------------------------------- costs
 
@@ -153,25 +190,82 @@ class Router:
     # ----------------------------------------------------------------- snapping
 
     def anchor(self, lon: float, lat: float, profile: Profile, overlay: Overlay = EMPTY_OVERLAY) -> Anchor:
-        """Snap a point onto the nearest edge, preferring one ``profile`` can travel.
+        """Snap one point onto the edge where a route from it can go (see :meth:`anchors`)."""
+        return self._choose(self.candidates(lon, lat, profile, overlay))
 
-        Among the edges within :data:`SNAP_TOLERANCE_M` of the nearest one, the nearest edge the
-        profile can use in at least one direction wins (so a click on a junction never starts on
-        the steps beside it); if none is usable, the nearest edge is taken and routing explains.
-        Usability is judged with the built-in profile the request is based on, so per-request
-        limits never move the start: relaxing a limit can only make the route cheaper.
-        """
+    def anchors(self, origin: tuple[float, float], destination: tuple[float, float], profile: Profile,
+                overlay: Overlay = EMPTY_OVERLAY) -> tuple[Anchor, Anchor]:
+        """Snap both ends of a route, each onto an edge of a connected piece the other end can reach."""
+        o = self.candidates(*origin, profile, overlay)
+        d = self.candidates(*destination, profile, overlay)
+        return self._choose(o, d), self._choose(d, o)
+
+    def candidates(self, lon: float, lat: float, profile: Profile, overlay: Overlay = EMPTY_OVERLAY) -> Candidates:
+        """The edges within :data:`SNAP_TOLERANCE_M` of the nearest one (at most :data:`MAX_SNAP_M` away), with
+        what the choice between them weighs. Usability is judged with the built-in profile the request is based
+        on, so per-request limits never move the start: relaxing a limit can only make the route cheaper."""
         net = self.net
         profile = PROFILES.get(profile.name, profile)
         snap = net.snap(lon, lat, max_distance_m=MAX_SNAP_M)
-        if not self._usable(np.array([snap.edge_id]), profile, overlay)[0]:
-            x, y = net.to_metric.transform(lon, lat)
-            near = net.tree.query(shapely.Point(x, y), predicate="dwithin",
-                                  distance=snap.distance_m + SNAP_TOLERANCE_M)
-            usable = near[self._usable(near, profile, overlay)]
-            if len(usable):
-                snap = net.snap(lon, lat, max_distance_m=MAX_SNAP_M, candidates=np.sort(usable))
-        return self._anchor_of(snap)
+        x, y = net.to_metric.transform(lon, lat)
+        pt = shapely.Point(x, y)
+        near = np.union1d(net.tree.query(pt, predicate="dwithin", distance=snap.distance_m + SNAP_TOLERANCE_M),
+                          [snap.edge_id]).astype(np.int64)
+        usable = self._usable(near, profile, overlay)
+        surface = net.edge_col("on_surface")[near]
+        return Candidates(
+            point=pt, edges=near, dist_m=shapely.distance(net.edges_metric[near], pt),
+            piece=net.piece_of_edge(near), on_surface=np.array([s is not False for s in surface.tolist()]),
+            usable=usable, profile_piece=self.profile_pieces(profile, overlay)[self.edge_u[near]],
+        )
+
+    def _choose(self, c: Candidates, other: Candidates | None = None) -> Anchor:
+        """The candidate edge to snap to, in order of preference: in the largest connected piece the other end
+        can also reach (else the largest piece near the point), on the ground (not a tunnel, indoors or on another
+        level), usable by the profile and in its largest piece the other end can reach, then the nearest.
+        The anchor says why when a farther edge is taken for a reason the traveller should know."""
+        chosen = c.in_piece(c.piece, other.piece if other is not None else None)
+        if (chosen & c.on_surface).any():
+            chosen &= c.on_surface
+        usable = chosen & c.usable
+        if usable.any():
+            other_pieces = other.profile_piece[other.usable] if other is not None else None
+            chosen = usable & c.in_piece(np.where(usable, c.profile_piece, -1), other_pieces)
+        k = np.flatnonzero(chosen)[np.argmin(c.dist_m[chosen])]
+        nearest = int(np.argmin(c.dist_m))
+        moved = None
+        if c.dist_m[k] - c.dist_m[nearest] >= MOVED_NOTICE_M:
+            moved = "piece" if c.piece[k] != c.piece[nearest] else "profile" if not c.usable[nearest] or (
+                c.profile_piece[k] != c.profile_piece[nearest]) else None
+        anchor = self._anchor_of(self.net.snap_to_edge(int(c.edges[k]), c.point))
+        anchor.moved = moved
+        anchor.nearest_m = float(c.dist_m[nearest])
+        return anchor
+
+    def profile_pieces(self, profile: Profile, overlay: Overlay = EMPTY_OVERLAY) -> np.ndarray:
+        """The connected pieces of the network a built-in profile can travel (per node; 0 is the largest)."""
+        key = ("pieces", profile.name, profile.base_key(), overlay.version)
+        with self._lock:
+            hit = self._pieces.get(key)
+        if hit is None:
+            a = self.net.arrays
+            hit = piece_labels(a.src, a.dst, self.n_nodes, np.isfinite(self.costs(profile, overlay)))
+            with self._lock:
+                self._pieces[key] = hit
+                while len(self._pieces) > self._cache_size:
+                    self._pieces.pop(next(iter(self._pieces)))
+        return hit
+
+    def nearest_connected(self, lon: float, lat: float) -> Snap:
+        """The nearest point on the largest connected piece of the network to a point."""
+        net = self.net
+        if self._main_tree is None:
+            self._main_edges = np.flatnonzero(net.piece_of_edge(np.arange(len(net.edges))) == 0)
+            self._main_tree = shapely.STRtree(net.edges_metric[self._main_edges])
+        x, y = net.to_metric.transform(lon, lat)
+        pt = shapely.Point(x, y)
+        hit = self._main_tree.query_nearest(pt)
+        return net.snap_to_edge(int(self._main_edges[hit[0]]), pt)
 
     def _anchor_of(self, snap: Snap) -> Anchor:
         e = snap.edge_id
@@ -245,12 +339,32 @@ class Router:
     def route(self, origin: tuple[float, float], destination: tuple[float, float], profile: Profile,
               overlay: Overlay = EMPTY_OVERLAY) -> Route:
         """Least-cost route between two (lon, lat) points; raises :class:`NoRouteError` with reasons."""
-        o = self.anchor(*origin, profile, overlay)
-        d = self.anchor(*destination, profile, overlay)
+        o, d = self.anchors(origin, destination, profile, overlay)
+        self._check_connected(o, d, origin, destination, profile)
         found = self._best(o, d, profile, overlay)
         if found is None:
             raise diagnose(lambda p, ov: self._best(o, d, p, ov), self.arrays(overlay), profile, overlay)
         return found
+
+    def _check_connected(self, o: Anchor, d: Anchor, origin: tuple[float, float], destination: tuple[float, float],
+                         profile: Profile) -> None:
+        """Raise the no-route error for two ends in different connected pieces of the network, naming the end on a
+        cut-off piece and the nearest point of the largest piece to that end's point."""
+        piece = self.net.piece_of_node
+        po, pd = int(piece[o.u]), int(piece[d.u])
+        if po == pd:
+            return
+        cut = [end for end, p in (("from", po), ("to", pd)) if p != 0] or ["from", "to"]
+        reasons, moves = [], {}
+        for end in cut:
+            near = self.nearest_connected(*(origin if end == "from" else destination))
+            moves[end] = [round(near.lat, 7), round(near.lon, 7)]
+            reasons.append({"reason": "cut_off", "end": end, "nearest": {
+                "lat": round(near.lat, 7), "lon": round(near.lon, 7), "distance_m": round(near.distance_m, 1)}})
+        key = "route.no_route.cut_off." + ("both" if len(cut) == 2 else cut[0])
+        distance = max(r["nearest"]["distance_m"] for r in reasons)
+        raise NoRouteError(key, profile=profile.name, reasons=reasons, relaxations=[], moves=moves,
+                           distance_m=round(distance))
 
     def _best(self, o: Anchor, d: Anchor, profile: Profile, overlay: Overlay) -> Route | None:
         """Least-cost route between two anchors (compiled A*, :mod:`geo.routing.astar`)."""

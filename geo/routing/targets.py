@@ -10,11 +10,12 @@ nearest" with those times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from geo.routing.isochrone import Reach
 from geo.routing.router import Anchor, Router
@@ -31,15 +32,19 @@ class Targets:
     lat: np.ndarray
     properties: tuple[dict[str, Any], ...]
     anchors: tuple[tuple[Anchor, ...], ...]
+    #: wheelchair access of each target (``yes``, ``limited``, ``no``, ``unknown``)
+    wheelchair: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def select(self, category: str | None) -> np.ndarray:
-        """Indices of the targets of ``category`` (all when ``None``)."""
-        if category is None:
-            return np.arange(len(self))
-        return np.flatnonzero(self.categories == category)
+    def select(self, category: str | None, wheelchair: tuple[str, ...] | None = None) -> np.ndarray:
+        """Indices of the targets of ``category`` (all when ``None``) whose wheelchair access is one of
+        ``wheelchair`` (any when ``None``)."""
+        keep = np.ones(len(self), bool) if category is None else self.categories == category
+        if wheelchair is not None:
+            keep &= np.isin(self.wheelchair, list(wheelchair))
+        return np.flatnonzero(keep)
 
 
 def targets_from_frame(frame: gpd.GeoDataFrame, router: Router, *, max_distance_m: float = 150.0,
@@ -59,6 +64,8 @@ def targets_from_frame(frame: gpd.GeoDataFrame, router: Router, *, max_distance_
         lon=lon, lat=lat,
         properties=tuple(frame.drop(columns=frame.geometry.name).to_dict("records")),
         anchors=tuple(tuple(a) for a in anchors),
+        wheelchair=(frame["wheelchair"] if "wheelchair" in frame else pd.Series("unknown", index=frame.index))
+        .map(lambda v: v if v in ("yes", "limited", "no") else "unknown").to_numpy(object),
     )
 
 
@@ -95,10 +102,11 @@ def reachable(r: Reach, targets: Targets, limit_s: float) -> list[tuple[int, flo
     return [(int(i), float(times[i])) for i in order]
 
 
-def nearest(r: Reach, targets: Targets, *, category: str | None = None, k: int = 5) -> list[tuple[int, float]]:
-    """(target index, seconds) of the ``k`` targets of ``category`` with the earliest arrival
-    (unreachable ones last, with ``inf``)."""
-    chosen = targets.select(category)
+def nearest(r: Reach, targets: Targets, *, category: str | None = None, k: int = 5,
+            wheelchair: tuple[str, ...] | None = None) -> list[tuple[int, float]]:
+    """(target index, seconds) of the ``k`` targets of ``category`` (and of one of the ``wheelchair`` access
+    values) with the earliest arrival (unreachable ones last, with ``inf``)."""
+    chosen = targets.select(category, wheelchair)
     times = arrival_s(r, targets, chosen)
     order = np.argsort(times, kind="stable")[:k]
     return [(int(chosen[j]), float(times[j])) for j in order]

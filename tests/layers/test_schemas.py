@@ -170,7 +170,7 @@ def test_serve_with_a_broken_layer_file_prints_one_error_line(tmp_path: Path, se
     path = write(tmp_path, data)
     env = {"LBB_SERVICES_FILE": str(path), "PATH": "/usr/bin:/bin", "LBB_LANG": "en"}
     proc = subprocess.run([sys.executable, str(ROOT / "app.py"), "serve", "--osm-file", str(tag_rules_osm),
-                           "--cache-dir", str(tmp_path / "c"), "--port", "0"], capture_output=True, text=True,
+                           "--cache-dir", str(tmp_path / "c"), "--port", "65534"], capture_output=True, text=True,
                           timeout=300, cwd=ROOT, check=False, env=env)
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert proc.returncode != 0 and "Traceback" not in proc.stderr

@@ -143,8 +143,17 @@ def test_the_online_feed_is_downloaded_and_read(feed_server: str, tmp_path: Path
     assert err.value.key == "gtfs.not_a_zip_download" and err.value.details["size"] == len(b"<html>404</html>")
     assert "(16 bajtů)" in err.value.message("cs") and "(16 bytes)" in str(err.value)
     with pytest.raises(DownloadError) as err:
-        fetch_gtfs("http://127.0.0.1:9/gtfs.zip", tmp_path / "x.zip", timeout_s=2)
+        fetch_gtfs("http://127.0.0.1:9/gtfs.zip", tmp_path / "x.zip")
     assert err.value.key == "gtfs.download_failed" and err.value.details["url"] == "http://127.0.0.1:9/gtfs.zip"
+
+
+def test_a_feed_server_that_never_answers_is_given_up_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tests.terrain_stub import black_hole
+
+    monkeypatch.setenv("LBB_DOWNLOAD_LIMIT_S", "2")
+    with black_hole() as url, pytest.raises(DownloadError) as err:
+        fetch_gtfs(f"{url}/gtfs.zip", tmp_path / "x.zip")
+    assert err.value.key == "gtfs.download_failed" and "did not finish within 2 s" in err.value.message("en")
 
 
 def test_the_app_downloads_stops_only_for_an_online_city(feed_server: str, liberec_net, tmp_path: Path) -> None:

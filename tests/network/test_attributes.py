@@ -148,3 +148,22 @@ def test_fixture_node_attributes(tag_rules_net: Network) -> None:
     assert nodes.loc[32, "barrier_class"] == 3
     assert nodes.loc[24, "is_elevator_node"]
     assert nodes.loc[36, "is_crossing_node"]
+
+
+def test_surface_level_rules() -> None:
+    import geopandas as gpd
+
+    from geo.network.attributes import way_attributes
+
+    tags = pd.DataFrame({
+        "highway": ["footway", "footway", "footway", "footway", "footway", "footway", "corridor", "footway",
+                    "footway"],
+        "tunnel": [None, "yes", "building_passage", None, None, None, None, None, None],
+        "layer": [None, "-1", None, "-2", "1", "1", None, None, None],
+        "bridge": [None, None, None, None, None, "yes", None, None, None],
+        "level": [None, None, None, None, None, None, None, "-1", "0;1"],
+        "indoor": [None, None, None, None, None, None, None, None, None],
+    })
+    out = way_attributes(gpd.GeoDataFrame(tags, geometry=[None] * len(tags)))
+    # ground, tunnel, passage, underground, raised deck, bridge, corridor, basement level, ground level
+    assert out["on_surface"].tolist() == [True, False, True, False, False, True, False, False, True]

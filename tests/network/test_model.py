@@ -91,7 +91,7 @@ def test_coverage_figures(tag_rules_net: Network) -> None:
     assert 0 < cov["known_pct"]["surface"] < 100
     assert cov["steps"] == 3
     assert cov["kerb_nodes"] == 6
-    e = tag_rules_net.edges
+    e = tag_rules_net.edges[~tag_rules_net.edge_col("across_area").astype(bool)]  # none across plazas
     assert cov["known_pct"]["surface"] == round(100 * e.loc[e["surface_known"], "length_m"].sum()
                                                 / e["length_m"].sum(), 1)
 
@@ -112,3 +112,16 @@ def test_osm_lookups(tag_rules_net: Network) -> None:
     assert ways.tolist() == [107] * int((ways == 107).sum()) + [101] * int((ways == 101).sum())
     assert set(owner.tolist()) == {0, 1} and (tag_rules_net.edge_col("osm_way_id") == 107).sum() == 2
     assert tag_rules_net.element("node", 36)["version"] == 1 and tag_rules_net.element("node", 999) is None
+
+
+def test_kerb_coverage_counts_places_with_a_kerb_value(tag_rules_net: Network, helsinki_net: Network) -> None:
+    """A known kerb is a crossing or kerb node with a kerb value: a network without any kerb tag knows none,
+    whatever its length; the share is the one of those places."""
+    bare = helsinki_net.coverage()
+    assert bare["kerb_nodes"] == 0 and bare["kerb_places"]["crossings_known"] == 0
+    assert bare["known_pct"]["kerb"] == 0 == bare["known_pct"]["kerb_at_crossings"]
+    cov = tag_rules_net.coverage()
+    k = cov["kerb_places"]
+    assert 0 < k["crossings_known"] <= k["crossings"] and k["kerbs_known"] <= k["kerbs"]
+    assert cov["known_pct"]["kerb"] == round(100 * (k["crossings_known"] + k["kerbs_known"])
+                                             / (k["crossings"] + k["kerbs"]), 1)

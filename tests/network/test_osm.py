@@ -32,6 +32,37 @@ def test_walkable_mask_rules() -> None:
                                                 True, False]
 
 
+def test_platform_ways_are_walkable_without_a_highway_tag() -> None:
+    tags = pd.DataFrame({"highway": [None, None, None, "platform"], "railway": ["platform", None, "rail", None],
+                         "public_transport": [None, "platform", None, "platform"], "area": [None, None, None, None],
+                         "foot": [None, None, None, "no"]})
+    assert osm.walkable_mask(tags).tolist() == [True, True, False, False]
+
+
+def test_walkable_area_rules() -> None:
+    import geopandas as gpd
+    import shapely
+
+    square = shapely.box(0, 0, 1, 1)
+    line = shapely.LineString([(0, 0), (1, 0)])
+    rows = [  # (geometry, tags, walkable)
+        (square, {"highway": "pedestrian", "area": "yes"}, True),
+        (square, {"highway": "footway", "area": "yes", "access": "private"}, False),
+        (square, {"highway": "footway", "area": "yes", "access": "private", "foot": "yes"}, True),
+        (square, {"highway": "pedestrian", "area": "yes", "foot": "no"}, False),
+        (square, {"place": "square"}, False),  # a square without foot access: maybe a car park
+        (square, {"place": "square", "foot": "designated"}, True),
+        (square, {"place": "square", "highway": "pedestrian"}, True),
+        (square, {"railway": "platform"}, True),
+        (square, {"area": "yes", "amenity": "parking"}, False),
+        (line, {"public_transport": "platform"}, True),
+        (line, {"highway": "pedestrian", "area": "yes"}, False),  # not an area after all
+        (line, {"highway": "footway"}, False),  # an ordinary way: the network loader reads it
+    ]
+    frame = gpd.GeoDataFrame(pd.DataFrame([r[1] for r in rows]), geometry=[r[0] for r in rows], crs=4326)
+    assert osm.walkable_area_mask(frame).tolist() == [r[2] for r in rows]
+
+
 def test_xml_drops_buildings_and_closed_ways(tag_rules_osm: Path) -> None:
     extract = osm.load_file(tag_rules_osm)
     ways = set(extract.segments["osm_way_id"])

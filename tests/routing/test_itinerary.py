@@ -216,3 +216,77 @@ def test_reversing_a_route_swaps_climb_and_descent_exactly(bubenec_net: Network,
     assert back.metrics.length_m == pytest.approx(there.metrics.length_m)
     heights = [e[1] for e in there.elevation_profile if e[1] is not None]
     assert _rise([e[1] for e in back.elevation_profile]) == pytest.approx(_rise(heights[::-1]), abs=1e-6)
+
+
+def test_an_end_moved_past_a_cut_off_path_says_why(areas_net: Network) -> None:
+    from tests.routing.test_router import fixture_point
+
+    route = Router(areas_net).route(fixture_point(305, 18), fixture_point(0, 0), PROFILES["walking"])
+    fc = describe(route, areas_net).to_geojson("en")
+    moved = [w for w in fc["features"][0]["properties"]["warnings"] if w["type"] == "moved_from"]
+    assert len(moved) == 1 and moved[0]["items"][0]["reason"] == "piece"
+    assert moved[0]["message"] == ("The route starts 20 m from the chosen point: the nearer path (10 m away) is not "
+                                   "connected to the rest of the network.")
+    assert any(f["properties"].get("type") == "moved_from" for f in fc["features"][1:])  # a point on the map
+
+
+def test_a_destination_marked_wheelchair_no_is_a_warning(areas_net: Network) -> None:
+    from tests.routing.test_router import fixture_point
+
+    router = Router(areas_net)
+    route = router.route(fixture_point(0, 0), fixture_point(200, -9), PROFILES["manual_wheelchair"])
+    warnings = describe(route, areas_net).to_geojson("cs")["features"][0]["properties"]["warnings"]
+    marked = [w for w in warnings if w["type"] == "destination_wheelchair_no"]
+    assert len(marked) == 1 and marked[0]["count"] == 1  # the entrance node and its POI: one place
+    assert marked[0]["message"] == "U cíle je v OpenStreetMap označeno jako nepřístupné pro vozík: vchod"
+    walk = router.route(fixture_point(0, 0), fixture_point(200, -9), PROFILES["walking"])
+    assert not [w for w in describe(walk, areas_net).warnings if w.code == "destination_wheelchair_no"]
+
+
+def test_unpaved_surfaces_are_a_warning_in_words(helsinki_net: Network, helsinki_router: Router) -> None:
+    e = helsinki_net.edges
+    unpaved = e[(e["surface"] == "unpaved") & (e["length_m"] > 30) & e["on_surface"].astype(bool)].index
+    for k in unpaved:
+        u, v = int(e.at[k, "u"]), int(e.at[k, "v"])
+        try:
+            route = helsinki_router.route(_node_point(helsinki_net, u), _node_point(helsinki_net, v),
+                                          PROFILES["manual_wheelchair"])
+        except NoRouteError:
+            continue
+        found = [w for w in route_geojson(route, helsinki_net)["features"][0]["properties"]["warnings"]
+                 if w["type"] == "unpaved"]
+        if found:
+            break
+    else:
+        pytest.fail("no wheelchair route over an unpaved edge")
+    assert found[0]["value"] >= 30 and "nezpevněný povrch" in found[0]["message"]
+    assert "unpaved" not in found[0]["message"] and found[0]["places"]
+
+
+def test_each_limit_says_how_much_of_the_route_it_could_check(helsinki_net: Network,
+                                                              helsinki_router: Router) -> None:
+    """A 0 cm kerb and 2 m width limit pass unknown values: the answer says where they could not be checked."""
+    a, b = (24.9402, 60.1688), (24.9510, 60.1730)
+    strict = PROFILES["manual_wheelchair"].with_limits(max_kerb_cm=0, min_width_m=2)
+    fc = route_geojson(helsinki_router.route(a, b, strict), helsinki_net, lang="en")
+    checks = {c["limit"]: c for c in fc["features"][0]["properties"]["checks"]}
+    assert set(checks) == {"max_uphill_pct", "max_downhill_pct", "max_kerb_cm", "min_width_m", "surface"}
+    kerb, width = checks["max_kerb_cm"], checks["min_width_m"]
+    assert kerb["unit"] == "points" and kerb["known"] < kerb["total"] and not kerb["complete"]
+    assert kerb["message"].startswith(f"Crossings and kerbs with a known kerb height: {kerb['known']:g} of "
+                                      f"{kerb['total']:g}")
+    assert "your 0 cm kerb limit could not be checked" in kerb["message"]
+    assert width["share"] < 0.5 and "your 2 m minimum width could not be checked on" in width["message"]
+    walking = route_geojson(helsinki_router.route(a, b, PROFILES["walking"]), helsinki_net)
+    assert all(c["message"] is None for c in walking["features"][0]["properties"]["checks"])  # walking sets none
+    careful = PROFILES["manual_wheelchair"].with_limits(avoid_unknown=True)
+    try:
+        route = helsinki_router.route(a, b, careful)
+    except NoRouteError:
+        return
+    done = route_geojson(route, helsinki_net)["features"][0]["properties"]["checks"]
+    assert all(c["complete"] for c in done if c["active"])
+
+
+def _node_point(net: Network, i: int) -> tuple[float, float]:
+    return float(net.nodes["lon"].iat[i]), float(net.nodes["lat"].iat[i])

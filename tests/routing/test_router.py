@@ -52,7 +52,7 @@ def oracle_cost(g: nx.DiGraph, router: Router, profile: Profile, o: Anchor, d: A
         for end, part_d in ((d.u, de.from_u), (d.v, de.from_v)):
             best = min(best, part_o + dist.get(end, math.inf) + part_d)
     if o.snap.edge_id == d.snap.edge_id:
-        best = min(best, router._direct(o, d, profile, EMPTY_OVERLAY))
+        best = min(best, router.direct(o, d, profile, EMPTY_OVERLAY))
     return best
 
 
@@ -68,8 +68,7 @@ def check_against_oracle(net: Network, router: Router, profile: Profile, seed: i
     pts = random_points(net, rng, 2 * n)
     found = 0
     for a, b in zip(pts[:n], pts[n:], strict=True):
-        o = router.anchor(*a, profile)
-        d = router.anchor(*b, profile)
+        o, d = router.anchors(tuple(a), tuple(b), profile)
         expected = oracle_cost(g, router, profile, o, d)
         try:
             got = router.route(tuple(a), tuple(b), profile).duration_s
@@ -283,3 +282,89 @@ def test_relaxing_never_slows_any_fixture_route(tag_rules_net: Network, fixture_
         assert costs[1] <= costs[0] + 1e-6
         improved += costs[1] < costs[0]
     assert improved > 0  # the relaxation matters somewhere on the fixture
+
+
+# --------------------------------------------------------------------------- snapping to where a route can go
+
+LON0, LAT0 = 15.0600, 50.7700  # tests/fixtures/areas.osm is laid out in metres east and north of this point
+
+
+def fixture_point(x_m: float, y_m: float) -> tuple[float, float]:
+    """(lon, lat) of a point of the areas fixture, given in metres east and north of its origin."""
+    return LON0 + x_m / (111_320.0 * math.cos(math.radians(LAT0))), LAT0 + y_m / 111_320.0
+
+
+@pytest.fixture(scope="module")
+def areas_router(areas_net: Network) -> Router:
+    return Router(areas_net)
+
+
+def test_a_point_snaps_past_a_nearer_cut_off_fragment(areas_net: Network, areas_router: Router) -> None:
+    """8 m from fragment F, 18 m from the main footway: the route starts on the main footway."""
+    p = fixture_point(305, 18)
+    for name in ("walking", "manual_wheelchair"):
+        route = areas_router.route(p, fixture_point(0, 0), PROFILES[name])
+        assert route.origin.snap.distance_m == pytest.approx(18, abs=0.5)
+        assert route.origin.nearest_m == pytest.approx(8, abs=0.5) and route.origin.moved == "piece"
+        assert int(areas_net.piece_of_node[route.origin.u]) == 0
+
+
+def test_a_surface_point_never_snaps_into_a_tunnel(areas_net: Network, areas_router: Router) -> None:
+    """0.5 m above the underpass, 4.5 m beside the main footway: the route starts on the footway."""
+    route = areas_router.route(fixture_point(375, 4.5), fixture_point(0, 0), PROFILES["walking"])
+    assert bool(areas_net.edges["on_surface"].iat[route.origin.snap.edge_id])
+    assert route.origin.snap.distance_m == pytest.approx(4.5, abs=0.3)
+    tunnel = set(np.flatnonzero(~areas_net.edges["on_surface"].to_numpy(bool)).tolist())
+    assert not tunnel & {int(areas_net.arrays.edge_id[p.edge]) for p in route.pieces}
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_only_a_fragment_near_says_so_and_offers_the_nearest_connected_point(areas_router: Router, name: str) -> None:
+    """14 m from fragment F and 40 m from the main footway: every profile gives the same answer."""
+    with pytest.raises(NoRouteError) as caught:
+        areas_router.route(fixture_point(305, 40), fixture_point(0, 0), PROFILES[name])
+    err = caught.value
+    assert err.key == "route.no_route.cut_off.from"
+    assert err.message("en").startswith("The nearest path to the start is not connected to the rest of the network.")
+    lat, lon = err.details["moves"]["from"]
+    assert err.details["reasons"][0]["nearest"]["distance_m"] == pytest.approx(40, abs=1)
+    assert (lon, lat) == pytest.approx(fixture_point(305, 0), abs=2e-6)
+    areas_router.route((lon, lat), fixture_point(0, 0), PROFILES[name])  # the offered point routes
+    with pytest.raises(NoRouteError) as back:
+        areas_router.route(fixture_point(0, 0), fixture_point(305, 40), PROFILES[name])
+    assert back.value.key == "route.no_route.cut_off.to"
+
+
+def test_no_route_reasons_agree_across_profiles(helsinki_net: Network, helsinki_router: Router) -> None:
+    """A pair the walking profile routes is never "not connected" for another profile, and a pair it cannot
+    route is cut off for every profile."""
+    rng = np.random.default_rng(12)
+    pts = random_points(helsinki_net, rng, 160)
+    connected = ("route.no_route.not_connected", "route.no_route.cut_off.from", "route.no_route.cut_off.to",
+                 "route.no_route.cut_off.both")
+    for a, b in zip(pts[:80], pts[80:], strict=True):
+        keys = {}
+        for name, profile in PROFILES.items():
+            try:
+                helsinki_router.route(tuple(a), tuple(b), profile)
+                keys[name] = None
+            except NoRouteError as exc:
+                keys[name] = exc.key
+        if keys["walking"] is None:
+            assert not set(keys.values()) & set(connected), (a, b, keys)
+        else:
+            assert set(keys.values()) == {keys["walking"]}, (a, b, keys)
+
+
+def test_random_pairs_route_for_walking(helsinki_net: Network, helsinki_router: Router) -> None:
+    """Random points near the real Helsinki extract: ≥ 99 % of pairs route on foot."""
+    rng = np.random.default_rng(7)
+    pts = random_points(helsinki_net, rng, 400)
+    routed = 0
+    for a, b in zip(pts[:200], pts[200:], strict=True):
+        try:
+            helsinki_router.route(tuple(a), tuple(b), PROFILES["walking"])
+            routed += 1
+        except NoRouteError:
+            pass
+    assert routed >= 198

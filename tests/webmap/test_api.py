@@ -100,6 +100,17 @@ def test_nearest_with_category_and_bad_limit(client) -> None:
     assert bad.status_code == 400 and "community_centre" in bad.get_json()["message"]
 
 
+def test_nearest_accessible_services_only_when_asked(client) -> None:
+    every = client.get(f"/api/services/nearest?at={A}&profile=walking&limit=50").get_json()["features"]
+    access = {f["properties"]["wheelchair"] for f in every}
+    assert "unknown" in access or None in access  # OSM services rarely say
+    some = client.get(f"/api/services/nearest?at={A}&profile=walking&limit=50&wheelchair=yes,limited").get_json()
+    assert {f["properties"]["wheelchair"] for f in some["features"]} <= {"yes", "limited"}
+    assert len(some["features"]) < len(every) and some["properties"]["wheelchair"] == ["yes", "limited"]
+    bad = client.get(f"/api/services/nearest?at={A}&wheelchair=maybe")
+    assert bad.status_code == 400 and bad.get_json()["details"]["field"] == "wheelchair"
+
+
 def test_profiles_listed(client) -> None:
     body = client.get("/api/profiles").get_json()
     assert set(body) == {"manual_wheelchair", "electric_wheelchair", "pram", "walking"}
@@ -115,3 +126,19 @@ def test_unknown_api_path_is_json_404(client) -> None:
 def test_wrong_method_is_json_405(client) -> None:
     r = client.post(f"/api/route?from={A}&to={B}")
     assert r.status_code == 405 and r.get_json()["error"]
+
+
+def test_a_cut_off_end_is_404_with_the_nearest_connected_place(areas_net, tmp_path) -> None:
+    from webmap import create_app
+
+    app = create_app({"TESTING": True, "NETWORK": areas_net, "CACHE_DIR": str(tmp_path),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    # 14 m from a cut-off fragment, 40 m from the main footway (tests/fixtures/areas.osm)
+    r = app.test_client().get("/api/route?from=50.7703593,15.0642613&to=50.77,15.06&profile=walking&lang=cs")
+    body = r.get_json()
+    assert r.status_code == 404 and body["error"] == "no_route"
+    assert body["message"].startswith("Nejbližší cesta u startu není propojená se zbytkem sítě.")
+    lat, lon = body["details"]["moves"]["from"]
+    assert abs(lat - 50.77) < 2e-5 and body["details"]["reasons"][0]["nearest"]["distance_m"] > 35
+    moved = app.test_client().get(f"/api/route?from={lat},{lon}&to=50.77,15.06&profile=walking")
+    assert moved.status_code == 200

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -188,6 +189,7 @@ def test_plan_a_route_with_the_keyboard_only(watched: Watched) -> None:
     assert _focus_is_visible(page)
     page.keyboard.press("Enter")
     wait_route(page)
+    page.wait_for_function("() => document.querySelector('#route-status').textContent.startsWith('Route found')")
     s = summary(page)
     assert {"Length", "Time", "Verified data"} <= set(s)
     items = page.locator("ol#directions > li").all_inner_texts()
@@ -416,7 +418,8 @@ def test_the_czech_page_shows_no_english_message(browser: Any, live: dict[str, A
         assert start is not None
         no_route = _page_api(page, f"/api/route?from={start[0]},{start[1]}&to={A[0]},{A[1]}"
                                    "&profile=manual_wheelchair")
-        assert no_route["status"] == 404 and no_route["body"]["message"].startswith(("Pro profil", "Body nejsou"))
+        assert no_route["status"] == 404
+        assert no_route["body"]["message"].startswith(("Pro profil", "Body nejsou", "Nejbližší cest"))
         profile = _page_api(page, f"/api/route?from={A[0]},{A[1]}&to={B[0]},{B[1]}&profile=rocket")
         assert profile["status"] == 400
         assert profile["body"]["message"] == i18n.text("route.unknown_profile", "cs", value="rocket",
@@ -504,6 +507,256 @@ def test_the_api_docs_page_shows_the_contract_from_local_files(watched: Watched,
     watched.page.wait_for_selector(".opblock", timeout=30_000)
     assert watched.page.locator(".opblock").count() >= 20  # every operation of the document
     watched.check_clean()  # no CSP violation, no request to another host
+
+
+# --------------------------------------------------------------------------- the map and the planner's flows
+
+
+def _wait_route_request_done(page: Any, before: int) -> None:
+    page.wait_for_function(f"() => window.__routes && window.__routes.length > {before}", timeout=20_000)
+    page.wait_for_function("() => !/Načítám|Loading/.test(document.querySelector('#route-status').textContent)")
+
+
+def _watch_route_status(page: Any) -> None:
+    """Record every answer of /api/route and every error the route status line ever shows."""
+    page.evaluate("""() => {
+        window.__routes = [];
+        window.__statusErrors = [];
+        const status = document.querySelector('#route-status');
+        new MutationObserver(() => {
+            if (status.classList.contains('error')) window.__statusErrors.push(status.textContent);
+        }).observe(status, {attributes: true, childList: true, characterData: true, subtree: true});
+    }""")
+    page.on("response", lambda r: page.evaluate("(u) => window.__routes.push(u)", r.url)
+            if "/api/route?" in r.url else None)
+
+
+def _pick_both_ends(page: Any, base: str, *, tap: bool) -> None:
+    """Open the English page, watch the route answers, pick both ends from the search suggestions (a tap on a
+    phone) and wait for the route they plan."""
+    page.goto(base + "/?lang=en")
+    page.wait_for_function("() => window.LBB && window.LBB.app")
+    _watch_route_status(page)
+    for which, query in (("from", "Mannerheimintie 6"), ("to", "Kaisaniemenkatu")):
+        page.fill(f"#{which}-input", query)
+        page.wait_for_selector(f"#{which}-list:not([hidden]) #{which}-opt-0")
+        page.wait_for_timeout(300)
+        (page.tap if tap else page.click)(f"#{which}-opt-0")
+    wait_route(page)
+
+
+def test_search_picks_and_limits_plan_and_a_new_start_keeps_the_destination(watched: Watched) -> None:
+    page = watched.page
+    _pick_both_ends(page, watched.base, tap=False)  # picking both ends planned the route: no Plan button pressed
+    assert page.is_checked("#click-to")  # the next click sets the destination
+    planned = page.evaluate("() => window.__routes.length")
+    page.locator("#advanced summary").click()
+    page.focus("#max_kerb_cm")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")  # two steps, one request after the slider stops moving
+    _wait_route_request_done(page, planned)
+    page.wait_for_timeout(600)
+    assert page.evaluate("() => window.__routes.length") == planned + 1
+    assert "max_kerb_cm=" in page.input_value("#share-link")
+    to_before = page.evaluate("() => LBB.app.state.to")
+    page.check("#click-from")
+    page.evaluate(f"() => LBB.app.map.setView([{A[0]}, {A[1]}], 17)")
+    page.wait_for_timeout(300)
+    count = page.evaluate("() => window.__routes.length")
+    click_latlng(page, A[0] + 0.0004, A[1] + 0.0004)
+    _wait_route_request_done(page, count)
+    wait_route(page)
+    assert page.evaluate("() => LBB.app.state.to") == to_before  # the destination stays
+    assert page.evaluate("() => window.__statusErrors") == []  # and no error flashed meanwhile
+    watched.check_clean()
+
+
+def test_a_service_without_a_position_is_found_and_said_so(watched: Watched) -> None:
+    page = watched.page
+    page.goto(watched.base + "/")
+    page.fill("#to-input", "Liebieg")
+    option = page.locator("#to-list:not([hidden]) #to-opt-0")
+    option.wait_for()
+    assert option.get_attribute("aria-disabled") == "true" and "zatím bez polohy" in option.inner_text()
+    page.wait_for_timeout(300)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert "zatím nemá na této mapě polohu" in page.inner_text("#route-status")
+    assert page.evaluate("() => LBB.app.state.to") is None
+    watched.check_clean()
+
+
+def test_warnings_and_checks_show_their_places(watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{watched.base}/?from={A[0]},{A[1]}&to={B[0]},{B[1]}&profile=manual_wheelchair&max_kerb_cm=0&lang=en")
+    wait_route(page)
+    checks = page.locator("#route-checks li").all_inner_texts()
+    assert any("your 0 cm kerb limit could not be checked" in c for c in checks)
+    page.click("#try-verified")  # a route on verified stretches only (or why there is none)
+    page.wait_for_function("() => /avoid_unknown=true/.test(location.search) || "
+                           "!document.querySelector('#route-problem').hidden")
+    page.goto(f"{watched.base}/?from={A[0]},{A[1]}&to={B[0]},{B[1]}&profile=manual_wheelchair&lang=en")
+    wait_route(page)
+    button = page.locator("#route-warnings button[data-warning]").first
+    kind = button.get_attribute("data-warning")
+    page.evaluate("() => LBB.app.map.setView([60.0, 24.0], 12)")
+    button.click()
+    page.wait_for_timeout(500)
+    centre = page.evaluate("() => { const c = LBB.app.map.getCenter(); return [c.lat, c.lng, LBB.app.map.getZoom()]; }")
+    assert abs(centre[0] - 60.17) < 0.01 and abs(centre[1] - 24.945) < 0.02 and centre[2] >= 15
+    assert page.locator(".leaflet-tooltip").count() >= 1, kind  # the first place says what it is
+    watched.check_clean(expected_http=(404,))  # verified stretches only may find no route
+
+
+def test_a_map_click_in_report_mode_opens_the_report_form(watched: Watched) -> None:
+    page = watched.page
+    page.goto(watched.base + "/")
+    page.wait_for_function("() => window.LBB && window.LBB.app")
+    page.check("#click-report")
+    click_latlng(page, *A)
+    page.wait_for_selector("#report:not([hidden])")
+    assert page.get_attribute("#tab-report", "aria-selected") == "true"
+    assert abs(float(page.input_value("#report-lat")) - A[0]) < 0.001
+    assert "Místo bariéry" in page.inner_text("#report-status")
+    box = page.locator("#report-location").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 900  # in view
+    watched.check_clean()
+
+
+def test_service_filters_filter_the_markers_and_nearest_says_accessible(watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{watched.base}/?from={A[0]},{A[1]}")
+    page.click("#tab-services")
+    page.wait_for_selector("#services-list li")
+    every = page.evaluate("() => LBB.app.serviceMarkers()")
+    placed = page.locator("#services-list li .actions").count()
+    assert every == placed > 0
+    first = page.locator("#services-list li .name").first.inner_text()
+    page.fill("#service-q", first)
+    shown = page.locator("#services-list li .actions").count()
+    assert page.evaluate("() => LBB.app.serviceMarkers()") == shown < every
+    page.fill("#service-q", "")
+    assert page.evaluate("() => LBB.app.serviceMarkers()") == every
+    names = page.locator("#services-list li .name").all_inner_texts()
+    assert not any("(plánovaná)" in n for n in names)  # the status says "planned" once
+    assert page.is_visible("label[for=nearest-unknown]") and not page.is_checked("#nearest-unknown")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/services/nearest" in r.url else None)
+    page.click("#nearest-button")
+    page.wait_for_function("() => /služ/.test(document.querySelector('#services-status').textContent)")
+    assert asked and "wheelchair=yes%2Climited" in asked[-1]
+    watched.check_clean()
+
+
+def test_moderation_shows_a_small_map_and_local_time(browser: Any, live: dict[str, Any]) -> None:
+    from webmap import resources
+
+    base = live["base"]
+    body = {"lat": str(A[0]), "lon": str(A[1]), "category": "steps", "severity": "2", "description": "Schod u vchodu"}
+    req = urllib.request.Request(f"{base}/api/reports", data=urllib.parse.urlencode(body).encode(), method="POST")
+    with urllib.request.urlopen(req) as resp:
+        report_id = json.loads(resp.read())["id"]
+    with live["app"].app_context():
+        resources.moderators().create("mod-maps", "s3cret-pass", now=datetime.now(UTC))
+    w = Watched(browser, base, viewport={"width": 1280, "height": 900}, timezone_id="Europe/Prague")
+    try:
+        page = w.page
+        page.goto(base + "/moderation")
+        page.fill("#login-name", "mod-maps")
+        page.fill("#login-password", "s3cret-pass")
+        page.click("#login-form button[type=submit]")
+        item = page.locator(f"#report-{report_id}")
+        item.wait_for()
+        item.locator(".mini-map.leaflet-container").wait_for()
+        page.wait_for_function(f"() => document.querySelectorAll('#report-{report_id} .mini-map path').length > 3")
+        assert item.locator(".mini-map").get_attribute("aria-label") == f"Mapa místa hlášení č. {report_id}"
+        meta = item.locator("[data-slot=meta]").inner_text()
+        assert "T" not in meta.split("Vytvořeno")[-1] and "+00:00" not in meta  # a local time, not ISO UTC
+        assert axe_violations(page) == []
+        w.check_clean()
+    finally:
+        w.close()
+
+
+def test_the_map_at_street_zoom_on_a_desktop_and_a_phone(browser: Any, live: dict[str, Any]) -> None:
+    """The base map, street names and the restyled network at street zoom; the phone's header and banner stay
+    within 120 px, the panel folds away, and the A/B markers stay above every other marker."""
+    for name, context in (("desktop", {"viewport": {"width": 1280, "height": 900}}),
+                          ("phone", {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True})):
+        w = Watched(browser, live["base"], **context)
+        try:
+            page = w.page
+            page.goto(f"{live['base']}/?from={A[0]},{A[1]}&to={B[0]},{B[1]}")
+            wait_route(page)
+            labels = 3 if name == "desktop" else 1  # a phone's map shows a few streets
+            # street zoom (set again should the route's zoom animation still end after it)
+            page.wait_for_function(f"""() => {{
+                const m = LBB.app.map;
+                if (m.getZoom() !== 17) m.setView([60.1685, 24.9440], 17, {{animate: false}});
+                return m.getZoom() === 17 && document.querySelectorAll('.street-label').length > {labels};
+            }}""", polling=500)
+            page.wait_for_timeout(500)
+            assert page.locator(".leaflet-lbbBase-pane path").count() > 20  # the base map under the network
+            names = page.evaluate("() => [...document.querySelectorAll('.leaflet-lbbLabels-pane .street-label-text')]"
+                                  ".map((e) => e.textContent)")
+            assert names and all(names), (name, names)  # street names in their own pane above the network
+            header = page.evaluate("() => Math.max(...['.topbar', '#data-source'].map((s) => "
+                                   "document.querySelector(s).getBoundingClientRect().bottom))")
+            if name == "phone":
+                assert header <= 120, header
+                point = page.locator(".lbb-icon.point").first.locator("xpath=..")
+                z_point = int(point.evaluate("(e) => getComputedStyle(e).zIndex"))
+                others = page.locator(".leaflet-marker-icon:not(:has(.point))").evaluate_all(
+                    "(els) => els.map((e) => parseInt(getComputedStyle(e).zIndex, 10))")
+                assert all(z_point > z for z in others)
+                assert axe_violations(page) == []
+            w.shot(f"map-street-{name}")
+            if name == "phone":
+                page.click("#panel-toggle")
+                assert page.get_attribute("#panel-toggle", "aria-expanded") == "false"
+                assert not page.is_visible("#tab-route")
+                page.click("#panel-toggle")
+                assert page.is_visible("#tab-route")
+            w.check_clean()
+        finally:
+            w.close()
+
+
+def test_the_flows_on_a_phone(browser: Any, live: dict[str, Any]) -> None:
+    """At 360 × 740: search picks plan, a limit re-plans, report mode opens its tab with the place in view, the
+    service filter filters the markers, the nearest services ask for accessible ones — on one page."""
+    w = Watched(browser, live["base"], viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        page = w.page
+        _pick_both_ends(page, live["base"], tap=True)
+        planned = page.evaluate("() => window.__routes.length")
+        page.locator("#advanced summary").tap()
+        page.focus("#max_kerb_cm")
+        page.keyboard.press("ArrowLeft")
+        _wait_route_request_done(page, planned)
+        assert page.evaluate("() => window.__statusErrors") == []
+        page.check("#click-report")
+        page.locator(".folium-map").scroll_into_view_if_needed()
+        page.evaluate(f"() => LBB.app.map.setView([{A[0]}, {A[1]}], 17, {{animate: false}})")
+        page.wait_for_timeout(300)
+        click_latlng(page, *A)
+        page.wait_for_selector("#report:not([hidden])")
+        box = page.locator("#report-location").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 740  # the place's fields in view
+        page.tap("#tab-services")
+        page.wait_for_selector("#services-list li")
+        every = page.evaluate("() => LBB.app.serviceMarkers()")
+        page.fill("#service-q", page.locator("#services-list li .name").first.inner_text())
+        assert page.evaluate("() => LBB.app.serviceMarkers()") < every
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url) if "/api/services/nearest" in r.url else None)
+        page.tap("#nearest-button")
+        page.wait_for_function("() => /service/.test(document.querySelector('#services-status').textContent)")
+        assert asked and "wheelchair=yes%2Climited" in asked[-1]
+        assert axe_violations(page) == []
+        w.check_clean()
+    finally:
+        w.close()
 
 
 # --------------------------------------------------------------------------- help verify

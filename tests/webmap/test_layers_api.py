@@ -30,7 +30,8 @@ def test_each_layer_returns_geojson_intersecting_the_bbox(client, name: str) -> 
 
 
 def test_counts_match_a_full_scan(client, helsinki_net: Network) -> None:
-    for name, frame in (("buildings", helsinki_net.buildings), ("network", helsinki_net.edges)):
+    drawn = helsinki_net.edges[~helsinki_net.edges["across_area"].astype(bool)]  # not the lines across plazas
+    for name, frame in (("buildings", helsinki_net.buildings), ("network", drawn)):
         body = client.get(f"/api/layers/{name}?bbox={BBOX}&limit={MAX_LIMIT}").get_json()
         assert body["total"] == int(frame.intersects(BOX).sum()) > 50
 
@@ -124,3 +125,24 @@ def test_service_targets_for_routing_are_the_placed_services(liberec_app) -> Non
     assert "palac-liebieg" in set(targets["id"]) and "housing-first" not in set(targets["id"])
     assert targets.geometry.notna().all()
     assert len(services) == len(targets) and len(services.select("community_centre")) >= 2
+
+
+def test_the_base_map_is_cut_to_the_view(client, helsinki_net: Network) -> None:
+    body = client.get(f"/api/layers/basemap?bbox={BBOX}").get_json()
+    kinds = {f["properties"]["kind"] for f in body["features"]}
+    assert {"road", "built", "rail"} <= kinds
+    grown = shapely.box(24.934, 60.1645, 24.946, 60.1705)  # the view and a tenth around it
+    assert all(shapely.covered_by(shape(f["geometry"]), grown.buffer(1e-9)) for f in body["features"])
+
+
+def test_street_names_lie_along_their_streets_once_per_view(client, helsinki_net: Network) -> None:
+    body = client.get(f"/api/layers/labels?bbox={BBOX}").get_json()
+    names = [f["properties"]["name"] for f in body["features"]]
+    assert len(names) == len(set(names)) >= 5 and "Aleksanterinkatu" in names
+    e = helsinki_net.edges
+    for f in body["features"]:
+        street = e[e["name"] == f["properties"]["name"]].geometry.to_numpy()
+        pt = shape(f["geometry"])
+        assert BOX.covers(pt) and -90 <= f["properties"]["angle"] <= 90
+        if len(street):
+            assert min(shapely.distance(street, pt)) < 2e-4  # on (or beside) its street

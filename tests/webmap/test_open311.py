@@ -558,3 +558,14 @@ def test_the_georeport_client_in_json_and_xml(make_reports_app: Any, login: Any)
     with app.app_context(), resources.reports().db.read() as conn:
         keyed = conn.execute(sa.select(sa.func.count()).select_from(REPORTS).where(REPORTS.c.api_key_id.is_not(None)))
         assert keyed.scalar() == 5
+
+
+def test_the_agency_follows_the_loaded_area(client: Any, liberec_client: Any) -> None:
+    """The sample is not the city's data: no agency takes its reports; the city's network names the city."""
+    rid = rid_of(create(client))
+    assert client.get(f"{V2}/requests/{rid}.json").get_json()[0]["agency_responsible"] is None
+    contact = client.get("/open311/discovery.json?lang=en").get_json()["contact"]
+    assert contact.startswith("Sample data (Helsinki): no agency takes the reports") and "Liberec" not in contact.split(
+        "—")[0]
+    city = liberec_client.get("/open311/discovery.json").get_json()["contact"]
+    assert city.startswith("Statutární město Liberec")

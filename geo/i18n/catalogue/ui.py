@@ -15,8 +15,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.lang_switch": ("English", "Česky"),
     "ui.lang_switch_label": ("Switch to English", "Přepnout do češtiny"),
     "ui.sample_notice": (
-        "Ukázková data: {area} (OpenStreetMap), ne Liberec.",
-        "Sample data: {area} (OpenStreetMap), not Liberec.",
+        "Ukázková data: {area}, ne Liberec.",
+        "Sample data: {area}, not Liberec.",
     ),
     "ui.data_source": ("Data: {source}, stav k {date}.", "Data: {source}, as of {date}."),
     "ui.source_overpass": ("OpenStreetMap (Overpass)", "OpenStreetMap (Overpass)"),
@@ -105,9 +105,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n, plural, one {# service} other {# services}}",
     ),
     "ui.services_unplaced": (
-        "{n, plural, one {# další služba nemá} few {# další služby nemají} other {# dalších služeb nemá}} "
+        "Z toho {n, plural, one {# služba nemá} few {# služby nemají} other {# služeb nemá}} "
         "ověřenou polohu (jen v seznamu).",
-        "{n, plural, one {# more service has} other {# more services have}} no verified position (listed only).",
+        "Of these, {n, plural, one {# service has} other {# services have}} no verified position (listed only).",
     ),
     "ui.nearest_heading": ("Nejbližší dostupné služby", "Nearest accessible services"),
     "ui.nearest_help": (

@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 
 from geo.network.model import Network
+from geo.routing.itinerary.checks import LimitCheck, limit_checks
 from geo.routing.itinerary.directions import Direction, directions
 from geo.routing.itinerary.metrics import Metrics, elevation_profile, height_line, metrics
 from geo.routing.itinerary.pieces import Pieces, pieces_of
 from geo.routing.itinerary.segments import segments
-from geo.routing.itinerary.text import direction_text, warning_text
-from geo.routing.itinerary.warnings import RouteWarning, route_warnings
+from geo.routing.itinerary.text import check_text, direction_text, warning_text
+from geo.routing.itinerary.warnings import RouteWarning, destination_access, moved_ends, route_warnings
 from geo.routing.overlay import Overlay
 from geo.routing.profiles import LIMITS, Profile
 from geo.routing.router import Route
@@ -41,6 +42,7 @@ class Itinerary:
     segments: list[dict[str, Any]]
     elevation_profile: list[list[float | None]]
     has_elevation: bool
+    checks: list[LimitCheck]
 
     @property
     def profile(self) -> Profile:
@@ -67,6 +69,7 @@ class Itinerary:
             "verified_share": round(m.verified_share, 3),
             "surfaces": {k: round(v, 1) for k, v in m.surfaces.items()},
             "warnings": [_warning_json(w, lang) for w in self.warnings],
+            "checks": [{**c.to_dict(), "message": check_text(c, lang)} for c in self.checks],
             "elevation_profile": self.elevation_profile,
             "elevation_source": "dem" if self.has_elevation else None,
             "directions": [_direction_json(d, lang) for d in self.directions],
@@ -117,7 +120,10 @@ def describe(route: Route, net: Network, overlay: Overlay | None = None) -> Itin
     line = height_line(p, net)
     m = metrics(p, line)
     return Itinerary(
-        route=route, pieces=p, metrics=m, warnings=route_warnings(p, m, net, route.profile, overlay),
+        route=route, pieces=p, metrics=m,
+        warnings=[*moved_ends(route), *route_warnings(p, m, net, route.profile, overlay),
+                  *destination_access(route, net)],
+        checks=limit_checks(p, net, route.profile),
         directions=directions(p, net), segments=segments(p, net), elevation_profile=elevation_profile(p, line),
         has_elevation=bool(np.isfinite(np.asarray(net.node_col("elevation_m"), dtype=float)).any()),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from geo import i18n
+from geo.routing.itinerary.checks import LimitCheck
 from geo.routing.itinerary.directions import Direction
 from geo.routing.itinerary.warnings import RouteWarning
 
@@ -32,8 +33,21 @@ def warning_text(w: RouteWarning, lang: str | None) -> str:
         values["value"] = abs(w.value or 0.0)
         values["updown"] = i18n.text("route.updown.up" if (w.value or 0) > 0 else "route.updown.down", lang)
         values["distance"] = i18n.format_distance(sum(it["length_m"] for it in w.items), lang)
+    elif w.code in ("moved_from", "moved_to"):
+        item = w.items[0]
+        return i18n.text(f"route.warning.{w.code}.{item['reason']}", lang,
+                         distance=i18n.format_distance(item["distance_m"], lang),
+                         nearest=i18n.format_distance(item["nearest_m"], lang))
     elif w.code.startswith("unknown_") or w.code == "rough_surface":
         values["distance"] = i18n.format_distance(w.value or 0.0, lang)
+    elif w.code == "unpaved":
+        values["distance"] = i18n.format_distance(w.value or 0.0, lang)
+        surfaces = [v for it in w.items for v in it["surfaces"]]
+        values["what"] = _what([i18n.maybe(f"osm.surface.{v}", lang, v) for v in surfaces], lang)
+    elif w.code == "wheelchair_no":
+        values["distance"] = i18n.format_distance(w.value or 0.0, lang)
+    elif w.code == "destination_wheelchair_no":
+        values["what"] = _what([it["name"] or i18n.text(f"route.place.{it['kind']}", lang) for it in w.items], lang)
     elif w.code == "report":
         values["what"] = _what([_category(it.get("category"), lang) for it in w.items], lang)
     elif w.code == "report_nearby":
@@ -83,3 +97,21 @@ def direction_text(d: Direction, lang: str | None) -> str:
         items = ", ".join(_obstacle_text(code, value, lang) for code, value in d.obstacles)
         text = i18n.text("route.dir.caution", lang, text=text, items=items)
     return text
+
+
+def check_text(c: LimitCheck, lang: str | None) -> str | None:
+    """What a route could check of one limit ("crossings with a known kerb height: 0 of 7; your 0 cm limit could
+    not be checked at 7 of them"); ``None`` for a limit the profile does not set."""
+    if not c.active:
+        return None
+    if c.unit == "points":
+        known = i18n.text("route.check.kerb", lang, known=int(c.known), total=int(c.total))
+        if c.complete:
+            return known
+        return i18n.text("route.check.kerb_unchecked", lang, text=known, n=int(c.total - c.known), value=c.value)
+    pct = round(100.0 * c.share)
+    known = i18n.text(f"route.check.{c.attribute}", lang, pct=pct)
+    if c.complete:
+        return known
+    return i18n.text(f"route.check.{c.limit}_unchecked", lang, text=known, value=c.value,
+                     distance=i18n.format_distance(c.total - c.known, lang))

@@ -3,7 +3,8 @@ warning with a count, its places and per-place details — never seven lines.
 
 Codes: ``kerb``, ``kerb_unknown``, ``steps``, ``elevator``, ``barrier``, ``steep``, ``unknown_surface``,
 ``unknown_incline``, ``unknown_width``, ``unknown_kerb``, ``crossings``, ``rough_surface``, ``report``
-(confirmed reports on the route); :mod:`geo.reports.placement` adds ``report_nearby``. Texts come
+(confirmed reports on the route), ``moved_from`` / ``moved_to`` (an end snapped past a nearer path that leads
+nowhere for the profile); :mod:`geo.reports.placement` adds ``report_nearby``. Texts come
 from the catalogue (``route.warning.<code>``), see :mod:`geo.routing.itinerary.text`.
 """
 
@@ -14,11 +15,14 @@ from typing import Any
 
 import numpy as np
 
+from geo.network.attributes import SURFACE_CLASSES, SURFACE_VALUES
 from geo.network.model import Network
+from geo.routing.itinerary.checks import kerb_points
 from geo.routing.itinerary.metrics import Metrics
 from geo.routing.itinerary.pieces import Pieces
 from geo.routing.overlay import Overlay
 from geo.routing.profiles import Profile
+from geo.routing.router import Route
 
 #: A stretch steeper than this (either way) is a ``steep`` warning (percent).
 STEEP_PCT = 5.0
@@ -26,6 +30,12 @@ STEEP_PCT = 5.0
 MIN_UNKNOWN_M = 1.0
 #: Setts shorter than this are not worth a warning (metres).
 MIN_ROUGH_M = 10.0
+#: Unpaved stretches shorter than this are not worth a warning (metres).
+MIN_UNPAVED_M = 10.0
+#: Places marked ``wheelchair=no`` this close to the destination are named in a warning (metres).
+DESTINATION_RADIUS_M = 20.0
+_UNPAVED = np.array([SURFACE_CLASSES.index("unpaved_compact"), SURFACE_CLASSES.index("unpaved_loose")])
+_SURFACE_NAMES = np.array(SURFACE_VALUES, dtype=object)
 
 
 @dataclass
@@ -66,27 +76,14 @@ def _kerbs(p: Pieces) -> list[RouteWarning]:
 
 def _crossings(p: Pieces, net: Network) -> list[RouteWarning]:
     """Crossings passed (each crossing way or crossing node once) and those of them with an unknown kerb."""
-    e = p.edges
-    crossing_way = net.edge_col("is_crossing")[p.eid].astype(bool)
-    way_ids = net.edge_col("osm_way_id")[p.eid].tolist()
-    seen: dict[Any, int] = {}
-    unknown: dict[Any, int] = {}
-    for i, (is_cross, on_way, head, kerb_known) in enumerate(zip(
-            e.is_crossing.tolist(), crossing_way.tolist(), p.reaches_head.tolist(), e.kerb_known.tolist(),
-            strict=True)):
-        if not (on_way or (is_cross and head)):
-            continue
-        key = ("way", way_ids[i]) if on_way else ("node", int(e.dst[i]))
-        seen.setdefault(key, i)
-        if not kerb_known:
-            unknown.setdefault(key, i)
+    crossings = [pt for pt in kerb_points(p, net).values() if pt.crossing]
     out = []
-    if unknown:
-        idx = np.array(list(unknown.values()))
-        places = _points(p.end[idx])
-        out.append(RouteWarning("kerb_unknown", len(idx), None, places, [{"place": pl} for pl in places]))
-    if seen:
-        out.append(RouteWarning("crossings", len(seen), float(len(seen))))
+    unknown = np.array([pt.first for pt in crossings if not pt.known], dtype=np.int64)
+    if len(unknown):
+        places = _points(p.end[unknown])
+        out.append(RouteWarning("kerb_unknown", len(unknown), None, places, [{"place": pl} for pl in places]))
+    if crossings:
+        out.append(RouteWarning("crossings", len(crossings), float(len(crossings))))
     return out
 
 
@@ -141,6 +138,25 @@ def _barriers(p: Pieces, net: Network) -> list[RouteWarning]:
     return _at_heads(p, p.reaches_head & (p.edges.barrier_class > 0), "barrier", values, item_key="barrier")
 
 
+def _stretches(p: Pieces, mask: np.ndarray, code: str, minimum_m: float,
+               item: Any = None) -> list[RouteWarning]:
+    """One warning for the runs of consecutive pieces of ``mask`` (their length and where each starts)."""
+    runs = _runs(mask, np.zeros(len(p), np.int8))
+    total = float(sum(p.length_m[r].sum() for r in runs))
+    if not runs or total < minimum_m:
+        return []
+    items = [{"length_m": round(float(p.length_m[r].sum()), 1), "place": _points(p.start[r[:1]])[0],
+              **(item(r) if item else {})} for r in runs]
+    return [RouteWarning(code, len(runs), round(total, 1), [it["place"] for it in items], items)]
+
+
+def _unpaved(p: Pieces) -> list[RouteWarning]:
+    """Unpaved surfaces (compacted or loose), with the OSM surface values met on each stretch."""
+    e = p.edges
+    return _stretches(p, np.isin(e.surface_class, _UNPAVED), "unpaved", MIN_UNPAVED_M,
+                      lambda r: {"surfaces": list(dict.fromkeys(_SURFACE_NAMES[e.surface_code[r]].tolist()))})
+
+
 def _reports(p: Pieces, overlay: Overlay | None, profile: Profile) -> list[RouteWarning]:
     if overlay is None:
         return []
@@ -167,4 +183,58 @@ def route_warnings(p: Pieces, m: Metrics, net: Network, profile: Profile,
     rough = m.surfaces.get("paved_rough", 0.0)
     if rough >= MIN_ROUGH_M:
         out.append(RouteWarning("rough_surface", 1, round(rough, 1)))
+    out += _unpaved(p)
+    out += _stretches(p, p.edges.wheelchair == 0, "wheelchair_no", 0.0)
     return out + _reports(p, overlay, profile)
+
+
+def moved_ends(route: Route) -> list[RouteWarning]:
+    """An end of the route that starts or ends farther from its point than the nearest path, and why (the nearer
+    path is cut off from the network, or the profile cannot use it or get anywhere on it)."""
+    out = []
+    for code, anchor in (("moved_from", route.origin), ("moved_to", route.destination)):
+        if anchor.moved is not None:
+            place = [round(anchor.snap.lon, 7), round(anchor.snap.lat, 7)]
+            out.append(RouteWarning(code, 1, round(anchor.snap.distance_m, 1), [place], [{
+                "reason": anchor.moved, "distance_m": round(anchor.snap.distance_m, 1),
+                "nearest_m": round(anchor.nearest_m, 1), "place": place}]))
+    return out
+
+
+def _near(lon: np.ndarray, lat: np.ndarray, at: tuple[float, float], radius_m: float) -> np.ndarray:
+    """Which lon/lat points lie within ``radius_m`` of ``at`` (an equirectangular distance: fine at this range)."""
+    dx = (lon - at[0]) * 111_320.0 * np.cos(np.radians(at[1]))
+    dy = (lat - at[1]) * 111_320.0
+    return np.hypot(dx, dy) <= radius_m
+
+
+def destination_access(route: Route, net: Network) -> list[RouteWarning]:
+    """Places marked ``wheelchair=no`` at the destination — an entrance, a POI, a node of the network — for a
+    profile with wheels (a wheelchair or a pram)."""
+    if route.profile.vehicle_ramp is None:
+        return []
+    at = (route.destination.snap.lon, route.destination.snap.lat)
+    items: list[dict[str, Any]] = []
+    nodes = net.node_col("node_wheelchair") == 0
+    if nodes.any():
+        idx = np.flatnonzero(nodes)
+        lon, lat = net.node_col("lon")[idx].astype(float), net.node_col("lat")[idx].astype(float)
+        entrance = net.node_col("entrance")[idx]
+        for k in np.flatnonzero(_near(lon, lat, at, DESTINATION_RADIUS_M)):
+            items.append({"name": None, "kind": "entrance" if isinstance(entrance[k], str) else "place",
+                          "place": [round(float(lon[k]), 7), round(float(lat[k]), 7)]})
+    pois = net.pois
+    if "wheelchair" in pois and len(pois):
+        marked = pois[pois["wheelchair"].astype(str).str.lower().eq("no").to_numpy()]
+        if len(marked):
+            pts = marked.geometry.representative_point()
+            close = _near(pts.x.to_numpy(), pts.y.to_numpy(), at, DESTINATION_RADIUS_M)
+            for (_, row), pt in zip(marked[close].iterrows(), pts[close], strict=True):
+                name = row.get("name")
+                items.append({"name": name if isinstance(name, str) else None,
+                              "kind": "entrance" if isinstance(row.get("entrance"), str) else "place",
+                              "place": [round(pt.x, 7), round(pt.y, 7)]})
+    items = list({tuple(it["place"]): it for it in items}.values())  # a POI on a node: once, as the POI
+    if not items:
+        return []
+    return [RouteWarning("destination_wheelchair_no", len(items), None, [it["place"] for it in items], items)]

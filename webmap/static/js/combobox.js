@@ -6,7 +6,8 @@ import { t } from "./i18n.js";
 
 /**
  * Wire the combobox `#{name}-input` with its listbox `#{name}-list`. `search(q)` resolves to suggestions
- * `{label, detail}`; `choose(r)` is called with the chosen one; `edited()` when the text changes.
+ * `{label, detail, disabled}`; `choose(r)` is called with the chosen one (a disabled one too: it says why it
+ * cannot be used); `edited()` when the text changes.
  */
 export function initCombobox(name, { search, choose, edited }) {
   const input = document.getElementById(`${name}-input`);
@@ -48,7 +49,8 @@ export function initCombobox(name, { search, choose, edited }) {
         "aria-selected": "false" }, t("ui.no_suggestions")));
     } else {
       list.replaceChildren(...results.map((r, i) => el("li", { role: "option", id: `${name}-opt-${i}`,
-        "aria-selected": "false" }, r.label, r.detail ? el("span", { class: "detail" }, r.detail) : null)));
+        "aria-selected": "false", "aria-disabled": r.disabled ? "true" : null },
+      r.label, r.detail ? el("span", { class: "detail" }, r.detail) : null)));
     }
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");

@@ -5,19 +5,41 @@
 import { api, withQuery } from "./api.js";
 import { $, el, fill, fromTemplate, text } from "./dom.js";
 import { t } from "./i18n.js";
-import { groups, icon, latLonOf, map } from "./map.js";
+import { BASE_PANE, groups, icon, LABEL_PANE, latLonOf, map } from "./map.js";
 import { commitmentLinks, provenanceDetails, provenanceLine, statusText } from "./provenance.js";
 
 const L = window.L;
 
-/** Line style per accessibility class (the legend shows the same). */
+/** Line style per accessibility class (the legend shows the same): the profile's answer stands out — a clear
+ * colour and pattern for accessible (solid), difficult (dashed) and impassable (dotted, thicker), a thin neutral
+ * line for what is passable but unverified. Colour is never the only carrier: pattern and width differ too. */
 const ACCESS_STYLE = {
-  accessible: { color: "#1a7f37", dashArray: null, weight: 4 },
-  unverified: { color: "#0969da", dashArray: "8 4", weight: 4 },
-  difficult: { color: "#9a4100", dashArray: "3 3", weight: 4 },
-  impassable: { color: "#b3261e", dashArray: "1 5", weight: 6 },
+  accessible: { color: "#1a7f37", dashArray: null, weight: 4, opacity: 0.95 },
+  unverified: { color: "#57606a", dashArray: null, weight: 2, opacity: 0.75 },
+  difficult: { color: "#9a4100", dashArray: "7 5", weight: 4, opacity: 0.95 },
+  impassable: { color: "#b3261e", dashArray: "1 7", weight: 6, opacity: 0.95, lineCap: "round" },
+};
+/** Streets walked on the carriageway are drawn a little thinner than footways. */
+const CARRIAGEWAYS = new Set(["primary", "primary_link", "secondary", "secondary_link", "tertiary", "tertiary_link",
+  "trunk", "trunk_link", "unclassified", "residential", "service", "road", "track"]);
+
+/** The offline base map: fills under everything, carriageways in light grey, railways dashed. */
+const BASE_STYLE = {
+  built: { fillColor: "#ebe6df", fillOpacity: 1, stroke: false },
+  industrial: { fillColor: "#e3e0e8", fillOpacity: 1, stroke: false },
+  grass: { fillColor: "#dcefd0", fillOpacity: 1, stroke: false },
+  park: { fillColor: "#c9e7b5", fillOpacity: 1, color: "#a3d28c", weight: 1 },
+  wood: { fillColor: "#b7d8a1", fillOpacity: 1, stroke: false },
+  cemetery: { fillColor: "#cfe2c6", fillOpacity: 1, stroke: false },
+  water: { fillColor: "#a9d3f2", fillOpacity: 1, color: "#7db7e4", weight: 1 },
+  plaza: { fillColor: "#f5f0e4", fillOpacity: 1, color: "#cdbf9f", weight: 1 },
+  river: { color: "#7db7e4", weight: 4 },
+  rail: { color: "#7a828c", weight: 2, dashArray: "8 6" },
+  road: { color: "#d5d9df", weight: 7, lineCap: "round" },
+  major_road: { color: "#c9ced6", weight: 10, lineCap: "round" },
 };
 const VIEWPORT_MIN_ZOOM = 15;
+const LABEL_MIN_ZOOM = 16;
 const EVERYWHERE = "-180,-90,180,90";
 
 let currentProfile = () => "";
@@ -30,8 +52,9 @@ function bboxParam() {
   return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(",");
 }
 
-/** Redraw one viewport layer; resolves to "ok", "truncated", "zoom" (too far out) or undefined (hidden). */
-async function loadViewportLayer(key, layerName, options) {
+/** Redraw one viewport layer; resolves to "ok", "truncated", "zoom" (too far out) or undefined (hidden). ``names``
+ * lists the API layers drawn into the group (``[layer, options]``: several layers can share one group). */
+async function loadViewportLayer(key, layers) {
   const group = groups[key];
   if (!map.hasLayer(group)) return undefined;
   if (map.getZoom() < VIEWPORT_MIN_ZOOM) {
@@ -40,17 +63,35 @@ async function loadViewportLayer(key, layerName, options) {
   }
   const mine = (requestNo[key] = (requestNo[key] || 0) + 1);
   const params = { bbox: bboxParam(), limit: "4000", profile: currentProfile() };
-  const fc = await api(withQuery(`/api/layers/${layerName}`, params));
+  const wanted = layers.filter(([, , minZoom]) => !minZoom || map.getZoom() >= minZoom);
+  const answers = await Promise.all(wanted.map(([name]) => api(withQuery(`/api/layers/${name}`, params))));
   if (mine !== requestNo[key]) return undefined;
   group.clearLayers();
-  L.geoJSON(fc, options).addTo(group);
-  return fc.truncated ? "truncated" : "ok";
+  answers.forEach((fc, i) => L.geoJSON(fc, wanted[i][1]).addTo(group));
+  return answers.some((fc) => fc.truncated) ? "truncated" : "ok";
 }
+
+const baseOptions = () => ({
+  pane: BASE_PANE,
+  interactive: false,
+  style: (f) => BASE_STYLE[f.properties.kind] || BASE_STYLE.built,
+});
+
+/** A street name: text turned along its street (a non-interactive marker in the labels pane). */
+function streetLabel(f, latlng) {
+  const inner = el("span", { class: "street-label-text" }, f.properties.name);
+  inner.style.transform = `translate(-50%, -50%) rotate(${Number(f.properties.angle) || 0}deg)`;
+  return L.marker(latlng, { pane: LABEL_PANE, interactive: false, keyboard: false,
+    icon: L.divIcon({ className: "street-label", html: inner, iconSize: [0, 0] }) });
+}
+
+const labelOptions = () => ({ pointToLayer: streetLabel });
 
 const networkOptions = () => ({
   style: (f) => {
     const s = ACCESS_STYLE[f.properties.access] || ACCESS_STYLE.unverified;
-    return { color: s.color, weight: s.weight, dashArray: s.dashArray, opacity: 0.9 };
+    const road = CARRIAGEWAYS.has(f.properties.highway);
+    return { ...s, weight: road ? Math.max(1.5, s.weight - 1) : s.weight };
   },
   onEachFeature: (f, layer) => {
     const p = f.properties;
@@ -90,10 +131,11 @@ export function refreshViewport() {
   clearTimeout(viewportTimer);
   viewportTimer = setTimeout(async () => {
     const results = await Promise.all([
-      loadViewportLayer("network", "network", networkOptions()),
-      loadViewportLayer("coverage", "network", coverageOptions()),
-      loadViewportLayer("buildings", "buildings", buildingOptions()),
-      loadViewportLayer("barriers", "barriers", barrierOptions()),
+      loadViewportLayer("base", [["basemap", baseOptions()], ["labels", labelOptions(), LABEL_MIN_ZOOM]]),
+      loadViewportLayer("network", [["network", networkOptions()]]),
+      loadViewportLayer("coverage", [["network", coverageOptions()]]),
+      loadViewportLayer("buildings", [["buildings", buildingOptions()]]),
+      loadViewportLayer("barriers", [["barriers", barrierOptions()]]),
     ].map((p) => p.catch(() => "error")));
     $("map-note").textContent = results.includes("zoom") ? t("ui.zoom_in_for")
       : results.includes("truncated") ? t("ui.truncated") : "";

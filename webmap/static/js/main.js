@@ -5,18 +5,21 @@
 import { $ } from "./dom.js";
 import { initHousing, openCard } from "./housing.js";
 import { initLayers, loadReports, showFlat } from "./layers.js";
-import { initMap, map } from "./map.js";
+import { groups, initMap, map } from "./map.js";
 import { initPlanner, planRoute, profileName, restoreFromUrl, setPointFromMap, state } from "./planner.js";
 import { initReport, setReportPoint } from "./report.js";
 import { initServices, loadServices, showService } from "./services.js";
-import { initTabs, onTabSelect } from "./tabs.js";
+import { initTabs, onTabSelect, selectTab } from "./tabs.js";
 import { initVerify, loadTasks } from "./verify.js";
+import { t } from "./i18n.js";
 
 /**
- * Test and debug hook, not an API of the app: browser tests and benchmarks/ui.py read `map` and
- * `layersDrawn` (how many times the viewport layers were redrawn); nothing in the app uses it.
+ * Test and debug hook, not an API of the app: browser tests and benchmarks/ui.py read `map`, `layersDrawn` (how
+ * many times the viewport layers were redrawn) and `serviceMarkers()` (how many service markers are shown);
+ * nothing in the app uses it.
  */
-const app = { map, state, planRoute, loadReports, layersDrawn: 0 };
+const app = { map, state, planRoute, loadReports, layersDrawn: 0,
+  serviceMarkers: () => groups.services.getLayers().length };
 window.LBB = { ...(window.LBB || {}), app };
 
 initMap();
@@ -37,11 +40,38 @@ initVerify({ profile: profileName });
 initLayers({ profile: profileName, drawn: () => { app.layersDrawn += 1; } });
 initHousing();
 
+// on a phone the panel under the map can be folded away, giving the map the screen
+$("panel-toggle").addEventListener("click", () => {
+  const toggle = $("panel-toggle");
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  toggle.textContent = open ? toggle.dataset.hide : toggle.dataset.show;
+  document.body.classList.toggle("panel-collapsed", !open);
+  map.invalidateSize();
+});
+
+/** Unfold the panel (on a phone it may be folded away). */
+function openPanel() {
+  if ($("panel-toggle").getAttribute("aria-expanded") !== "true") $("panel-toggle").click();
+}
+
 map.on("click", (ev) => {
   const mode = document.querySelector('input[name="click_mode"]:checked').value;
-  if (mode === "report") setReportPoint(ev.latlng.lat, ev.latlng.lng);
-  else if (mode === "card") openCard({ lat: ev.latlng.lat, lon: ev.latlng.lng });
-  else setPointFromMap(mode, ev.latlng.lat, ev.latlng.lng);
+  if (mode === "card") {
+    openCard({ lat: ev.latlng.lat, lon: ev.latlng.lng });
+    return;
+  }
+  if (mode !== "report") {
+    setPointFromMap(mode, ev.latlng.lat, ev.latlng.lng);
+    return;
+  }
+  // a barrier's place: open the report form at its location fields, with the place said in its status line
+  setReportPoint(ev.latlng.lat, ev.latlng.lng);
+  openPanel();
+  if ($("tab-report").getAttribute("aria-selected") !== "true") selectTab($("tab-report"));
+  $("report-location").scrollIntoView({ block: "center" });
+  $("report-status").textContent = t("ui.report_point_set", { lat: ev.latlng.lat.toFixed(5),
+    lon: ev.latlng.lng.toFixed(5) });
 });
 
 restoreFromUrl();

@@ -24,17 +24,25 @@ export const layerControl = hook.layerControl;
 
 /** The pane the route and its markers are drawn in (above the other overlays). */
 export const ROUTE_PANE = "lbbRoute";
+/** The pane of the offline base map (under every overlay) and the one of street names (above the network). */
+export const BASE_PANE = "lbbBase";
+export const LABEL_PANE = "lbbLabels";
 
-/** Prepare the map: its accessible name, the route pane, attribution and the online base map. */
+/** Prepare the map: its accessible name, the panes, attribution and the online base map. */
 export function initMap() {
   map.getContainer().setAttribute("aria-label", t("ui.map_label"));
   map.createPane(ROUTE_PANE).style.zIndex = 450;
+  map.createPane(BASE_PANE).style.zIndex = 250;
+  const labels = map.createPane(LABEL_PANE);
+  labels.style.zIndex = 430;
+  labels.style.pointerEvents = "none";
   map.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
   map.attributionControl.addAttribution(escapeHtml(t("ui.osm_copyright")));
   if (config.tileUrl) addBaseMap(config.tileUrl);
 }
 
-/** The OpenStreetMap tiles, shown only once a probe tile loads (i.e. when online). */
+/** The OpenStreetMap tiles, shown only once a probe tile loads (i.e. when online); they replace the offline base
+ * map drawn from the data (which stays in the layer control). */
 function addBaseMap(url) {
   const tiles = L.tileLayer(url, { maxZoom: 19, attribution: "© OpenStreetMap" });
   if (layerControl) layerControl.addOverlay(tiles, escapeHtml(t("ui.layer_basemap")));
@@ -42,6 +50,7 @@ function addBaseMap(url) {
   probe.onload = () => {
     tiles.addTo(map);
     tiles.bringToBack();
+    if (groups.base) map.removeLayer(groups.base);
   };
   probe.src = url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0");
 }

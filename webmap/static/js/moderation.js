@@ -4,7 +4,9 @@
 import { api, withQuery } from "./api.js";
 import { initAudits, loadAudits } from "./audits_moderation.js";
 import { $, el, fill, fromTemplate } from "./dom.js";
-import { config, t } from "./i18n.js";
+import { config, lang, t } from "./i18n.js";
+
+const L = window.L;
 
 let csrf = null;
 let transitions = {};
@@ -30,10 +32,54 @@ function signedIn(me) {
   loadAudits();
 }
 
+/** A UTC timestamp of the API in the moderator's local time and language. */
+function localTime(iso) {
+  const when = new Date(iso);
+  return Number.isNaN(when.getTime()) ? String(iso)
+    : when.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+}
+
 function historyItem(h) {
   const change = `${h.from ? statusText(h.from) : "–"} → ${statusText(h.to)}`;
-  return el("li", {}, `${h.at} – ${h.actor}: ${change}${h.note ? ` (${h.note})` : ""}`);
+  return el("li", {}, `${localTime(h.at)} – ${h.actor}: ${change}${h.note ? ` (${h.note})` : ""}`);
 }
+
+const BASE_STYLE = { built: "#ebe6df", grass: "#dcefd0", park: "#c9e7b5", wood: "#b7d8a1", water: "#a9d3f2",
+  plaza: "#f5f0e4", industrial: "#e3e0e8", cemetery: "#cfe2c6" };
+const ACCESS_COLOUR = { accessible: "#1a7f37", difficult: "#9a4100", impassable: "#b3261e" };
+
+/** A small still map of a report's place: the offline base map and the footways around it, and the place. */
+async function drawMiniMap(box, p) {
+  const mini = L.map(box, { zoomControl: false, attributionControl: false, dragging: false, scrollWheelZoom: false,
+    doubleClickZoom: false, boxZoom: false, touchZoom: false, keyboard: false, tap: false })
+    .setView([p.lat, p.lon], 17);
+  const b = mini.getBounds();
+  const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(",");
+  try {
+    const [base, network] = await Promise.all(["basemap", "network"].map((name) =>
+      api(withQuery(`/api/layers/${name}`, { bbox, limit: "2000" }))));
+    L.geoJSON(base, { interactive: false, style: (f) => {
+      const fill = BASE_STYLE[f.properties.kind];
+      return fill ? { fillColor: fill, fillOpacity: 1, stroke: false }
+        : { color: f.properties.kind === "rail" ? "#7a828c" : "#d5d9df", weight: f.properties.kind === "rail" ? 2 : 6 };
+    } }).addTo(mini);
+    L.geoJSON(network, { interactive: false, style: (f) => ({ color: ACCESS_COLOUR[f.properties.access] || "#57606a",
+      weight: f.properties.access in ACCESS_COLOUR ? 3 : 1.5 }) }).addTo(mini);
+  } catch {
+    // the place alone is still worth showing
+  }
+  L.circleMarker([p.lat, p.lon], { radius: 8, color: "#1f2328", weight: 3, fillColor: "#ffbf47", fillOpacity: 1,
+    interactive: false }).addTo(mini);
+}
+
+/** Draw the small maps once their reports scroll into view. */
+const miniMaps = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    miniMaps.unobserve(entry.target);
+    drawMiniMap(entry.target, JSON.parse(entry.target.dataset.place));
+  }
+}) : null;
 
 /** The status form of a report (the statuses it can move to), its controls with ids unique to the report. */
 function actionForm(item, p, next) {
@@ -58,12 +104,16 @@ function reportItem(f) {
   const item = fill(fromTemplate("tpl-report-item"), {
     title: `${title}: ${p.category_label || p.category}`,
     meta: [t("ui.barrier_severity", { s: p.severity }), statusText(p.status),
-      `${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`, `${t("ui.created")} ${p.created_at}`].join(" · "),
+      `${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`, `${t("ui.created")} ${localTime(p.created_at)}`].join(" · "),
     description: p.description,
     contact: p.contact,
     media_url: p.media_url, // a link the submitter gave: shown as text, never loaded
   });
   item.id = `report-${p.id}`;
+  const box = item.querySelector(".mini-map");
+  box.setAttribute("aria-label", t("ui.report_map", { id: String(p.id) }));
+  box.dataset.place = JSON.stringify({ lat: p.lat, lon: p.lon });
+  if (L && miniMaps) miniMaps.observe(box);
   const photo = item.querySelector("img");
   if (p.photo_url) {
     photo.src = p.photo_url;

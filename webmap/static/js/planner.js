@@ -28,7 +28,7 @@ const pointLabel = (lat, lon) => t("ui.point_on_map", { lat: lat.toFixed(5), lon
 function pointMarker(which, lat, lon, label) {
   const marker = L.marker([lat, lon], {
     icon: icon(`point ${which}`, null, { letter: which === "from" ? "A" : "B", popup: false }),
-    title: `${t(`ui.${which}`)}: ${label}`, keyboard: true, draggable: true,
+    title: `${t(`ui.${which}`)}: ${label}`, keyboard: true, draggable: true, zIndexOffset: 1000,
   });
   marker.on("dragend", () => {
     const ll = marker.getLatLng();
@@ -53,9 +53,34 @@ export function setPointFromMap(which, lat, lon) {
   if (state.from && state.to) planRoute();
 }
 
+/** Search suggestions; a record without a position on this map (e.g. a planned service) is listed, disabled. */
 async function searchPlaces(q) {
   const body = await api(withQuery("/api/search", { q, limit: "8" }));
-  return body.results.filter((r) => r.lat !== null && r.lon !== null);
+  return body.results.map((r) => (r.lat !== null && r.lon !== null ? r
+    : { ...r, disabled: true, detail: [r.detail, t("ui.no_position_short")].filter(Boolean).join(" – ") }));
+}
+
+/** Use a chosen suggestion as the start or destination, and plan once both are set — as a map click does. */
+function choosePlace(which, r) {
+  if (r.disabled) {
+    $("route-status").classList.remove("error");
+    $("route-status").textContent = t("ui.no_position_yet", { name: r.label });
+    return;
+  }
+  setPoint(which, r.lat, r.lon, r.label);
+  map.panTo([r.lat, r.lon]);
+  if (which === "from") $("click-to").checked = true;
+  if (state.from && state.to) planRoute();
+}
+
+let replanTimer = null;
+
+/** Plan again a little after the limits stop changing (when both points are set). */
+function replanSoon() {
+  clearTimeout(replanTimer);
+  replanTimer = setTimeout(() => {
+    if (state.from && state.to) planRoute();
+  }, 400);
 }
 
 // ------------------------------------------------------------------ profile and limits
@@ -102,11 +127,15 @@ function routeParams() {
 
 // ------------------------------------------------------------------ routing
 
-/** Request the route between the points (with `extra` parameters) and show it, or why there is none. */
+let routeRequest = 0;
+
+/** Request the route between the points (with `extra` parameters) and show it, or why there is none. Only the
+ * answer to the latest request is shown: an older one arriving late never flashes over it. */
 export async function planRoute(extra = {}) {
   const status = $("route-status");
   status.classList.remove("error");
   $("route-problem").hidden = true;
+  const mine = (routeRequest += 1);
   if (!state.from || !state.to) {
     status.textContent = t("ui.need_from_to");
     status.classList.add("error");
@@ -117,8 +146,10 @@ export async function planRoute(extra = {}) {
   status.textContent = t("ui.loading");
   try {
     const fc = await api(withQuery("/api/route", params));
+    if (mine !== routeRequest) return;
     renderRoute(fc, params);
   } catch (err) {
+    if (mine !== routeRequest) return;
     $("route-result").hidden = true;
     if (routeLayer) {
       groups.route.removeLayer(routeLayer);
@@ -127,7 +158,7 @@ export async function planRoute(extra = {}) {
     status.classList.add("error");
     if (err.status === 404 && err.code === "no_route") {
       status.textContent = t("ui.no_route");
-      renderProblem(err.message, err.details.relaxations || []);
+      renderProblem(err.message, err.details);
     } else if (err.status === 422) {
       status.textContent = `${t("ui.outside_area")} ${err.message}`;
     } else {
@@ -164,10 +195,28 @@ export function planBetween(from, to, profile, change = {}) {
   return planRoute();
 }
 
-/** Why there is no route, with a button per relaxation that would give one. */
-function renderProblem(message, relaxations) {
+/** Buttons that move a cut-off end to the nearest connected place (`details.moves`: {from|to: [lat, lon]}). */
+function moveButtons(details) {
+  return Object.entries(details.moves || {}).map(([which, [lat, lon]]) => {
+    const reason = (details.reasons || []).find((r) => r.end === which);
+    const distance = formatDistance(reason && reason.nearest ? reason.nearest.distance_m : 0);
+    const button = el("button", { type: "button", class: "link", "data-move": which },
+      t(`ui.use_connected_${which}`, { distance }));
+    button.addEventListener("click", () => {
+      setPoint(which, lat, lon, pointLabel(lat, lon));
+      planRoute();
+    });
+    return el("li", {}, button);
+  });
+}
+
+/** Why there is no route, with a button per relaxation that would give one (or per cut-off end to move). */
+function renderProblem(message, details) {
+  const relaxations = details.relaxations || [];
   const box = $("route-problem");
   const parts = [el("p", {}, message)];
+  const moves = moveButtons(details);
+  if (moves.length) parts.push(el("ul", {}, ...moves));
   if (relaxations.length) {
     const buttons = relaxations.map((change, i) => {
       const button = el("button", { type: "button", class: "link", "data-relax": i }, relaxText(change));
@@ -183,6 +232,12 @@ function renderProblem(message, relaxations) {
   box.hidden = false;
 }
 
+const WARNING_STYLE = { radius: 6, color: "#9a4100", weight: 2, fillColor: "#fff3cd", fillOpacity: 1 };
+const HIGHLIGHT_STYLE = { radius: 11, color: "#1f2328", weight: 4, fillColor: "#ffbf47", fillOpacity: 1 };
+
+/** The warning markers of the drawn route, by warning type. */
+let warningMarkers = {};
+
 function drawRoute(fc) {
   const route = fc.features[0];
   if (routeLayer) groups.route.removeLayer(routeLayer);
@@ -190,13 +245,56 @@ function drawRoute(fc) {
     L.geoJSON(route, { style: { color: "#ffffff", weight: 10, opacity: 0.95 }, interactive: false, pane: ROUTE_PANE }),
     L.geoJSON(route, { style: { color: "#3b1f6e", weight: 6, opacity: 1 }, pane: ROUTE_PANE }),
   ]).addTo(groups.route);
+  warningMarkers = {};
   for (const w of fc.features.slice(1)) {
     if (!w.geometry || w.geometry.type !== "Point") continue;
     const [lon, lat] = w.geometry.coordinates;
-    L.circleMarker([lat, lon], { radius: 6, color: "#9a4100", weight: 2, fillColor: "#fff3cd", fillOpacity: 1,
-      pane: ROUTE_PANE }).bindTooltip(() => text(w.properties.message)).addTo(routeLayer);
+    const marker = L.circleMarker([lat, lon], { ...WARNING_STYLE, pane: ROUTE_PANE })
+      .bindTooltip(() => text(w.properties.message)).addTo(routeLayer);
+    (warningMarkers[w.properties.type] = warningMarkers[w.properties.type] || []).push(marker);
   }
   map.fitBounds(L.geoJSON(route).getBounds(), { padding: [30, 30] });
+}
+
+/** Zoom to the places of one warning and make its markers stand out (bigger, darker: not colour alone). */
+function showWarningPlaces(w) {
+  for (const markers of Object.values(warningMarkers)) markers.forEach((m) => m.setStyle(WARNING_STYLE));
+  const mine = warningMarkers[w.type] || [];
+  mine.forEach((m) => m.setStyle(HIGHLIGHT_STYLE).bringToFront());
+  const points = (w.places || []).map(([lon, lat]) => [lat, lon]);
+  if (points.length === 1) map.setView(points[0], Math.max(map.getZoom(), 18));
+  else if (points.length) map.fitBounds(L.latLngBounds(points), { padding: [40, 40], maxZoom: 18 });
+  if (mine.length) mine[0].openTooltip();
+  map.getContainer().scrollIntoView({ block: "nearest" });
+}
+
+function warningItem(w) {
+  const item = el("li", {}, w.message);
+  const count = (w.places || []).length;
+  if (count) {
+    const button = el("button", { type: "button", class: "link", "data-warning": w.type }, t("ui.show_places",
+      { n: count }));
+    button.addEventListener("click", () => showWarningPlaces(w));
+    item.append(" ", button);
+  }
+  return item;
+}
+
+/** What the route could check of each limit the profile sets, and a way to ask for verified stretches only. */
+function renderChecks(p) {
+  const active = (p.checks || []).filter((c) => c.active && c.message);
+  const items = active.map((c) => el("li", { class: c.complete ? "complete" : "unchecked" }, c.message));
+  if (!active.length) items.push(el("li", {}, t("ui.checks_none")));
+  else if (active.every((c) => c.complete)) items.push(el("li", {}, t("ui.checks_all")));
+  else if (!p.limits.avoid_unknown) {
+    const button = el("button", { type: "button", class: "secondary", id: "try-verified" }, t("ui.try_verified"));
+    button.addEventListener("click", () => {
+      $("avoid_unknown").checked = true;
+      planRoute();
+    });
+    items.push(el("li", {}, button));
+  }
+  $("route-checks").replaceChildren(...items);
 }
 
 function summaryRows(p) {
@@ -216,8 +314,9 @@ function renderRoute(fc, params) {
   drawRoute(fc);
   $("route-summary").replaceChildren(...summaryRows(p).flatMap(([term, value]) => [el("dt", {}, term),
     el("dd", {}, value)]));
+  renderChecks(p);
   const warnings = p.warnings || [];
-  $("route-warnings").replaceChildren(...(warnings.length ? warnings.map((w) => el("li", {}, w.message))
+  $("route-warnings").replaceChildren(...(warnings.length ? warnings.map(warningItem)
     : [el("li", {}, t("ui.no_warnings"))]));
   $("directions").replaceChildren(...(p.directions || []).map((d) => el("li", {}, d.text)));
   renderElevation($("elevation"), p);
@@ -311,10 +410,7 @@ export function initPlanner() {
   for (const which of ["from", "to"]) {
     initCombobox(which, {
       search: searchPlaces,
-      choose: (r) => {
-        setPoint(which, r.lat, r.lon, r.label);
-        map.panTo([r.lat, r.lon]);
-      },
+      choose: (r) => choosePlace(which, r),
       edited: () => {
         state[which] = null;
       },
@@ -326,14 +422,19 @@ export function initPlanner() {
     $(key).addEventListener("input", () => {
       showLimitValue(key);
       $(key).setAttribute("aria-valuetext", $(key).value);
+      replanSoon();
     });
   }
+  for (const key of ["avoid_unknown", "allow_steps"]) $(key).addEventListener("change", replanSoon);
   $("profile").addEventListener("change", () => {
     applyProfileDefaults();
     refreshViewport();
     if (state.from && state.to) planRoute();
   });
-  $("reset-limits").addEventListener("click", applyProfileDefaults);
+  $("reset-limits").addEventListener("click", () => {
+    applyProfileDefaults();
+    replanSoon();
+  });
   $("route-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     planRoute();

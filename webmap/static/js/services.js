@@ -26,8 +26,15 @@ const WHEELCHAIR = ["yes", "limited", "no", "unknown"];
 const services = { features: [], markers: {}, notice: null };
 let loaded = null;
 
-/** The service's name in the page language (curated names come in Czech and English). */
-const serviceName = (p) => (p.name && typeof p.name === "object" ? p.name[lang] || p.name.cs : p.name) || "";
+/** A name's trailing "(planned)", which a planned service's status already says. */
+const PLANNED_IN_NAME = /\s*\((plánovan[áéýí]|planned)\)\s*$/i;
+
+/** The service's name in the page language (curated names come in Czech and English), without repeating the
+ * "planned" its status shows. */
+function serviceName(p) {
+  const name = (p.name && typeof p.name === "object" ? p.name[lang] || p.name.cs : p.name) || "";
+  return p.status === "planned" ? name.replace(PLANNED_IN_NAME, "") : name;
+}
 
 const wheelchairOf = (p) => (WHEELCHAIR.includes(p.wheelchair) ? p.wheelchair : "unknown");
 const precisionText = (p) => t(`ui.precision_${p.position_precision || "unknown"}`);
@@ -119,6 +126,12 @@ function renderServiceList() {
     if (category && p.category !== category) return false;
     return !q || fold(`${serviceName(p)} ${p.address || ""} ${p.operator || ""} ${categoryText(p)}`).includes(q);
   });
+  // the markers follow the list's filters
+  const visible = new Set(shown.map((f) => String(f.properties.id)));
+  for (const [id, marker] of Object.entries(services.markers)) {
+    if (visible.has(id)) groups.services.addLayer(marker);
+    else groups.services.removeLayer(marker);
+  }
   $("services-list").replaceChildren(...shown.map((f) => serviceCard(f)));
   $("services-status").textContent = t("ui.services_count", { n: shown.length });
   const unplaced = shown.filter((f) => !f.geometry).length;
@@ -135,6 +148,7 @@ export async function showService(id) {
   if (!f) return;
   const marker = services.markers[f.properties.id];
   if (f.geometry && marker) {
+    groups.services.addLayer(marker);
     map.setView(latLonOf(f.geometry), Math.max(map.getZoom(), 17));
     marker.openPopup();
     return;
@@ -182,6 +196,7 @@ async function showNearest() {
   await loadServices();
   const params = { at: `${state.from.lat},${state.from.lon}`, profile: profileName(), limit: "5" };
   if ($("service-category").value) params.category = $("service-category").value;
+  if (!$("nearest-unknown").checked) params.wheelchair = "yes,limited";  // accessible or partly, unless asked
   status.textContent = t("ui.loading");
   try {
     const fc = await api(withQuery("/api/services/nearest", params));
@@ -203,8 +218,9 @@ async function showIsochrone() {
     const params = { at: `${state.from.lat},${state.from.lon}`, profile: profileName(), minutes };
     const fc = await api(withQuery("/api/isochrone", params));
     groups.isochrone.clearLayers();
-    const area = L.geoJSON(fc.features[0], { style: { color: "#0b5394", weight: 2, fillColor: "#0b5394",
-      fillOpacity: 0.12 }, interactive: false }).addTo(groups.isochrone);
+    // amber with a dark dashed outline: it stands apart from the green, grey and red network under it
+    const area = L.geoJSON(fc.features[0], { style: { color: "#5c3400", weight: 3, dashArray: "10 5",
+      fillColor: "#f0a202", fillOpacity: 0.3 }, interactive: false }).addTo(groups.isochrone);
     if (area.getBounds().isValid()) map.fitBounds(area.getBounds(), { padding: [20, 20] });
     out.textContent = t("ui.isochrone_result", { minutes, n: fc.features.length - 1 });
   } catch (err) {
