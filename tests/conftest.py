@@ -23,7 +23,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The read-only real data folder (``$LBB_SHARED_DATA`` or ``../shared/data``)."""
-    candidates = [os.environ.get("LBB_SHARED_DATA"), ROOT.parent / "shared" / "data", "/work/shared/data"]
+    candidates = [os.environ.get("LBB_SHARED_DATA"), ROOT.parent / "shared" / "data"]
     path = next((Path(c).resolve() for c in candidates if c and (Path(c) / "osm-cz-steps").is_dir()),
                 Path(candidates[1]).resolve())
     if not (path / "osm-cz-steps").is_dir():
